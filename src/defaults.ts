@@ -1,0 +1,38 @@
+/**
+ * Every default of sbx in one place. Durations are in milliseconds.
+ */
+export const defaults = {
+  /** The manifest's file name, looked up from the current directory upward. */
+  manifestFileName: "sandbox.yaml",
+  /** Other names tried in each directory when `sandbox.yaml` is not there. */
+  manifestFileAlternatives: ["sandbox.yml"] as readonly string[],
+  /** The dotenv file beside the manifest whose variables feed interpolation. */
+  interpolationEnvFile: ".env",
+  /** How long readiness checks may take before the service counts as failed. */
+  readyTimeoutMs: 60_000,
+  /** How often a readiness check probes. */
+  readyIntervalMs: 100,
+  /** Host probed by `tcp`/`http` checks given only a port. */
+  readyHost: "127.0.0.1",
+  /** The HTTP path a check asks for when none is given. */
+  httpPath: "/",
+  /** Statuses that count as ready when none is given: 200 to 399 (2xx and 3xx), as the seeds' waitForPort. */
+  httpStatus: [
+    { min: 200, max: 299 },
+    { min: 300, max: 399 },
+  ] as readonly { min: number; max: number }[],
+  /** The signal that asks a service to stop. */
+  stopSignal: "SIGTERM" as NodeJS.Signals,
+  /** How long a service may take to stop before SIGKILL to its whole tree. */
+  stopGracePeriodMs: 10_000,
+  /** The first delay before a restart; it doubles with each further restart. */
+  restartBackoffMs: 500,
+  /** The longest delay between two restarts. */
+  restartMaxBackoffMs: 30_000,
+  /** A run that lasted longer than this starts the backoff afresh. */
+  restartMinUptimeMs: 10_000,
+  /** Log lines kept in memory per service; the log file holds the rest. */
+  logTailLines: 10_000,
+  /** Log lines shown with a service that failed. */
+  failureLogLines: 10,
+} as const;

@@ -1,0 +1,68 @@
+import { formatDuration } from "./duration.js";
+import type { Command, HttpCheck, Project, ReadySpec, RestartPolicy, Service, StatusRange } from "./types.js";
+
+/**
+ * The resolved project in the manifest's own shape (`sbx config`): interpolated, every default
+ * written out, durations readable. It is itself a valid manifest that loads to the same project.
+ */
+export function toConfigView(project: Project): Record<string, unknown> {
+  const services: Record<string, unknown> = {};
+  for (const service of project.services.values()) services[service.name] = serviceView(service);
+  return { name: project.name, services };
+}
+
+function serviceView(service: Service): Record<string, unknown> {
+  return {
+    command: commandView(service.command),
+    working_dir: service.workingDir,
+    environment: service.environment,
+    ...(service.dependsOn.length > 0
+      ? { depends_on: Object.fromEntries(service.dependsOn.map((d) => [d.service, { condition: d.condition, required: d.required }])) }
+      : {}),
+    ...(service.ready ? { ready: readyView(service.ready) } : {}),
+    restart: restartView(service.restart),
+    stop_signal: service.stopSignal,
+    stop_grace_period: formatDuration(service.stopGracePeriodMs),
+    ...(service.timeoutMs === undefined ? {} : { timeout: formatDuration(service.timeoutMs) }),
+    ...(service.profiles.length > 0 ? { profiles: service.profiles } : {}),
+  };
+}
+
+function commandView(command: Command): string | string[] {
+  return command.kind === "shell" ? command.script : command.argv;
+}
+
+function readyView(ready: ReadySpec): Record<string, unknown> {
+  return {
+    ...(ready.tcp ? { tcp: `${hostView(ready.tcp.host)}:${ready.tcp.port}` } : {}),
+    ...(ready.http ? { http: httpView(ready.http) } : {}),
+    ...(ready.log ? { log: ready.log.pattern.source } : {}),
+    ...(ready.exec ? { exec: commandView(ready.exec) } : {}),
+    timeout: formatDuration(ready.timeoutMs),
+    interval: formatDuration(ready.intervalMs),
+  };
+}
+
+function httpView(http: HttpCheck): Record<string, unknown> {
+  return { host: http.host, port: http.port, path: http.path, status: http.status.map(statusView) };
+}
+
+function statusView(range: StatusRange): number | string {
+  if (range.min === range.max) return range.min;
+  const wildcards = String(range.max - range.min + 1).length - 1;
+  return String(range.min).slice(0, 3 - wildcards) + "x".repeat(wildcards);
+}
+
+function restartView(restart: RestartPolicy): Record<string, unknown> {
+  return {
+    policy: restart.policy,
+    ...(Number.isFinite(restart.maxRestarts) ? { max_restarts: restart.maxRestarts } : {}),
+    backoff: formatDuration(restart.backoffMs),
+    max_backoff: formatDuration(restart.maxBackoffMs),
+    min_uptime: formatDuration(restart.minUptimeMs),
+  };
+}
+
+function hostView(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}

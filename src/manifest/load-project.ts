@@ -1,0 +1,73 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { defaults } from "../defaults.js";
+import { ManifestError, SbxError, type Diagnostic } from "../errors.js";
+import { checkSemantics } from "./check-semantics.js";
+import { readInterpolationEnv } from "./env-files.js";
+import { findManifestFiles } from "./find-manifest.js";
+import { interpolateData } from "./interpolate-data.js";
+import { mergeManifests } from "./merge.js";
+import { normalise } from "./normalise.js";
+import type { RawManifest } from "./raw-types.js";
+import { checkSchema } from "./schema/check-schema.js";
+import { parseSource, SourceLocator, type SourceFile } from "./source-file.js";
+import type { Project } from "./types.js";
+
+export interface LoadOptions {
+  /** Manifest files (`-f`), merged in order; default: `sandbox.yaml` found from `cwd` upward. */
+  files?: readonly string[];
+  /** Where relative `files` are looked up; default: the process's current directory. */
+  cwd?: string;
+  /** Where relative paths in the manifest resolve (`--project-dir`); default: the first manifest's directory. */
+  projectDir?: string;
+  /** Variables for interpolation and for `environment` entries without a value; default: `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Reads, interpolates, merges, validates and normalises the manifest. Throws a ManifestError
+ * listing every problem found (syntax, schema, semantics), or an SbxError when there is no manifest.
+ */
+export function loadProject(options: LoadOptions = {}): Project {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const files = findManifestFiles(options.files ?? [], cwd, options.projectDir ? resolve(cwd, options.projectDir) : cwd);
+  const projectDir = options.projectDir ? resolve(cwd, options.projectDir) : dirname(files[0] as string);
+
+  const diagnostics: Diagnostic[] = [];
+  const warnings: string[] = [];
+  const dotenv = readInterpolationEnv(projectDir, defaults.interpolationEnvFile);
+  if (!dotenv.ok) throw new SbxError("MANIFEST_INVALID", dotenv.message);
+  // The shell's environment wins over .env, as in compose.
+  const lookup = (name: string): string | undefined => env[name] ?? dotenv.variables[name];
+
+  const sources: SourceFile[] = [];
+  let merged: unknown;
+  for (const file of files) {
+    const parsed = parseSource(file, readManifest(file));
+    sources.push(parsed.source);
+    diagnostics.push(...parsed.diagnostics);
+    if (parsed.diagnostics.length > 0) continue;
+    const interpolated = interpolateData(parsed.data, lookup, new SourceLocator([parsed.source]));
+    diagnostics.push(...interpolated.diagnostics);
+    warnings.push(...interpolated.warnings);
+    merged = merged === undefined ? interpolated.data : mergeManifests(merged, interpolated.data);
+  }
+  if (diagnostics.length > 0) throw new ManifestError(diagnostics);
+
+  const locator = new SourceLocator(sources);
+  diagnostics.push(...checkSchema(merged, locator), ...checkSemantics(merged, locator));
+  if (diagnostics.length > 0) throw new ManifestError(diagnostics);
+
+  const result = normalise(merged as RawManifest, { projectDir, files, locator, env });
+  if (result.diagnostics.length > 0) throw new ManifestError(result.diagnostics);
+  return { ...result.project, warnings };
+}
+
+function readManifest(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new SbxError("MANIFEST_NOT_FOUND", `cannot read manifest ${file}: ${(error as Error).message}`, {}, { cause: error });
+  }
+}

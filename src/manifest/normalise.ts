@@ -1,0 +1,205 @@
+import { basename, isAbsolute, resolve } from "node:path";
+import { defaults } from "../defaults.js";
+import type { Diagnostic } from "../errors.js";
+import { parseDuration } from "./duration.js";
+import { readEnvFile } from "./env-files.js";
+import type { RawCommand, RawDependency, RawEnvFile, RawEnvironment, RawHttpStatus, RawManifest, RawReady, RawService } from "./raw-types.js";
+import type { KeyPath, SourceLocator } from "./source-file.js";
+import type {
+  Command,
+  Dependency,
+  DependencyCondition,
+  HttpCheck,
+  Project,
+  ReadySpec,
+  RestartPolicy,
+  Service,
+  StatusRange,
+  TcpCheck,
+} from "./types.js";
+
+export interface NormaliseContext {
+  projectDir: string;
+  files: string[];
+  locator: SourceLocator;
+  /** sbx's own environment: what `environment` entries without a value pass on. */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Turns a valid manifest into the typed project: defaults filled in, short forms expanded, env files read. */
+export function normalise(raw: RawManifest, ctx: NormaliseContext): { project: Project; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const projectEnv = {
+    ...readEnvFiles(raw.env_file, ["env_file"], ctx, diagnostics),
+    ...environmentToMap(raw.environment, ctx.env),
+  };
+  const services = new Map<string, Service>();
+  for (const [name, rawService] of Object.entries(raw.services)) {
+    services.set(name, normaliseService(name, rawService, raw, projectEnv, ctx, diagnostics));
+  }
+  const project: Project = {
+    name: raw.name ?? basename(ctx.projectDir),
+    dir: ctx.projectDir,
+    files: ctx.files,
+    services,
+    warnings: [],
+  };
+  return { project, diagnostics };
+}
+
+function normaliseService(
+  name: string,
+  raw: RawService,
+  manifest: RawManifest,
+  projectEnv: Record<string, string>,
+  ctx: NormaliseContext,
+  diagnostics: Diagnostic[],
+): Service {
+  const path = ["services", name];
+  const ready = raw.ready && normaliseReady(raw.ready);
+  const timeoutMs = raw.timeout === undefined ? undefined : (parseDuration(raw.timeout) as number);
+  return {
+    name,
+    command: toCommand(raw.command),
+    workingDir: raw.working_dir === undefined ? ctx.projectDir : resolve(ctx.projectDir, raw.working_dir),
+    environment: {
+      ...projectEnv,
+      ...readEnvFiles(raw.env_file, [...path, "env_file"], ctx, diagnostics),
+      ...environmentToMap(raw.environment, ctx.env),
+    },
+    dependsOn: normaliseDependsOn(raw.depends_on, manifest),
+    ...(ready ? { ready } : {}),
+    restart: normaliseRestart(raw.restart),
+    stopSignal: (raw.stop_signal ?? defaults.stopSignal) as NodeJS.Signals,
+    stopGracePeriodMs: duration(raw.stop_grace_period, defaults.stopGracePeriodMs),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    profiles: raw.profiles ?? [],
+    source: ctx.locator.locate(path, "key"),
+  };
+}
+
+export function toCommand(raw: RawCommand): Command {
+  if (typeof raw === "string") return { kind: "shell", script: raw };
+  return { kind: "exec", argv: raw as [string, ...string[]] };
+}
+
+function duration(value: string | number | undefined, fallback: number): number {
+  return value === undefined ? fallback : (parseDuration(value) as number);
+}
+
+function environmentToMap(raw: RawEnvironment | undefined, env: NormaliseContext["env"]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const pass = (key: string): void => {
+    // A variable named without a value passes on sbx's own, as in compose.
+    const inherited = env[key];
+    if (inherited !== undefined) out[key] = inherited;
+  };
+  if (Array.isArray(raw)) {
+    for (const item of raw) {
+      const eq = item.indexOf("=");
+      if (eq === -1) pass(item);
+      else out[item.slice(0, eq)] = item.slice(eq + 1);
+    }
+  } else if (raw) {
+    for (const [key, value] of Object.entries(raw)) {
+      if (value === null) pass(key);
+      else out[key] = String(value);
+    }
+  }
+  return out;
+}
+
+function readEnvFiles(raw: RawEnvFile | undefined, path: KeyPath, ctx: NormaliseContext, diagnostics: Diagnostic[]): Record<string, string> {
+  if (raw === undefined) return {};
+  const entries = Array.isArray(raw) ? raw : [raw];
+  const out: Record<string, string> = {};
+  entries.forEach((entry, index) => {
+    const file = typeof entry === "string" ? entry : entry.path;
+    const required = typeof entry === "string" ? true : entry.required !== false;
+    const result = readEnvFile(isAbsolute(file) ? file : resolve(ctx.projectDir, file), { required });
+    if (result.ok) Object.assign(out, result.variables);
+    else diagnostics.push(ctx.locator.diagnostic(Array.isArray(raw) ? [...path, index] : path, result.message));
+  });
+  return out;
+}
+
+function normaliseDependsOn(raw: RawService["depends_on"], manifest: RawManifest): Dependency[] {
+  if (raw === undefined) return [];
+  const entries: [string, RawDependency][] = Array.isArray(raw) ? raw.map((name) => [name, {}]) : Object.entries(raw);
+  return entries.map(([service, spec]) => ({
+    service,
+    condition: conditionOf(spec.condition, manifest.services[service]),
+    required: spec.required !== false,
+  }));
+}
+
+function conditionOf(condition: RawDependency["condition"], target: RawService | undefined): DependencyCondition {
+  if (condition === "service_ready") return "service_healthy";
+  if (condition !== undefined) return condition;
+  // The short form waits for readiness when there is a check to say so, for the start otherwise.
+  return target?.ready ? "service_healthy" : "service_started";
+}
+
+function normaliseReady(raw: RawReady): ReadySpec {
+  return {
+    ...(raw.tcp !== undefined ? { tcp: toTcpCheck(raw.tcp) } : {}),
+    ...(raw.http !== undefined ? { http: toHttpCheck(raw.http) } : {}),
+    ...(raw.log !== undefined ? { log: { pattern: new RegExp(raw.log) } } : {}),
+    ...(raw.exec !== undefined ? { exec: toCommand(raw.exec) } : {}),
+    timeoutMs: duration(raw.timeout, defaults.readyTimeoutMs),
+    intervalMs: duration(raw.interval, defaults.readyIntervalMs),
+  };
+}
+
+function toTcpCheck(raw: number | string): TcpCheck {
+  if (typeof raw === "number") return { host: defaults.readyHost, port: raw };
+  const colon = raw.lastIndexOf(":");
+  const host = raw.slice(0, colon).replace(/^\[(.*)\]$/, "$1");
+  return { host, port: Number(raw.slice(colon + 1)) };
+}
+
+function toHttpCheck(raw: NonNullable<RawReady["http"]>): HttpCheck {
+  if (typeof raw === "string") {
+    const url = new URL(raw);
+    const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+    const port = url.port === "" ? 80 : Number(url.port);
+    const path = `${url.pathname}${url.search}`;
+    return { host, port, path, status: defaults.httpStatus, url: raw };
+  }
+  const host = raw.host ?? defaults.readyHost;
+  const path = raw.path ?? defaults.httpPath;
+  const status = raw.status === undefined ? defaults.httpStatus : toStatusRanges(raw.status);
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  return { host, port: raw.port, path, status, url: `http://${shownHost}:${raw.port}${path}` };
+}
+
+function toStatusRanges(raw: RawHttpStatus | RawHttpStatus[]): StatusRange[] {
+  return (Array.isArray(raw) ? raw : [raw]).map((status) => {
+    const text = String(status);
+    const wildcards = text.length - text.replace(/x/g, "").length;
+    const min = Number(text.replace(/x/g, "0"));
+    return { min, max: min + 10 ** wildcards - 1 };
+  });
+}
+
+function normaliseRestart(raw: RawService["restart"]): RestartPolicy {
+  const base: RestartPolicy = {
+    policy: "no",
+    maxRestarts: Infinity,
+    backoffMs: defaults.restartBackoffMs,
+    maxBackoffMs: defaults.restartMaxBackoffMs,
+    minUptimeMs: defaults.restartMinUptimeMs,
+  };
+  if (raw === undefined) return base;
+  if (typeof raw === "string") {
+    const [policy, max] = raw.split(":") as [RestartPolicy["policy"], string | undefined];
+    return { ...base, policy, maxRestarts: max === undefined ? Infinity : Number(max) };
+  }
+  return {
+    policy: raw.policy,
+    maxRestarts: raw.max_restarts ?? Infinity,
+    backoffMs: duration(raw.backoff, base.backoffMs),
+    maxBackoffMs: duration(raw.max_backoff, base.maxBackoffMs),
+    minUptimeMs: duration(raw.min_uptime, base.minUptimeMs),
+  };
+}

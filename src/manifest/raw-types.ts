@@ -1,0 +1,78 @@
+/**
+ * The manifest as written, once it has passed schemas/sandbox.schema.json (and interpolation).
+ * test/manifest/schema-types.test.ts keeps these keys and the schema's in step.
+ */
+
+export type RawDuration = string | number;
+export type RawCommand = string | string[];
+export type RawEnvironment = Record<string, string | number | boolean | null> | string[];
+export type RawEnvFileEntry = string | { path: string; required?: boolean };
+export type RawEnvFile = RawEnvFileEntry | RawEnvFileEntry[];
+export type RawHttpStatus = number | string;
+
+export interface RawDependency {
+  condition?: "service_started" | "service_healthy" | "service_ready" | "service_completed_successfully";
+  required?: boolean;
+}
+
+export interface RawReady {
+  tcp?: number | string;
+  http?: string | { port: number; host?: string; path?: string; status?: RawHttpStatus | RawHttpStatus[] };
+  log?: string;
+  exec?: RawCommand;
+  timeout?: RawDuration;
+  interval?: RawDuration;
+}
+
+export interface RawRestart {
+  policy: "no" | "on-failure" | "always" | "unless-stopped";
+  max_restarts?: number;
+  backoff?: RawDuration;
+  max_backoff?: RawDuration;
+  min_uptime?: RawDuration;
+}
+
+export interface RawService {
+  command: RawCommand;
+  working_dir?: string;
+  environment?: RawEnvironment;
+  env_file?: RawEnvFile;
+  depends_on?: string[] | Record<string, RawDependency>;
+  ready?: RawReady;
+  restart?: string | RawRestart;
+  stop_signal?: string;
+  stop_grace_period?: RawDuration;
+  timeout?: RawDuration;
+  profiles?: string[];
+}
+
+export interface RawManifest {
+  name?: string;
+  environment?: RawEnvironment;
+  env_file?: RawEnvFile;
+  services: Record<string, RawService>;
+}
+
+/**
+ * The keys of each raw type, as values: the compiler makes each list complete and exact, and a
+ * test compares them with the schema's properties, so the types and the schema cannot drift apart.
+ */
+export const rawKeys = {
+  manifest: { name: true, environment: true, env_file: true, services: true } satisfies Record<keyof RawManifest, true>,
+  service: {
+    command: true,
+    working_dir: true,
+    environment: true,
+    env_file: true,
+    depends_on: true,
+    ready: true,
+    restart: true,
+    stop_signal: true,
+    stop_grace_period: true,
+    timeout: true,
+    profiles: true,
+  } satisfies Record<keyof RawService, true>,
+  ready: { tcp: true, http: true, log: true, exec: true, timeout: true, interval: true } satisfies Record<keyof RawReady, true>,
+  restart: { policy: true, max_restarts: true, backoff: true, max_backoff: true, min_uptime: true } satisfies Record<keyof RawRestart, true>,
+  dependency: { condition: true, required: true } satisfies Record<keyof RawDependency, true>,
+} as const;

@@ -1,0 +1,252 @@
+import type { Diagnostic } from "../../errors.js";
+import { didYouMean } from "../did-you-mean.js";
+import type { KeyPath, SourceLocator } from "../source-file.js";
+import validateGenerated, { schema as generatedSchema } from "./validate-schema.generated.js";
+
+/** The parts of an ajv error this module reads (ajv runs with `allErrors` and `verbose`). */
+interface SchemaError {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string;
+  propertyName?: string;
+  parentSchema?: SchemaNode;
+  data?: unknown;
+}
+
+/** A node of the JSON Schema, as far as messages need it. */
+interface SchemaNode {
+  type?: string | string[];
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  anyOf?: SchemaNode[];
+  $ref?: string;
+  enum?: unknown[];
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  errorMessage?: string;
+  definitions?: Record<string, SchemaNode>;
+}
+
+type GeneratedValidator = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
+const validate = validateGenerated as unknown as GeneratedValidator;
+const root = generatedSchema as SchemaNode;
+
+/**
+ * Checks plain manifest data against schemas/sandbox.schema.json and turns ajv's errors into
+ * diagnostics a person can act on: one per problem, at the key or value's place in the file.
+ */
+export function checkSchema(data: unknown, locator: SourceLocator): Diagnostic[] {
+  if (validate(data)) return [];
+  const errors = validate.errors ?? [];
+  return explain(errors, data).map(({ path, message, at }) => locator.diagnostic(path, message, at));
+}
+
+interface Explained {
+  path: KeyPath;
+  message: string;
+  at: "value" | "key";
+}
+
+function explain(errors: readonly SchemaError[], root: unknown): Explained[] {
+  if (root === null || root === undefined) {
+    return [{ path: [], message: "the manifest is empty: declare the project's services under `services:`", at: "value" }];
+  }
+  const hidden = new Set<SchemaError>();
+  // Outermost alternatives first, so that an inner one's errors are judged only if the outer keeps them.
+  const alternatives = outermostFirst(errors.filter((e) => e.keyword === "anyOf"));
+  const out: Explained[] = [];
+  for (const alt of alternatives) {
+    if (hidden.has(alt)) continue;
+    hidden.add(alt);
+    const branches = (alt.parentSchema?.anyOf ?? []).map(resolveRef);
+    const fitting = branches.filter((branch) => typeFits(branch, alt.data));
+    const structural = fitting.length === 1 && isStructural(fitting[0] as SchemaNode) ? (fitting[0] as SchemaNode) : undefined;
+    if (structural) {
+      // The value has the shape of exactly one alternative (a map, a list): explain what is wrong inside it.
+      const others = reachable(branches.filter((b) => b !== structural));
+      for (const e of errors) if (e.instancePath === alt.instancePath && others.has(nodeKey(e.parentSchema))) hidden.add(e);
+    } else {
+      // A scalar of the wrong form: one message for the value, not one per alternative.
+      const mine = reachable(branches);
+      for (const e of errors) {
+        if (isWithin(e.instancePath, alt.instancePath) && (e.instancePath !== alt.instancePath || mine.has(nodeKey(e.parentSchema)))) {
+          hidden.add(e);
+        }
+      }
+      out.push({ path: toPath(alt.instancePath), message: alt.parentSchema?.errorMessage ?? "is not any of the accepted forms", at: "value" });
+    }
+  }
+  for (const e of errors) if (!hidden.has(e)) out.push(...describe(e));
+  return dedupe(out);
+}
+
+function describe(e: SchemaError): Explained[] {
+  const path = toPath(e.instancePath);
+  const custom = e.parentSchema?.errorMessage;
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const key = String(e.params.additionalProperty);
+      const known = Object.keys(e.parentSchema?.properties ?? {});
+      const hint = known.length > 0 ? didYouMean(key, known) : "";
+      return [{ path: [...path, key], message: `unknown key "${key}"${hint}`, at: "key" }];
+    }
+    case "required":
+      return [{ path, message: `missing key "${String(e.params.missingProperty)}"`, at: path.length > 0 ? "key" : "value" }];
+    case "propertyNames":
+      return []; // its nested error, which names the property, says it
+    case "pattern":
+      if (e.propertyName !== undefined) {
+        return [{ path: [...path, e.propertyName], message: `"${e.propertyName}": ${custom ?? `must match ${String(e.params.pattern)}`}`, at: "key" }];
+      }
+      return [{ path, message: custom ?? `must match the pattern ${String(e.params.pattern)}`, at: "value" }];
+    case "enum": {
+      const allowed = (e.params.allowedValues as unknown[]).map(String);
+      const hint = typeof e.data === "string" ? didYouMean(e.data, allowed) : "";
+      return [{ path, message: `${custom ?? `must be one of ${allowed.join(", ")}`}${hint}`, at: "value" }];
+    }
+    case "type":
+      return [{ path, message: custom ?? `must be ${describeTypes(e.params.type)}`, at: "value" }];
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return [{ path, message: custom ?? `must be ${String(e.params.comparison)} ${String(e.params.limit)}`, at: "value" }];
+    case "minItems":
+      return [{ path, message: custom ?? "must not be an empty list", at: "value" }];
+    case "minLength":
+      return [{ path, message: custom ?? "must not be empty", at: "value" }];
+    case "minProperties":
+      return [{ path, message: custom ?? "must not be an empty map", at: "value" }];
+    case "uniqueItems":
+      return [{ path: [...path, Number(e.params.i)], message: `is listed twice`, at: "value" }];
+    default:
+      return [{ path, message: custom ?? e.message ?? `fails the schema's ${e.keyword} rule`, at: "value" }];
+  }
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  object: "a map",
+  array: "a list",
+  string: "a string",
+  integer: "an integer",
+  number: "a number",
+  boolean: "true or false",
+  null: "empty",
+};
+
+function describeTypes(type: unknown): string {
+  const names = String(type).split(",").map((t) => TYPE_NAMES[t] ?? t);
+  return names.length === 1 ? (names[0] as string) : `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
+}
+
+function resolveRef(node: SchemaNode): SchemaNode {
+  let current = node;
+  while (current.$ref?.startsWith("#/definitions/")) {
+    const target = root.definitions?.[current.$ref.slice("#/definitions/".length)];
+    if (!target) break;
+    current = target;
+  }
+  return current;
+}
+
+/**
+ * Schema nodes compared by content: the generated validator holds its own copies of the
+ * definitions, so an error's parentSchema is never the very object found in the schema.
+ */
+const nodeKeys = new WeakMap<SchemaNode, string>();
+function nodeKey(node: SchemaNode | undefined): string {
+  if (node === undefined) return "";
+  let key = nodeKeys.get(node);
+  if (key === undefined) {
+    key = JSON.stringify(node);
+    nodeKeys.set(node, key);
+  }
+  return key;
+}
+
+/** Every schema node that judges the same value as these branches: through $ref and anyOf, not into properties. */
+function reachable(branches: readonly SchemaNode[]): Set<string> {
+  const seen = new Set<string>();
+  const visit = (node: SchemaNode): void => {
+    const key = nodeKey(node);
+    if (seen.has(key)) return;
+    seen.add(key);
+    if (node.$ref) visit(resolveRef(node));
+    for (const branch of node.anyOf ?? []) visit(branch);
+  };
+  branches.forEach(visit);
+  return seen;
+}
+
+function typeFits(node: SchemaNode, value: unknown): boolean {
+  const resolved = resolveRef(node);
+  if (resolved.type !== undefined) {
+    const types = Array.isArray(resolved.type) ? resolved.type : [resolved.type];
+    return types.some((t) => jsonTypeIs(t, value));
+  }
+  if (resolved.anyOf) return resolved.anyOf.some((branch) => typeFits(branch, value));
+  return true;
+}
+
+function jsonTypeIs(type: string, value: unknown): boolean {
+  switch (type) {
+    case "object":
+      return value !== null && typeof value === "object" && !Array.isArray(value);
+    case "array":
+      return Array.isArray(value);
+    case "integer":
+      return Number.isInteger(value);
+    case "null":
+      return value === null;
+    default:
+      return typeof value === type;
+  }
+}
+
+function isStructural(node: SchemaNode): boolean {
+  const resolved = resolveRef(node);
+  return resolved.type === "object" || resolved.type === "array";
+}
+
+function toPath(pointer: string): KeyPath {
+  if (pointer === "") return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((part) => {
+      const key = part.replace(/~1/g, "/").replace(/~0/g, "~");
+      return /^\d+$/.test(key) ? Number(key) : key;
+    });
+}
+
+/**
+ * Alternatives sorted so that each comes before those nested in it: by depth in the data, and at
+ * the same place, an anyOf reached through another's branches (a $ref'd definition) after it.
+ */
+function outermostFirst(alternatives: readonly SchemaError[]): SchemaError[] {
+  const depth = (e: SchemaError): number => (e.instancePath === "" ? 0 : e.instancePath.split("/").length);
+  const nesting = (e: SchemaError): number =>
+    alternatives.filter(
+      (other) =>
+        other !== e &&
+        other.instancePath === e.instancePath &&
+        reachable((other.parentSchema?.anyOf ?? []).map(resolveRef)).has(nodeKey(e.parentSchema)),
+    ).length;
+  return [...alternatives].sort((a, b) => depth(a) - depth(b) || nesting(a) - nesting(b));
+}
+
+function isWithin(pointer: string, parent: string): boolean {
+  return pointer === parent || pointer.startsWith(`${parent}/`);
+}
+
+function dedupe(items: Explained[]): Explained[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = `${item.path.join("\u0000")}\u0001${item.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

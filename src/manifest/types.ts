@@ -1,0 +1,101 @@
+/**
+ * The resolved project: what the loader hands to the graph and the engine.
+ * Everything is interpolated, defaulted and in canonical form (durations in
+ * milliseconds, short forms expanded, regular expressions compiled).
+ */
+
+/** Where something was written: a file and a 1-based line and column. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** A command: a shell string run by `/bin/sh -c`, or an argument list executed directly. */
+export type Command =
+  | { kind: "shell"; script: string }
+  | { kind: "exec"; argv: [string, ...string[]] };
+
+export type DependencyCondition = "service_started" | "service_healthy" | "service_completed_successfully";
+
+export interface Dependency {
+  service: string;
+  condition: DependencyCondition;
+  /** When false, the dependency is waited for only if it is part of the run. */
+  required: boolean;
+}
+
+/** An inclusive range of HTTP statuses; `200` is `{ min: 200, max: 200 }`, `2xx` is `{ min: 200, max: 299 }`. */
+export interface StatusRange {
+  min: number;
+  max: number;
+}
+
+export interface TcpCheck {
+  host: string;
+  port: number;
+}
+
+export interface HttpCheck {
+  host: string;
+  port: number;
+  path: string;
+  status: readonly StatusRange[];
+  /** The URL probed, for messages. */
+  url: string;
+}
+
+export interface LogCheck {
+  pattern: RegExp;
+}
+
+export interface ReadySpec {
+  tcp?: TcpCheck;
+  http?: HttpCheck;
+  log?: LogCheck;
+  exec?: Command;
+  timeoutMs: number;
+  intervalMs: number;
+}
+
+export type RestartPolicyName = "no" | "on-failure" | "always" | "unless-stopped";
+
+export interface RestartPolicy {
+  policy: RestartPolicyName;
+  /** `Infinity` when there is no limit. */
+  maxRestarts: number;
+  backoffMs: number;
+  maxBackoffMs: number;
+  minUptimeMs: number;
+}
+
+export interface Service {
+  name: string;
+  command: Command;
+  /** Absolute. */
+  workingDir: string;
+  /** The service's own variables: project `env_file`, project `environment`, service `env_file`, service `environment`, later ones winning. */
+  environment: Record<string, string>;
+  dependsOn: Dependency[];
+  ready?: ReadySpec;
+  restart: RestartPolicy;
+  stopSignal: NodeJS.Signals;
+  stopGracePeriodMs: number;
+  /** Stop the service after it has run this long. */
+  timeoutMs?: number;
+  profiles: string[];
+  /** Where the service is declared. */
+  source: SourceLocation;
+}
+
+export interface Project {
+  name: string;
+  /** The directory of the first manifest: relative paths and `.sbx/` are resolved from it. */
+  dir: string;
+  /** The manifest files, in merge order. */
+  files: string[];
+  /** In declaration order. */
+  services: ReadonlyMap<string, Service>;
+  /** Problems that do not stop the load, such as an unset variable replaced by an empty string. */
+  warnings: string[];
+}

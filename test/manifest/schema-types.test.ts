@@ -1,0 +1,36 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { rawKeys } from "../../src/manifest/raw-types.js";
+
+const schema = JSON.parse(readFileSync(new URL("../../schemas/sandbox.schema.json", import.meta.url), "utf8"));
+const defs = schema.definitions;
+
+function keysOf(node: { properties: Record<string, unknown> }): string[] {
+  return Object.keys(node.properties).sort();
+}
+
+describe("the TypeScript types and the JSON Schema", () => {
+  it("declare the same keys at every level", () => {
+    expect(keysOf(schema)).toEqual(Object.keys(rawKeys.manifest).sort());
+    expect(keysOf(defs.service)).toEqual(Object.keys(rawKeys.service).sort());
+    expect(keysOf(defs.service.properties.ready)).toEqual(Object.keys(rawKeys.ready).sort());
+    expect(keysOf(defs.service.properties.restart.anyOf[1])).toEqual(Object.keys(rawKeys.restart).sort());
+    expect(keysOf(defs.service.properties.depends_on.anyOf[1].additionalProperties)).toEqual(Object.keys(rawKeys.dependency).sort());
+  });
+
+  it("describes every key, so that editors can show what it is for", () => {
+    const missing: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (node === null || typeof node !== "object") return;
+      const record = node as Record<string, unknown>;
+      if (record.properties && typeof record.properties === "object") {
+        for (const [key, child] of Object.entries(record.properties as Record<string, Record<string, unknown>>)) {
+          if (typeof child.description !== "string") missing.push(`${path}.${key}`);
+        }
+      }
+      for (const [key, child] of Object.entries(record)) walk(child, `${path}.${key}`);
+    };
+    walk(schema, "#");
+    expect(missing).toEqual([]);
+  });
+});
