@@ -44,6 +44,32 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
 
   program
+    .command("up")
+    .description("start the services (all, or the named ones and what they depend on) and stream their logs; Ctrl-C stops them all")
+    .argument("[SERVICE...]", "services to start, with their dependencies")
+    .option("--no-deps", "start only the named services, not what they depend on")
+    .option("--exit-code-from <SERVICE>", "stop everything when SERVICE ends, and exit with its code")
+    .option("--abort-on-container-exit", "stop everything when any service ends")
+    .option("--abort-on-container-failure", "stop everything when any service fails")
+    .option("-t, --timestamps", "show the time of each line")
+    .action(async (services: string[], _options: unknown, command: Command) => {
+      const { upCommand } = await import("./commands/up.js");
+      const own = command.opts<{ deps: boolean; exitCodeFrom?: string; abortOnContainerExit?: boolean; abortOnContainerFailure?: boolean; timestamps?: boolean }>();
+      exitCode = await upCommand(
+        {
+          ...globals(command),
+          services,
+          noDeps: !own.deps,
+          ...(own.exitCodeFrom === undefined ? {} : { exitCodeFrom: own.exitCodeFrom }),
+          abortOnContainerExit: own.abortOnContainerExit === true,
+          abortOnContainerFailure: own.abortOnContainerFailure === true,
+          timestamps: own.timestamps === true,
+        },
+        io,
+      );
+    });
+
+  program
     .command("validate")
     .description("check the manifest; exit 0, or 2 listing every error")
     .action(async (_options: unknown, command: Command) => {

@@ -1,0 +1,125 @@
+import { SbxError } from "../../errors.js";
+import { Orchestrator } from "../../engine/orchestrator.js";
+import type { ServiceEvent } from "../../engine/events.js";
+import { selectServices } from "../../graph/select-services.js";
+import { loadProject } from "../../manifest/load-project.js";
+import { ExitCode } from "../exit-codes.js";
+import { loadOptionsFrom, type GlobalOptions } from "../global-options.js";
+import { colorEnabled, type CliIo } from "../io.js";
+import { TerminalRenderer } from "../render/terminal-renderer.js";
+
+export interface UpOptions extends GlobalOptions {
+  services: string[];
+  noDeps?: boolean;
+  exitCodeFrom?: string;
+  abortOnContainerExit?: boolean;
+  abortOnContainerFailure?: boolean;
+  timestamps?: boolean;
+}
+
+/** What `up` listens to for the end of the world: the process's signals, injectable for tests. */
+export interface SignalSource {
+  on(signal: "SIGINT" | "SIGTERM" | "SIGHUP", listener: () => void): void;
+  off(signal: "SIGINT" | "SIGTERM" | "SIGHUP", listener: () => void): void;
+}
+
+/**
+ * `sbx up` in the foreground: starts the selected services, streams their output with prefixes,
+ * and tears everything down on Ctrl-C (a second one kills at once), SIGTERM or SIGHUP, when a
+ * service fails to start or to become ready, or as --abort-on-container-exit / --exit-code-from say.
+ */
+export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSource = process): Promise<number> {
+  const project = loadProject(loadOptionsFrom(options, io));
+  if (options.exitCodeFrom !== undefined && !project.services.has(options.exitCodeFrom)) {
+    throw new SbxError("UNKNOWN_SERVICE", `--exit-code-from names no service: "${options.exitCodeFrom}"`);
+  }
+  const selection = selectServices(project, {
+    services: options.services,
+    profiles: options.profile,
+    ...(options.noDeps ? { noDeps: true } : {}),
+  });
+  if (options.exitCodeFrom !== undefined && !selection.services.some((s) => s.name === options.exitCodeFrom)) {
+    throw new SbxError("USAGE", `--exit-code-from ${options.exitCodeFrom}: that service is not part of this run`);
+  }
+  for (const warning of project.warnings) io.stderr.write(`warning: ${warning}\n`);
+
+  const names = selection.services.map((s) => s.name);
+  const renderer = new TerminalRenderer(io.stdout, names, { color: colorEnabled(io, options.color), timestamps: options.timestamps === true });
+  const orchestrator = new Orchestrator(project, selection);
+  const abortOnExit = options.abortOnContainerExit === true || options.exitCodeFrom !== undefined;
+
+  let exitCode: number | undefined;
+  let interrupted = false;
+  let forced = false;
+  let stopping = false;
+
+  const stopAll = (why: string, force = false): void => {
+    if (force) {
+      forced = true;
+      renderer.note(`${why}: killing every process now`);
+      void orchestrator.stop({ force: true });
+      return;
+    }
+    if (stopping) return;
+    stopping = true;
+    renderer.note(why);
+    void orchestrator.stop();
+  };
+
+  const onSigint = (): void => {
+    interrupted = true;
+    if (stopping) stopAll("second Ctrl-C", true);
+    else stopAll("stopping every service (Ctrl-C again to kill them at once)");
+  };
+  const onSigterm = (): void => stopAll("SIGTERM received: stopping every service");
+  const onSighup = (): void => stopAll("SIGHUP received: stopping every service");
+  signals.on("SIGINT", onSigint);
+  signals.on("SIGTERM", onSigterm);
+  signals.on("SIGHUP", onSighup);
+
+  const lines = orchestrator.lines$.subscribe((line) => renderer.output(line.service, line.text, line.time));
+  const events = orchestrator.events$.subscribe((event) => {
+    renderer.event(event);
+    const verdict = judge(event);
+    if (verdict === undefined || stopping) return;
+    if (options.exitCodeFrom === event.service) {
+      exitCode = verdict.exitCode;
+      stopAll(`${event.service} ended: stopping every service (--exit-code-from)`);
+    } else if (verdict.startFailure) {
+      exitCode ??= ExitCode.serviceFailed;
+      stopAll(`${event.service} ${event.type === "skipped" ? "could not start" : "failed"}: stopping every service`);
+    } else if (abortOnExit || (options.abortOnContainerFailure && verdict.exitCode !== 0)) {
+      if (verdict.exitCode !== 0 && options.exitCodeFrom === undefined) exitCode ??= ExitCode.serviceFailed;
+      stopAll(`${event.service} exited: stopping every service`);
+    }
+  });
+
+  /** A service's end, as the abort options read it; undefined for events that are not an end. */
+  function judge(event: ServiceEvent): { exitCode: number; startFailure: boolean } | undefined {
+    const state = orchestrator.state(event.service);
+    if (event.type === "completed") return { exitCode: 0, startFailure: false };
+    if (event.type === "skipped") return { exitCode: ExitCode.serviceFailed, startFailure: true };
+    if (event.type === "failed") {
+      const code = typeof event.reason.exitCode === "number" && event.reason.exitCode !== 0 ? event.reason.exitCode : ExitCode.serviceFailed;
+      return { exitCode: code, startFailure: state?.everReady !== true };
+    }
+    return undefined;
+  }
+
+  try {
+    await orchestrator.run();
+  } finally {
+    lines.unsubscribe();
+    events.unsubscribe();
+    signals.off("SIGINT", onSigint);
+    signals.off("SIGTERM", onSigterm);
+    signals.off("SIGHUP", onSighup);
+  }
+
+  const states = [...orchestrator.states.values()];
+  if (exitCode === undefined && !interrupted && states.some((s) => s.status === "failed" || s.status === "skipped")) exitCode = ExitCode.serviceFailed;
+  renderer.note(forced ? "killed every process" : "every service is stopped");
+  renderer.flush();
+  if (forced) return ExitCode.interrupted;
+  return exitCode ?? ExitCode.ok;
+}

@@ -1,0 +1,48 @@
+import { describeExit } from "../../engine/describe-exit.js";
+import type { ServiceEvent } from "../../engine/events.js";
+
+/**
+ * sbx's own words about a service's life, one or more lines of text without prefix; none for
+ * events a person need not see (an exit that a stop caused is told by "stopped").
+ */
+export function describeEvent(event: ServiceEvent): string[] {
+  switch (event.type) {
+    case "waiting":
+      return [`waiting for ${event.on.join(", ")}`];
+    case "starting":
+      return [];
+    case "running":
+      return [`started (pid ${event.pid})`];
+    case "ready":
+      return event.checked ? [`ready after ${formatMs(event.afterMs)}`] : [];
+    case "exited":
+      // A stop says "stopped", and a clean exit "completed" or "restarting": no need to say it twice.
+      return event.onPurpose || event.exitCode === 0 ? [] : [describeExit(event.exitCode, event.signal)];
+    case "restarting":
+      return [`restarting in ${formatMs(event.delayMs)} (restart ${event.restarts})`];
+    case "completed":
+      return ["completed"];
+    case "failed":
+      return [`failed: ${event.reason.message}`, ...lastLinesBlock(event.reason.lastLines)];
+    case "skipped":
+      return [`not started: ${event.reason.message}`];
+    case "stopping":
+      return [`stopping (${event.signal})`];
+    case "stopped":
+      return [event.forced ? "stopped (killed: it outlived its stop_grace_period)" : "stopped"];
+  }
+}
+
+function lastLinesBlock(lines: readonly string[]): string[] {
+  if (lines.length === 0) return ["(it printed nothing)"];
+  return [`last ${lines.length === 1 ? "line" : `${lines.length} lines`}:`, ...lines.map((line) => `  ${line}`)];
+}
+
+/** `312 ms`, `1.5 s`, `2 min 5 s`: for a person, not for parsing. */
+export function formatMs(ms: number): string {
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1_000).toFixed(ms < 10_000 ? 2 : 1).replace(/\.?0+$/, "")} s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1_000);
+  return seconds === 0 ? `${minutes} min` : `${minutes} min ${seconds} s`;
+}

@@ -1,0 +1,78 @@
+import { createColors } from "picocolors";
+import type { ServiceEvent } from "../../engine/events.js";
+import { BatchedWriter } from "./batched-writer.js";
+import { describeEvent } from "./format-event.js";
+import { assignColors } from "./service-colors.js";
+
+export interface RendererOptions {
+  color: boolean;
+  /** Put the time before each line. */
+  timestamps: boolean;
+}
+
+/** The name sbx's own lines go under. */
+export const SBX_PREFIX = "sbx";
+
+/**
+ * The foreground view of `sbx up`: each service's output as `name | line`, padded to the longest
+ * name and coloured per service on a terminal, and sbx's own lifecycle lines set apart as
+ * `name » what happened`.
+ */
+export class TerminalRenderer {
+  private readonly writer: BatchedWriter;
+  private readonly width: number;
+  private readonly colors: ReturnType<typeof createColors>;
+  private readonly serviceColor: Map<string, (text: string) => string>;
+  private readonly prefixes = new Map<string, { output: string; note: string }>();
+
+  constructor(
+    out: { write(text: string): unknown },
+    services: readonly string[],
+    private readonly options: RendererOptions,
+  ) {
+    this.writer = new BatchedWriter(out);
+    this.width = Math.max(SBX_PREFIX.length, ...services.map((name) => name.length));
+    this.colors = createColors(options.color);
+    this.serviceColor = assignColors(services, this.colors);
+  }
+
+  /** A line the service printed. */
+  output(service: string, text: string, time: number): void {
+    this.writer.write(`${this.stamp(time)}${this.prefix(service).output}${text}\n`);
+  }
+
+  /** An event of the engine, as sbx's own words. */
+  event(event: ServiceEvent): void {
+    const lines = describeEvent(event);
+    if (lines.length === 0) return;
+    const bad = event.type === "failed" || event.type === "skipped" || (event.type === "exited" && !event.onPurpose && event.exitCode !== 0);
+    const paint = bad ? this.colors.red : this.colors.dim;
+    const prefix = this.prefix(event.service).note;
+    for (const line of lines) this.writer.write(`${this.stamp(event.time)}${prefix}${paint(line)}\n`);
+  }
+
+  /** A line from sbx about the whole project. */
+  note(text: string, time = Date.now()): void {
+    this.writer.write(`${this.stamp(time)}${this.prefix(SBX_PREFIX).note}${this.colors.bold(text)}\n`);
+  }
+
+  flush(): void {
+    this.writer.flush();
+  }
+
+  private prefix(service: string): { output: string; note: string } {
+    let prefix = this.prefixes.get(service);
+    if (!prefix) {
+      const paint = this.serviceColor.get(service) ?? this.colors.bold;
+      const padded = paint(service.padEnd(this.width));
+      prefix = { output: `${padded} | `, note: `${padded} ${paint("»")} ` };
+      this.prefixes.set(service, prefix);
+    }
+    return prefix;
+  }
+
+  private stamp(time: number): string {
+    if (!this.options.timestamps) return "";
+    return this.colors.dim(`${new Date(time).toISOString().slice(11, 23)} `);
+  }
+}

@@ -1,0 +1,52 @@
+import { map } from "rxjs";
+import type { Readable } from "node:stream";
+import { killTree } from "../process/kill-tree.js";
+import { LineSplitter } from "../process/line-splitter.js";
+import { spawnCommand } from "../process/spawn-command.js";
+import { descendsFrom, describePortHolder, findPortHolder, isPortTaken } from "../readiness/port-holder.js";
+import { readyChecks$ } from "../readiness/ready.js";
+import type { Service } from "../manifest/types.js";
+import type { ServiceRuntime } from "./runtime.js";
+
+/** A service's full environment: sbx's own, then what the manifest gives it. */
+export function serviceEnvironment(service: Service): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  return Object.assign(env, service.environment);
+}
+
+/** Feeds a stream's lines to `onLine`, the last one too when the stream ends without a newline. */
+function pipeLines(stream: Readable, onLine: (text: string) => void): void {
+  const splitter = new LineSplitter();
+  stream.on("data", (chunk: Buffer) => {
+    for (const line of splitter.push(chunk)) onLine(line);
+  });
+  stream.on("end", () => {
+    for (const line of splitter.end()) onLine(line);
+  });
+}
+
+/** The real runtime: processes, signals and sockets of this machine. */
+export const defaultRuntime: ServiceRuntime = {
+  async spawn(service, onLine) {
+    const spawned = await spawnCommand(service.command, { cwd: service.workingDir, env: serviceEnvironment(service) });
+    pipeLines(spawned.stdout, (text) => onLine("stdout", text));
+    pipeLines(spawned.stderr, (text) => onLine("stderr", text));
+    return { pid: spawned.pid, exit: spawned.exit };
+  },
+
+  killTree: (pid, options) => killTree(pid, options),
+
+  ready$(spec, context) {
+    return readyChecks$(spec, { lines$: context.lines$, cwd: context.service.workingDir, env: serviceEnvironment(context.service) }).pipe(
+      map((outcome) => (outcome.ok ? { ok: true as const } : { ok: false as const, reasons: outcome.reasons })),
+    );
+  },
+
+  async portHolder(host, port, ownPids) {
+    if (!(await isPortTaken(host, port))) return undefined;
+    const holder = findPortHolder(port);
+    if (holder?.pid !== undefined && descendsFrom(holder.pid, ownPids)) return undefined;
+    return describePortHolder(holder ?? {});
+  },
+};

@@ -1,0 +1,45 @@
+/**
+ * The engine's events: the single source of truth about every service. The terminal renderer,
+ * the control API, the Sandbox API and the tests all read this stream, and the state of a service
+ * at any moment is the fold of its events (see service-state.ts).
+ */
+
+/** Why a service failed for good or was skipped: enough to act on without opening a log file. */
+export interface FailureReason {
+  /** One line, e.g. `exited with code 1 before it was ready` or `not ready after 30s: tcp 127.0.0.1:8080: connection refused`. */
+  message: string;
+  exitCode?: number | null;
+  signal?: NodeJS.Signals | null;
+  /** The last lines the service printed. */
+  lastLines: string[];
+}
+
+interface EventBase {
+  service: string;
+  /** Epoch milliseconds. */
+  time: number;
+}
+
+export type ServiceEvent = EventBase &
+  (
+    | { type: "waiting"; on: string[] }
+    | { type: "starting"; run: number; command: string }
+    | { type: "running"; run: number; pid: number }
+    | { type: "ready"; run: number; afterMs: number; checked: boolean }
+    | { type: "exited"; run: number; exitCode: number | null; signal: NodeJS.Signals | null; onPurpose: boolean; uptimeMs: number }
+    | { type: "restarting"; run: number; delayMs: number; restarts: number }
+    | { type: "completed"; run: number }
+    | { type: "failed"; reason: FailureReason }
+    | { type: "skipped"; reason: FailureReason }
+    | { type: "stopping"; signal: NodeJS.Signals }
+    | { type: "stopped"; forced: boolean }
+  );
+
+export type ServiceEventType = ServiceEvent["type"];
+
+/** The event types after which a service will do nothing more on its own. */
+export const FINAL_EVENT_TYPES: ReadonlySet<ServiceEventType> = new Set(["completed", "failed", "skipped", "stopped"]);
+
+export function isFinal(event: ServiceEvent): boolean {
+  return FINAL_EVENT_TYPES.has(event.type);
+}

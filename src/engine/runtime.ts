@@ -1,0 +1,39 @@
+import type { Observable } from "rxjs";
+import type { ReadySpec, Service } from "../manifest/types.js";
+
+/** A started process: the leader of its own process group. */
+export interface RunningProcess {
+  pid: number;
+  /** Settles once the process has exited and its output has been read to the end. */
+  exit: Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export type ReadyResult = { ok: true } | ReadyFailure;
+
+/** Readiness that did not come in time: the last failure of each check (`tcp 127.0.0.1:8080: connection refused`). */
+export interface ReadyFailure {
+  ok: false;
+  reasons: string[];
+}
+
+export interface ReadyContext {
+  service: Service;
+  /** The lines of the current run, from its first one on, then live. */
+  lines$: Observable<{ text: string }>;
+}
+
+/**
+ * What the engine does to the outside world, in one place: spawning, killing process trees,
+ * probing readiness, finding who holds a port. The default is real (default-runtime.ts);
+ * tests may wrap it to observe or to slow it down.
+ */
+export interface ServiceRuntime {
+  /** Starts the service's command; rejects when it cannot be started at all (no such executable or directory). */
+  spawn(service: Service, onLine: (stream: "stdout" | "stderr", text: string) => void): Promise<RunningProcess>;
+  /** Ends the process group and every descendant: `signal`, then SIGKILL after `gracePeriodMs`. */
+  killTree(pid: number, options: { signal: NodeJS.Signals; gracePeriodMs: number }): Promise<{ forced: boolean }>;
+  /** Emits once: ready, or the reasons it was not within the spec's timeout. */
+  ready$(spec: ReadySpec, context: ReadyContext): Observable<ReadyResult>;
+  /** Who holds `host:port` if something outside `ownPids` does (`pid 123 (python3 -m http.server)`), else undefined. */
+  portHolder(host: string, port: number, ownPids: ReadonlySet<number>): Promise<string | undefined>;
+}

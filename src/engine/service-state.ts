@@ -1,0 +1,68 @@
+import type { FailureReason, ServiceEvent } from "./events.js";
+
+export type ServiceStatus =
+  | "created"
+  | "waiting"
+  | "starting"
+  | "running"
+  | "ready"
+  | "exited"
+  | "restarting"
+  | "completed"
+  | "failed"
+  | "skipped"
+  | "stopping"
+  | "stopped";
+
+/** What is known of one service: nothing but the fold of its events. */
+export interface ServiceState {
+  name: string;
+  status: ServiceStatus;
+  /** The pid of the current run's process, while it runs. */
+  pid?: number;
+  /** How many times it was restarted by its policy. */
+  restarts: number;
+  /** Runs started, the current one included. */
+  runs: number;
+  /** Epoch ms at which the current run's process started. */
+  startedAt?: number;
+  readyAt?: number;
+  exitCode?: number | null;
+  signal?: NodeJS.Signals | null;
+  /** Whether it has ever been running, ready, or completed: what dependency conditions ask. */
+  everRunning: boolean;
+  everReady: boolean;
+  reason?: FailureReason;
+}
+
+export function initialState(name: string): ServiceState {
+  return { name, status: "created", restarts: 0, runs: 0, everRunning: false, everReady: false };
+}
+
+export function applyEvent(state: ServiceState, event: ServiceEvent): ServiceState {
+  switch (event.type) {
+    case "waiting":
+      return { ...state, status: "waiting" };
+    case "starting":
+      return { ...state, status: "starting", runs: event.run, pid: undefined, exitCode: undefined, signal: undefined };
+    case "running":
+      return { ...state, status: "running", pid: event.pid, startedAt: event.time, everRunning: true };
+    case "ready":
+      return { ...state, status: "ready", readyAt: event.time, everReady: true };
+    case "exited":
+      // A stop in progress stays "stopping" until the whole tree is gone.
+      return { ...state, status: state.status === "stopping" ? "stopping" : "exited", pid: undefined, exitCode: event.exitCode, signal: event.signal };
+    case "restarting":
+      return { ...state, status: "restarting", restarts: event.restarts };
+    case "completed":
+      return { ...state, status: "completed" };
+    case "failed":
+      return { ...state, status: "failed", reason: event.reason };
+    case "skipped":
+      return { ...state, status: "skipped", reason: event.reason };
+    case "stopping":
+      return { ...state, status: "stopping" };
+    case "stopped":
+      return { ...state, status: "stopped", pid: undefined };
+  }
+}

@@ -1,0 +1,98 @@
+import treeKill from "tree-kill";
+import { hasProcTable, isRunning, listProcesses, processTreeOf, type ProcessInfo } from "./process-table.js";
+
+export interface KillTreeOptions {
+  /** Sent first to the group and every descendant. */
+  signal: NodeJS.Signals;
+  /** How long they may take to exit before SIGKILL; 0 sends SIGKILL straight away. */
+  gracePeriodMs: number;
+  /** How often to look whether they are gone. */
+  pollMs?: number;
+}
+
+/**
+ * Ends a process, its process group, and every descendant, including those that left the group
+ * (setsid): `signal` to all, then SIGKILL to whatever is left after the grace period. Resolves once
+ * none of them runs, telling whether SIGKILL was needed. Only processes found in the tree are
+ * signalled, each checked by its start time so that a reused pid is never hit.
+ */
+export async function killTree(pid: number, options: KillTreeOptions): Promise<{ forced: boolean }> {
+  if (!hasProcTable) return killTreePortable(pid, options);
+  const poll = options.pollMs ?? 20;
+  // Taken before any signal: once the leader dies its children are re-parented and the tree is lost.
+  const targets = new Map<number, ProcessInfo>();
+  const track = (): void => {
+    // From the leader and from every process already tracked: one that was re-parented (its
+    // parent died) still brings its own descendants along.
+    const table = listProcesses();
+    // A tracked pid now held by another process (reused) must not bring that one's tree along.
+    const roots = table.filter((info) => info.pid === pid || targets.get(info.pid)?.startTime === info.startTime).map((info) => info.pid);
+    for (const info of processTreeOf(roots, table)) {
+      if (!targets.has(info.pid) && info.state !== "Z") targets.set(info.pid, info);
+    }
+  };
+  track();
+
+  const signalAll = (signal: NodeJS.Signals): void => {
+    sendSignal(-pid, signal);
+    for (const info of targets.values()) if (isRunning(info.pid, info.startTime)) sendSignal(info.pid, signal);
+  };
+  const alive = (): ProcessInfo[] => [...targets.values()].filter((info) => isRunning(info.pid, info.startTime));
+
+  if (options.gracePeriodMs > 0 && options.signal !== "SIGKILL") {
+    signalAll(options.signal);
+    const deadline = Date.now() + options.gracePeriodMs;
+    while (Date.now() < deadline) {
+      // A process may start children while it shuts down: they belong to the tree too.
+      track();
+      if (alive().length === 0) return { forced: false };
+      await sleep(poll);
+    }
+  }
+  track();
+  if (alive().length === 0 && options.signal !== "SIGKILL") return { forced: false };
+  const hadToForce = alive().length > 0 && options.signal !== "SIGKILL";
+  signalAll("SIGKILL");
+  while (alive().length > 0) {
+    await sleep(poll);
+    track();
+    signalAll("SIGKILL");
+  }
+  return { forced: hadToForce };
+}
+
+function sendSignal(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch (error) {
+    // ESRCH: already gone. EPERM: not ours (a reused pid): leave it alone.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ESRCH" && code !== "EPERM") throw error;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Where there is no /proc (macOS): tree-kill finds the descendants through `ps`. */
+async function killTreePortable(pid: number, options: KillTreeOptions): Promise<{ forced: boolean }> {
+  const kill = (signal: NodeJS.Signals): Promise<void> => new Promise((resolve) => treeKill(pid, signal, () => resolve()));
+  const isAlive = (): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  sendSignal(-pid, options.signal);
+  await kill(options.signal);
+  const deadline = Date.now() + options.gracePeriodMs;
+  while (isAlive() && Date.now() < deadline) await sleep(options.pollMs ?? 20);
+  if (!isAlive()) return { forced: false };
+  sendSignal(-pid, "SIGKILL");
+  await kill("SIGKILL");
+  while (isAlive()) await sleep(options.pollMs ?? 20);
+  return { forced: options.signal !== "SIGKILL" };
+}

@@ -1,0 +1,25 @@
+/** One line a service printed. */
+export interface LogLine {
+  service: string;
+  stream: "stdout" | "stderr";
+  text: string;
+  /** Epoch milliseconds at which sbx read it. */
+  time: number;
+  /** Increasing from 1 for each service, across its restarts: a resumable position in its log. */
+  seq: number;
+}
+
+/** A line of a log file: `2026-11-24T20:10:31.123Z out text`. */
+export function formatLogFileLine(line: LogLine): string {
+  return `${new Date(line.time).toISOString()} ${line.stream === "stdout" ? "out" : "err"} ${line.text}\n`;
+}
+
+/** Reads a log file line back; undefined for a line not in that format. */
+export function parseLogFileLine(text: string, service: string, seq: number): LogLine | undefined {
+  // 24 characters of ISO time, a space, "out" or "err", a space, then the text (maybe empty).
+  if (text.length < 29 || text[24] !== " " || text[28] !== " ") return undefined;
+  const time = Date.parse(text.slice(0, 24));
+  const stream = text.slice(25, 28);
+  if (Number.isNaN(time) || (stream !== "out" && stream !== "err")) return undefined;
+  return { service, stream: stream === "out" ? "stdout" : "stderr", text: text.slice(29), time, seq };
+}

@@ -1,0 +1,76 @@
+import { readdirSync, readFileSync } from "node:fs";
+
+/** One process as /proc tells it. */
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  state: string;
+  /** Clock ticks since boot at which it started: with the pid, it names a process for sure (pids are reused). */
+  startTime: number;
+}
+
+export const hasProcTable = (() => {
+  try {
+    readFileSync("/proc/self/stat");
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** /proc/PID/stat, or undefined when the process is gone. */
+export function readProcess(pid: number): ProcessInfo | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return undefined;
+  }
+  // The command name is in parentheses and may hold spaces or parentheses: read from the last one.
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  return {
+    pid,
+    state: fields[0] ?? "?",
+    ppid: Number(fields[1]),
+    pgid: Number(fields[2]),
+    startTime: Number(fields[19]),
+  };
+}
+
+/** Every process on the machine that /proc shows. */
+export function listProcesses(): ProcessInfo[] {
+  const out: ProcessInfo[] = [];
+  for (const name of readdirSync("/proc")) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    const info = readProcess(pid);
+    if (info) out.push(info);
+  }
+  return out;
+}
+
+/** Each of `roots`, their process groups, and every descendant of any of them, as of now. */
+export function processTreeOf(roots: number | Iterable<number>, table: readonly ProcessInfo[] = listProcesses()): ProcessInfo[] {
+  const rootSet = new Set(typeof roots === "number" ? [roots] : roots);
+  const children = new Map<number, ProcessInfo[]>();
+  for (const info of table) {
+    const list = children.get(info.ppid);
+    if (list) list.push(info);
+    else children.set(info.ppid, [info]);
+  }
+  const found = new Map<number, ProcessInfo>();
+  const visit = (info: ProcessInfo): void => {
+    if (found.has(info.pid)) return;
+    found.set(info.pid, info);
+    for (const child of children.get(info.pid) ?? []) visit(child);
+  };
+  for (const info of table) if (rootSet.has(info.pid) || rootSet.has(info.pgid)) visit(info);
+  return [...found.values()];
+}
+
+/** Alive: present and not a zombie (a zombie has exited and only waits to be reaped). */
+export function isRunning(pid: number, startTime?: number): boolean {
+  const info = readProcess(pid);
+  return info !== undefined && info.state !== "Z" && (startTime === undefined || info.startTime === startTime);
+}

@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { statSync } from "node:fs";
+import type { Readable } from "node:stream";
+import type { Command } from "../manifest/types.js";
+
+export interface ExitStatus {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface SpawnedProcess {
+  pid: number;
+  stdout: Readable;
+  stderr: Readable;
+  /** Settles when the process has exited and its output has been read to the end (or, if a descendant keeps the pipes open, shortly after). */
+  exit: Promise<ExitStatus>;
+  child: ChildProcess;
+}
+
+/** A command that could not be started at all: not found, not executable, or no such working directory. */
+export class SpawnError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "SpawnError";
+  }
+}
+
+/** How long to wait for the pipes to close after the process exited: a descendant that kept them open must not hold the exit. */
+const PIPE_DRAIN_MS = 250;
+
+/**
+ * Starts a command as the leader of its own process group (so that the whole group can be
+ * signalled), stdin closed, stdout and stderr piped. A string runs through `/bin/sh -c`; a list
+ * is executed directly.
+ */
+export async function spawnCommand(command: Command, options: { cwd: string; env: Record<string, string | undefined> }): Promise<SpawnedProcess> {
+  assertDirectory(options.cwd);
+  const [file, args] = command.kind === "shell" ? ["/bin/sh", ["-c", command.script]] : [command.argv[0], command.argv.slice(1)];
+  const child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  if (child.pid === undefined) {
+    const error = await new Promise<NodeJS.ErrnoException>((resolve) => child.once("error", resolve));
+    throw new SpawnError(describeSpawnFailure(file, error), error.code, { cause: error });
+  }
+  // Errors after a successful spawn (a failed kill) are reported where they happen, not as crashes.
+  child.on("error", () => {});
+  const exit = new Promise<ExitStatus>((resolve) => {
+    child.once("exit", (exitCode, signal) => {
+      const status = { exitCode, signal };
+      if (child.stdout?.readableEnded && child.stderr?.readableEnded) return resolve(status);
+      const timer = setTimeout(() => resolve(status), PIPE_DRAIN_MS);
+      child.once("close", () => {
+        clearTimeout(timer);
+        resolve(status);
+      });
+    });
+  });
+  return { pid: child.pid, stdout: child.stdout as Readable, stderr: child.stderr as Readable, exit, child };
+}
+
+function assertDirectory(cwd: string): void {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(cwd).isDirectory();
+  } catch {
+    throw new SpawnError(`working directory ${cwd} does not exist`, "ENOENT");
+  }
+  if (!isDirectory) throw new SpawnError(`working directory ${cwd} is not a directory`, "ENOTDIR");
+}
+
+function describeSpawnFailure(file: string, error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case "ENOENT":
+      return `command not found: ${file}`;
+    case "EACCES":
+      return `permission denied: ${file} is not executable`;
+    default:
+      return `${file}: ${error.message}`;
+  }
+}

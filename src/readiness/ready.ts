@@ -1,0 +1,66 @@
+import { asyncScheduler, combineLatest, defer, filter, map, merge, Observable, take, tap, timer, type SchedulerLike } from "rxjs";
+import type { ReadySpec } from "../manifest/types.js";
+import { execProbe } from "./exec-check.js";
+import { httpProbe } from "./http-check.js";
+import { logMatch$ } from "./log-check.js";
+import { poll$, type ProbeResult } from "./poll.js";
+import { tcpProbe } from "./tcp-check.js";
+
+export type ReadyOutcome = { ok: true } | { ok: false; reasons: string[] };
+
+export interface ReadyChecksContext {
+  /** The lines of the service's current run, from its first on, then live. */
+  lines$: Observable<{ text: string }>;
+  cwd: string;
+  env: Record<string, string>;
+  scheduler?: SchedulerLike;
+}
+
+interface NamedCheck {
+  /** `tcp 127.0.0.1:8080`: how the check is named in a failure report. */
+  label: string;
+  passed$: Observable<ProbeResult>;
+  lastReason: string;
+}
+
+/**
+ * Every check of a `ready` block at once: emits `{ ok: true }` when all have passed, or after the
+ * timeout `{ ok: false, reasons }` with each unpassed check's last failure. Probing stops the
+ * moment a check passes, and everything stops on unsubscribe.
+ */
+export function readyChecks$(spec: ReadySpec, context: ReadyChecksContext): Observable<ReadyOutcome> {
+  return defer(() => {
+    const scheduler = context.scheduler ?? asyncScheduler;
+    // A single attempt may take up to one interval, at least a second, at most the whole timeout.
+    const attemptMs = Math.min(spec.timeoutMs, Math.max(spec.intervalMs, 1_000));
+    const checks: NamedCheck[] = [];
+    const add = (label: string, results$: Observable<ProbeResult>): void => {
+      const check: NamedCheck = { label, lastReason: "not checked yet", passed$: results$ };
+      check.passed$ = results$.pipe(tap((result) => (check.lastReason = result.ok ? "passed" : result.reason)));
+      checks.push(check);
+    };
+    if (spec.tcp) add(`tcp ${hostPort(spec.tcp.host, spec.tcp.port)}`, poll$(tcpProbe(spec.tcp, attemptMs), spec.intervalMs, scheduler));
+    if (spec.http) add(`http ${spec.http.url}`, poll$(httpProbe(spec.http, attemptMs), spec.intervalMs, scheduler));
+    if (spec.exec) add(`exec ${commandLabel(spec.exec)}`, poll$(execProbe(spec.exec, { cwd: context.cwd, env: context.env }), spec.intervalMs, scheduler));
+    if (spec.log) {
+      const pattern = spec.log.pattern;
+      const check: NamedCheck = { label: `log /${pattern.source}/`, lastReason: `no line matched /${pattern.source}/ yet`, passed$: new Observable() };
+      check.passed$ = logMatch$(context.lines$, pattern).pipe(map((): ProbeResult => ({ ok: true })), tap(() => (check.lastReason = "passed")));
+      checks.push(check);
+    }
+
+    const allPassed$ = combineLatest(checks.map((check) => check.passed$.pipe(filter((r) => r.ok), take(1)))).pipe(map((): ReadyOutcome => ({ ok: true })));
+    const timedOut$ = timer(spec.timeoutMs, scheduler).pipe(
+      map((): ReadyOutcome => ({ ok: false, reasons: checks.filter((c) => c.lastReason !== "passed").map((c) => `${c.label}: ${c.lastReason}`) })),
+    );
+    return merge(allPassed$, timedOut$).pipe(take(1));
+  });
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function commandLabel(command: ReadySpec["exec"] & object): string {
+  return command.kind === "shell" ? command.script : command.argv.join(" ");
+}
