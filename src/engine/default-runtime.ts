@@ -1,6 +1,8 @@
 import { map } from "rxjs";
 import type { Readable } from "node:stream";
+import { randomUUID } from "node:crypto";
 import { killTree } from "../process/kill-tree.js";
+import { TREE_TAG_VARIABLE } from "../process/process-table.js";
 import { LineSplitter } from "../process/line-splitter.js";
 import { spawnCommand } from "../process/spawn-command.js";
 import { descendsFrom, describePortHolder, findPortHolder, isPortTaken } from "../readiness/port-holder.js";
@@ -26,13 +28,19 @@ function pipeLines(stream: Readable, onLine: (text: string) => void): void {
   });
 }
 
+/** A tag unique to one run of one service: `api.1f0c…`. */
+export function newTreeTag(service: string): string {
+  return `${service}.${randomUUID()}`;
+}
+
 /** The real runtime: processes, signals and sockets of this machine. */
 export const defaultRuntime: ServiceRuntime = {
   async spawn(service, onLine) {
-    const spawned = await spawnCommand(service.command, { cwd: service.workingDir, env: serviceEnvironment(service) });
+    const tag = newTreeTag(service.name);
+    const spawned = await spawnCommand(service.command, { cwd: service.workingDir, env: { ...serviceEnvironment(service), [TREE_TAG_VARIABLE]: tag } });
     pipeLines(spawned.stdout, (text) => onLine("stdout", text));
     pipeLines(spawned.stderr, (text) => onLine("stderr", text));
-    return { pid: spawned.pid, exit: spawned.exit };
+    return { pid: spawned.pid, tag, exit: spawned.exit };
   },
 
   killTree: (pid, options) => killTree(pid, options),

@@ -4,6 +4,8 @@ import type { ReadySpec, Service } from "../manifest/types.js";
 /** A started process: the leader of its own process group. */
 export interface RunningProcess {
   pid: number;
+  /** The SBX_TREE_ID its whole tree carries in its environment. */
+  tag: string;
   /** Settles once the process has exited and its output has been read to the end. */
   exit: Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -31,7 +33,7 @@ export interface ServiceRuntime {
   /** Starts the service's command; rejects when it cannot be started at all (no such executable or directory). */
   spawn(service: Service, onLine: (stream: "stdout" | "stderr", text: string) => void): Promise<RunningProcess>;
   /** Ends the process group and every descendant: `signal`, then SIGKILL after `gracePeriodMs`. */
-  killTree(pid: number, options: { signal: NodeJS.Signals; gracePeriodMs: number }): Promise<{ forced: boolean }>;
+  killTree(pid: number, options: { signal: NodeJS.Signals; gracePeriodMs: number; tag?: string }): Promise<{ forced: boolean }>;
   /** Emits once: ready, or the reasons it was not within the spec's timeout. */
   ready$(spec: ReadySpec, context: ReadyContext): Observable<ReadyResult>;
   /** Who holds `host:port` if something outside `ownPids` does (`pid 123 (python3 -m http.server)`), else undefined. */

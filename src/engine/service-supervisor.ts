@@ -202,6 +202,7 @@ export class ServiceSupervisor {
     const { forced } = await this.ctx.runtime.killTree(child.pid, {
       signal: force ? "SIGKILL" : this.service.stopSignal,
       gracePeriodMs: force ? 0 : this.service.stopGracePeriodMs,
+      tag: child.tag,
     });
     const { exitCode, signal } = await child.exit;
     return { exitCode, signal, forced: forced || force };

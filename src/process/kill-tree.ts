@@ -1,5 +1,5 @@
 import treeKill from "tree-kill";
-import { hasProcTable, isRunning, listProcesses, processTreeOf, type ProcessInfo } from "./process-table.js";
+import { hasProcTable, isRunning, listProcesses, processesTagged, processTreeOf, type ProcessInfo } from "./process-table.js";
 
 export interface KillTreeOptions {
   /** Sent first to the group and every descendant. */
@@ -8,6 +8,8 @@ export interface KillTreeOptions {
   gracePeriodMs: number;
   /** How often to look whether they are gone. */
   pollMs?: number;
+  /** The SBX_TREE_ID the tree's processes carry: finds descendants that escaped both group and tree. */
+  tag?: string;
 }
 
 /**
@@ -21,17 +23,20 @@ export async function killTree(pid: number, options: KillTreeOptions): Promise<{
   const poll = options.pollMs ?? 20;
   // Taken before any signal: once the leader dies its children are re-parented and the tree is lost.
   const targets = new Map<number, ProcessInfo>();
-  const track = (): void => {
+  const track = (withTag = false): void => {
     // From the leader and from every process already tracked: one that was re-parented (its
     // parent died) still brings its own descendants along.
     const table = listProcesses();
+    if (withTag && options.tag !== undefined) {
+      for (const info of processesTagged(options.tag, table)) if (!targets.has(info.pid) && info.state !== "Z") targets.set(info.pid, info);
+    }
     // A tracked pid now held by another process (reused) must not bring that one's tree along.
     const roots = table.filter((info) => info.pid === pid || targets.get(info.pid)?.startTime === info.startTime).map((info) => info.pid);
     for (const info of processTreeOf(roots, table)) {
       if (!targets.has(info.pid) && info.state !== "Z") targets.set(info.pid, info);
     }
   };
-  track();
+  track(true);
 
   const signalAll = (signal: NodeJS.Signals): void => {
     sendSignal(-pid, signal);
@@ -49,7 +54,7 @@ export async function killTree(pid: number, options: KillTreeOptions): Promise<{
       await sleep(poll);
     }
   }
-  track();
+  track(true);
   if (alive().length === 0 && options.signal !== "SIGKILL") return { forced: false };
   const hadToForce = alive().length > 0 && options.signal !== "SIGKILL";
   signalAll("SIGKILL");

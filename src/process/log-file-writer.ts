@@ -1,6 +1,8 @@
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { dirname } from "node:path";
 
+const FLUSH_AT = 256 * 1024;
+
 /**
  * Appends text to a file in batches: one write per event-loop turn instead of one per line, so a
  * burst of a million lines costs a few hundred writes. `close()` resolves once all is on disk.
@@ -8,6 +10,7 @@ import { dirname } from "node:path";
 export class LogFileWriter {
   private readonly stream: WriteStream;
   private pending: string[] = [];
+  private pendingLength = 0;
   private scheduled = false;
   private failed?: Error;
 
@@ -21,7 +24,10 @@ export class LogFileWriter {
   write(text: string): void {
     if (this.failed) return;
     this.pending.push(text);
-    if (!this.scheduled) {
+    this.pendingLength += text.length;
+    // A burst that never yields to the event loop must not pile up in memory.
+    if (this.pendingLength >= FLUSH_AT) this.flush();
+    else if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
     }
@@ -32,6 +38,7 @@ export class LogFileWriter {
     if (this.pending.length === 0 || this.failed) return;
     const text = this.pending.join("");
     this.pending = [];
+    this.pendingLength = 0;
     this.stream.write(text);
   }
 

@@ -9,9 +9,17 @@ export interface LogLine {
   seq: number;
 }
 
+// Lines come in bursts within one millisecond: format each millisecond's time once.
+let cachedTime = Number.NaN;
+let cachedIso = "";
+
 /** A line of a log file: `2026-11-24T20:10:31.123Z out text`. */
 export function formatLogFileLine(line: LogLine): string {
-  return `${new Date(line.time).toISOString()} ${line.stream === "stdout" ? "out" : "err"} ${line.text}\n`;
+  if (line.time !== cachedTime) {
+    cachedTime = line.time;
+    cachedIso = new Date(line.time).toISOString();
+  }
+  return `${cachedIso} ${line.stream === "stdout" ? "out" : "err"} ${line.text}\n`;
 }
 
 /** Reads a log file line back; undefined for a line not in that format. */

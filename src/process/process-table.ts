@@ -74,3 +74,24 @@ export function isRunning(pid: number, startTime?: number): boolean {
   const info = readProcess(pid);
   return info !== undefined && info.state !== "Z" && (startTime === undefined || info.startTime === startTime);
 }
+
+/** The variable sbx puts in the environment of every process it starts, inherited by their descendants. */
+export const TREE_TAG_VARIABLE = "SBX_TREE_ID";
+
+/**
+ * The processes whose environment carries `SBX_TREE_ID=tag`: every descendant of a service, even
+ * one that called setsid and whose parent died, so that it is neither in the group nor in the tree.
+ */
+export function processesTagged(tag: string, table: readonly ProcessInfo[] = listProcesses()): ProcessInfo[] {
+  const needle = Buffer.from(`\0${TREE_TAG_VARIABLE}=${tag}\0`);
+  const first = Buffer.from(`${TREE_TAG_VARIABLE}=${tag}\0`);
+  return table.filter((info) => {
+    let environ: Buffer;
+    try {
+      environ = readFileSync(`/proc/${info.pid}/environ`);
+    } catch {
+      return false;
+    }
+    return environ.includes(needle) || environ.subarray(0, first.length).equals(first);
+  });
+}

@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import type { Command } from "../manifest/types.js";
+import { TREE_TAG_VARIABLE } from "../process/process-table.js";
 import { killTree } from "../process/kill-tree.js";
 import { LineSplitter } from "../process/line-splitter.js";
 import { spawnCommand } from "../process/spawn-command.js";
@@ -7,9 +9,10 @@ import type { Probe } from "./poll.js";
 /** Ready when the command exits 0; each attempt is a fresh run, killed with its whole tree if abandoned. */
 export function execProbe(command: Command, options: { cwd: string; env: Record<string, string> }): Probe {
   return async (signal) => {
+    const tag = `ready-check.${randomUUID()}`;
     let spawned;
     try {
-      spawned = await spawnCommand(command, options);
+      spawned = await spawnCommand(command, { cwd: options.cwd, env: { ...options.env, [TREE_TAG_VARIABLE]: tag } });
     } catch (error) {
       return { ok: false, reason: (error as Error).message };
     }
@@ -21,7 +24,7 @@ export function execProbe(command: Command, options: { cwd: string; env: Record<
     };
     spawned.stdout.on("data", keep);
     spawned.stderr.on("data", keep);
-    const onAbort = (): void => void killTree(spawned.pid, { signal: "SIGKILL", gracePeriodMs: 0 });
+    const onAbort = (): void => void killTree(spawned.pid, { signal: "SIGKILL", gracePeriodMs: 0, tag });
     signal.addEventListener("abort", onAbort, { once: true });
     const { exitCode, signal: killedBy } = await spawned.exit;
     signal.removeEventListener("abort", onAbort);

@@ -28,8 +28,12 @@ export function probeOnce$(probe: Probe): Observable<ProbeResult> {
  * completing with the first success. Nothing runs between attempts but one timer.
  */
 export function poll$(probe: Probe, intervalMs: number, scheduler: SchedulerLike = asyncScheduler): Observable<ProbeResult> {
-  const attempt$ = defer(() => probeOnce$(probe));
-  return concat(attempt$, timer(intervalMs, scheduler).pipe(ignoreElements())).pipe(
+  return pollAttempts$(() => probeOnce$(probe), intervalMs, scheduler);
+}
+
+/** poll$ over attempts given as Observables: what lets its timing be tested in virtual time. */
+export function pollAttempts$(attempt: () => Observable<ProbeResult>, intervalMs: number, scheduler: SchedulerLike = asyncScheduler): Observable<ProbeResult> {
+  return concat(defer(attempt), timer(intervalMs, scheduler).pipe(ignoreElements())).pipe(
     repeat(),
     takeWhile((result) => !result.ok, true),
   );

@@ -1,0 +1,95 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseLogFileLine } from "../../src/process/log-line.js";
+import { ServiceLog } from "../../src/process/service-log.js";
+import { tempDir } from "../helpers/temp-dir.js";
+
+describe("ServiceLog", () => {
+  it("numbers lines, writes them to the file in a format that reads back, and closes cleanly", async () => {
+    const path = join(tempDir(), "logs", "api.log");
+    const log = new ServiceLog("api", path, 100);
+    log.append("stdout", "first", Date.UTC(2026, 0, 2, 3, 4, 5, 6));
+    log.append("stderr", "", Date.UTC(2026, 0, 2, 3, 4, 5, 7));
+    log.append("stdout", "  spaced | text  ", Date.UTC(2026, 0, 2, 3, 4, 5, 8));
+    await log.close();
+    const text = readFileSync(path, "utf8");
+    expect(text).toBe("2026-01-02T03:04:05.006Z out first\n2026-01-02T03:04:05.007Z err \n2026-01-02T03:04:05.008Z out   spaced | text  \n");
+    const lines = text.slice(0, -1).split("\n").map((line, i) => parseLogFileLine(line, "api", i + 1));
+    expect(lines.map((l) => [l?.stream, l?.text, l?.seq])).toEqual([
+      ["stdout", "first", 1],
+      ["stderr", "", 2],
+      ["stdout", "  spaced | text  ", 3],
+    ]);
+    expect(parseLogFileLine("garbage", "api", 1)).toBeUndefined();
+  });
+
+  it("appends to an existing file", async () => {
+    const path = join(tempDir(), "a.log");
+    const first = new ServiceLog("a", path, 10);
+    first.append("stdout", "run 1");
+    await first.close();
+    const second = new ServiceLog("a", path, 10);
+    second.append("stdout", "run 2");
+    await second.close();
+    expect(readFileSync(path, "utf8").split("\n").filter(Boolean).map((l) => l.slice(29))).toEqual(["run 1", "run 2"]);
+  });
+
+  it("keeps a bounded tail", async () => {
+    const log = new ServiceLog("a", join(tempDir(), "a.log"), 3);
+    for (let i = 1; i <= 10; i++) log.append("stdout", `l${i}`);
+    expect(log.tail().map((l) => l.text)).toEqual(["l8", "l9", "l10"]);
+    expect(log.tail(2).map((l) => l.text)).toEqual(["l9", "l10"]);
+    expect(log.lastSeq).toBe(10);
+    await log.close();
+  });
+
+  it("replays then follows with no gap and no duplicate, while lines keep coming", async () => {
+    const log = new ServiceLog("a", join(tempDir(), "a.log"), 10_000);
+    for (let i = 1; i <= 500; i++) log.append("stdout", `l${i}`);
+    const seen: number[] = [];
+    let producing = true;
+    const producer = (async () => {
+      for (let i = 501; i <= 1000; i++) {
+        log.append("stdout", `l${i}`);
+        if (i % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+      producing = false;
+    })();
+    await new Promise((resolve) => setImmediate(resolve));
+    const subscription = log.since$(100).subscribe((line) => seen.push(line.seq));
+    await producer;
+    subscription.unsubscribe();
+    expect(producing).toBe(false);
+    expect(seen).toEqual(Array.from({ length: 900 }, (_, i) => i + 101));
+    await log.close();
+  });
+
+  it("gives a run's log check the lines of that run only", async () => {
+    const log = new ServiceLog("a", join(tempDir(), "a.log"), 100);
+    log.append("stdout", "ready from run 1");
+    log.markRunStart();
+    log.append("stdout", "booting run 2");
+    const seen: string[] = [];
+    const subscription = log.sinceRunStart$().subscribe((line) => seen.push(line.text));
+    log.append("stdout", "ready from run 2");
+    subscription.unsubscribe();
+    expect(seen).toEqual(["booting run 2", "ready from run 2"]);
+    await log.close();
+  });
+
+  it("writes a million lines to the file, every one in order", async () => {
+    const path = join(tempDir(), "big.log");
+    const log = new ServiceLog("big", path, 1_000);
+    const started = performance.now();
+    for (let i = 1; i <= 1_000_000; i++) log.append("stdout", `line ${i}`);
+    await log.close();
+    const elapsed = performance.now() - started;
+    const lines = readFileSync(path, "utf8").split("\n");
+    expect(lines).toHaveLength(1_000_001);
+    let inOrder = true;
+    for (let i = 0; i < 1_000_000; i++) if (!lines[i]?.endsWith(` out line ${i + 1}`)) inOrder = false;
+    expect(inOrder).toBe(true);
+    console.log(`1,000,000 lines through ServiceLog to disk in ${elapsed.toFixed(0)} ms`);
+  });
+});
