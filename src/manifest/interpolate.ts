@@ -1,7 +1,8 @@
 /**
  * Compose-style variable interpolation of one string:
  * `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?message}`, `${VAR?message}`,
- * `${VAR:+alternative}`, `${VAR+alternative}`, and `$$` for a literal `$`.
+ * `${VAR:+alternative}`, `${VAR+alternative}`, and `$$` for a literal `$`. A `$` that starts
+ * no variable (followed by a digit, a space, or nothing) stays as it is.
  * Defaults and alternatives may themselves hold variables.
  */
 
@@ -53,8 +54,10 @@ function expand(text: string, lookup: VariableLookup, unset: string[]): string {
       out += valueOrEmpty(name, lookup, unset);
       i = end;
     } else {
-      const shown = text.slice(dollar, dollar + 2);
-      throw new InterpolationFailure(`invalid interpolation "${shown}" in "${text}": write $$ for a literal $`);
+      // A `$` that starts no variable (`^up$`, `awk '{print $1}'`) is itself, as in the shell:
+      // regular expressions and commands are full of them.
+      out += "$";
+      i = dollar + 1;
     }
   }
   return out;

@@ -108,8 +108,8 @@ describe("manifest errors name the file, line, column and key", () => {
   });
 
   it("an invalid interpolation", () => {
-    expect(problems("services:\n  api:\n    command: awk '{print $1}'\n")).toEqual([
-      `3:14 services.api.command: invalid interpolation "$1" in "awk '{print $1}'": write $$ for a literal $`,
+    expect(problems("services:\n  api:\n    command: echo ${PORT:=80}\n")).toEqual([
+      `3:14 services.api.command: invalid interpolation "\${PORT:=80}": expected :-, -, :?, ?, :+ or + after PORT`,
     ]);
   });
 

@@ -65,7 +65,10 @@ describe("interpolate", () => {
     expect(failure("${}")).toMatch(/invalid variable name/);
     expect(failure("${1abc}")).toMatch(/invalid variable name/);
     expect(failure("${HOST:=x}")).toMatch(/expected :-, -, :\?, \?, :\+ or \+ after HOST/);
-    expect(failure("cost $5")).toMatch(/invalid interpolation "\$5".*write \$\$ for a literal \$/);
-    expect(failure("trailing $")).toMatch(/invalid interpolation "\$"/);
+  });
+
+  it("keeps a $ that starts no variable", () => {
+    expect(value("^ready$")).toBe("^ready$");
+    expect(value("awk '{print $1}' costs $5 and $ more")).toBe("awk '{print $1}' costs $5 and $ more");
   });
 });
