@@ -2,6 +2,7 @@ import { firstValueFrom, race, map, from, type Observable } from "rxjs";
 import { defaults } from "../defaults.js";
 import type { Command, Service } from "../manifest/types.js";
 import type { FailureReason, ServiceEvent } from "./events.js";
+import { DependencyFailedError } from "./dependency-conditions.js";
 import { nextDelay, shouldRestart } from "./restart-policy.js";
 import type { RunningProcess, ServiceRuntime, ReadyFailure } from "./runtime.js";
 import { abortableSleep } from "./abortable-sleep.js";
@@ -90,9 +91,9 @@ export class ServiceSupervisor {
       try {
         await this.ctx.dependenciesMet(this.noMoreRuns);
       } catch (error) {
-        if (this.stopRequested) return this.emit({ type: "stopped", forced: false });
-        const reason = (error as { reason?: FailureReason }).reason ?? { message: String(error), lastLines: [] };
-        return this.emit({ type: "skipped", reason });
+        // A dependency that failed says more than the teardown its failure may have caused.
+        if (error instanceof DependencyFailedError) return this.emit({ type: "skipped", reason: error.reason });
+        return this.emit({ type: "stopped", forced: false });
       }
     }
     if (this.stopRequested) return this.emit({ type: "stopped", forced: false });

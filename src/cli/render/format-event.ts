@@ -5,7 +5,7 @@ import type { ServiceEvent } from "../../engine/events.js";
  * sbx's own words about a service's life, one or more lines of text without prefix; none for
  * events a person need not see (an exit that a stop caused is told by "stopped").
  */
-export function describeEvent(event: ServiceEvent): string[] {
+export function describeEvent(event: ServiceEvent, lastExit?: Extract<ServiceEvent, { type: "exited" }>): string[] {
   switch (event.type) {
     case "waiting":
       return [`waiting for ${event.on.join(", ")}`];
@@ -16,10 +16,12 @@ export function describeEvent(event: ServiceEvent): string[] {
     case "ready":
       return event.checked ? [`ready after ${formatMs(event.afterMs)}`] : [];
     case "exited":
-      // A stop says "stopped", and a clean exit "completed" or "restarting": no need to say it twice.
-      return event.onPurpose || event.exitCode === 0 ? [] : [describeExit(event.exitCode, event.signal)];
-    case "restarting":
-      return [`restarting in ${formatMs(event.delayMs)} (restart ${event.restarts})`];
+      // Every end is told by what follows it: "stopped", "completed", "failed: …" or "… restarting".
+      return [];
+    case "restarting": {
+      const exit = lastExit && !lastExit.onPurpose ? `${describeExit(lastExit.exitCode, lastExit.signal)}; ` : "";
+      return [`${exit}restarting in ${formatMs(event.delayMs)} (restart ${event.restarts})`];
+    }
     case "completed":
       return ["completed"];
     case "failed":

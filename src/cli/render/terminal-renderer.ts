@@ -24,6 +24,7 @@ export class TerminalRenderer {
   private readonly colors: ReturnType<typeof createColors>;
   private readonly serviceColor: Map<string, (text: string) => string>;
   private readonly prefixes = new Map<string, { output: string; note: string }>();
+  private readonly lastExit = new Map<string, Extract<ServiceEvent, { type: "exited" }>>();
 
   constructor(
     out: { write(text: string): unknown },
@@ -43,9 +44,10 @@ export class TerminalRenderer {
 
   /** An event of the engine, as sbx's own words. */
   event(event: ServiceEvent): void {
-    const lines = describeEvent(event);
+    if (event.type === "exited") this.lastExit.set(event.service, event);
+    const lines = describeEvent(event, this.lastExit.get(event.service));
     if (lines.length === 0) return;
-    const bad = event.type === "failed" || event.type === "skipped" || (event.type === "exited" && !event.onPurpose && event.exitCode !== 0);
+    const bad = event.type === "failed" || event.type === "skipped";
     const paint = bad ? this.colors.red : this.colors.dim;
     const prefix = this.prefix(event.service).note;
     for (const line of lines) this.writer.write(`${this.stamp(event.time)}${prefix}${paint(line)}\n`);
