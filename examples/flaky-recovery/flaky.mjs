@@ -1,8 +1,9 @@
-// Crashes on its first FLAKY_FAILURES starts (counted in a file beside it), then serves /ready.
+// Crashes on its first FLAKY_FAILURES starts (counted in a file beside it, or FLAKY_STATE_FILE),
+// then serves /ready.
 import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 
-const counter = new URL("./.starts", import.meta.url);
+const counter = process.env.FLAKY_STATE_FILE ?? new URL("./.starts", import.meta.url);
 let starts = 0;
 try {
   starts = Number(readFileSync(counter, "utf8"));

@@ -6,6 +6,7 @@ function sendMail(subject) {
   return new Promise((resolve, reject) => {
     const socket = connect(Number(process.env.SMTP_PORT ?? 4400), "127.0.0.1");
     socket.on("connect", () => socket.end(`HELO api\r\nMAIL FROM:<api@test>\r\nRCPT TO:<user@test>\r\nDATA\r\nSubject: ${subject}\r\n\r\nhi\r\n.\r\nQUIT\r\n`));
+    socket.resume(); // read the server's replies, or the connection never finishes closing
     socket.on("close", resolve);
     socket.on("error", reject);
   });

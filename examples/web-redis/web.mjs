@@ -11,7 +11,9 @@ function redis(...args) {
     socket.on("connect", () => socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(String(a))}\r\n${a}\r\n`).join("")}`));
     socket.once("data", (reply) => {
       socket.end();
-      resolve(reply.replace(/^[:+$]\d*\r?\n?/, "").trim());
+      // "+PONG", ":42" (an integer), or "$5\r\nvalue" (a bulk string): the value is what follows.
+      const [first, second] = reply.split("\r\n");
+      resolve(first.startsWith("$") ? second : first.slice(1));
     });
     socket.on("error", reject);
   });

@@ -1,3 +1,4 @@
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { combineLatest, filter, firstValueFrom, map, merge, type Observable } from "rxjs";
 import { defaults } from "../defaults.js";
@@ -51,6 +52,7 @@ export class Orchestrator {
     this.states$ = this.store.states$;
     const runtime = options.runtime ?? defaultRuntime;
     const logDir = options.logDir ?? join(project.dir, ".sbx", "logs");
+    ensureStateDirectory(join(project.dir, ".sbx"));
 
     for (const service of selection.services) {
       const logs = new ServiceLog(service.name, join(logDir, `${service.name}.log`), options.logTailLines ?? defaults.logTailLines);
@@ -150,6 +152,13 @@ export class Orchestrator {
     await Promise.all([...this.logs.values()].map((logs) => logs.close()));
     this.store.complete();
   }
+}
+
+/** Creates `.sbx/` with a .gitignore of its own, so that its logs and state never get committed. */
+function ensureStateDirectory(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const ignore = join(dir, ".gitignore");
+  if (!existsSync(ignore)) writeFileSync(ignore, "# Written by sbx: logs and runtime state, never to be committed.\n*\n");
 }
 
 /** Resolves on the first value; rejects with the stream's error, or when `signal` aborts. */

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterEach } from "vitest";
 import { binPath } from "./cli.js";
-import { expectNothingLeft, newMarker } from "./leftovers.js";
+import { expectNothingLeft, newMarker, processesMarked } from "./leftovers.js";
 import { eventually } from "./processes.js";
 
 export interface SbxProcess {
@@ -20,9 +20,23 @@ const started: SbxProcess[] = [];
 
 afterEach(async () => {
   for (const sbx of started.splice(0)) {
-    if (sbx.child.exitCode === null && sbx.child.signalCode === null) sbx.child.kill("SIGKILL");
-    await sbx.exited;
-    await expectNothingLeft(sbx.marker, 5_000);
+    if (sbx.child.exitCode === null && sbx.child.signalCode === null) {
+      // A test that failed half-way: let sbx tear down as a user's Ctrl-C would, then insist.
+      sbx.child.kill("SIGINT");
+      const timer = setTimeout(() => sbx.child.kill("SIGKILL"), 10_000);
+      await sbx.exited;
+      clearTimeout(timer);
+    }
+    try {
+      await expectNothingLeft(sbx.marker, 5_000);
+    } finally {
+      // Whatever the verdict, the next test must not inherit this one's processes.
+      for (const pid of processesMarked(sbx.marker)) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {}
+      }
+    }
   }
 });
 

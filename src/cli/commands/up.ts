@@ -73,9 +73,17 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
   };
   const onSigterm = (): void => stopAll("SIGTERM received: stopping every service");
   const onSighup = (): void => stopAll("SIGHUP received: stopping every service");
+  // A bug in sbx must not leave the services running: tear down, then fail.
+  const onCrash = (error: unknown): void => {
+    exitCode = ExitCode.serviceFailed;
+    renderer.note(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    stopAll("stopping every service after an internal error");
+  };
   signals.on("SIGINT", onSigint);
   signals.on("SIGTERM", onSigterm);
   signals.on("SIGHUP", onSighup);
+  process.on("uncaughtException", onCrash);
+  process.on("unhandledRejection", onCrash);
 
   const lines = orchestrator.lines$.subscribe((line) => renderer.output(line.service, line.text, line.time));
   const events = orchestrator.events$.subscribe((event) => {
@@ -114,6 +122,8 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
     signals.off("SIGINT", onSigint);
     signals.off("SIGTERM", onSigterm);
     signals.off("SIGHUP", onSighup);
+    process.off("uncaughtException", onCrash);
+    process.off("unhandledRejection", onCrash);
   }
 
   const states = [...orchestrator.states.values()];

@@ -1,0 +1,66 @@
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { freePort } from "../helpers/ports.js";
+import { startSbx } from "../helpers/sbx-process.js";
+import { tempDir } from "../helpers/temp-dir.js";
+
+const examples = fileURLToPath(new URL("../../examples/", import.meta.url));
+
+const hasRedis = (() => {
+  try {
+    execFileSync("redis-server", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe("the examples", () => {
+  it("flaky-recovery: crashes twice, comes back under on-failure with a growing backoff", async () => {
+    const env = { FLAKY_PORT: String(await freePort()), FLAKY_STATE_FILE: join(tempDir(), "starts") };
+    const sbx = startSbx(join(examples, "flaky-recovery"), ["up"], env);
+    await sbx.waitFor(/consumer » completed/, 30_000);
+    const out = sbx.stdout();
+    expect(out).toContain("flaky    » exited with code 3; restarting in 200 ms (restart 1)");
+    expect(out).toContain("flaky    » exited with code 3; restarting in 400 ms (restart 2)");
+    expect(out).toMatch(/flaky +» ready after/);
+    expect(out).toContain("consumer | flaky answered 200");
+    sbx.child.kill("SIGINT");
+    expect(await sbx.exited).toBe(0);
+  });
+
+  it("test-fixture: the API sends mail through the fake SMTP server", async () => {
+    const env = { SMTP_PORT: String(await freePort()), API_PORT: String(await freePort()) };
+    const sbx = startSbx(join(examples, "test-fixture"), ["up"], env);
+    await sbx.waitFor(/api  » ready after/, 20_000);
+    const response = await fetch(`http://127.0.0.1:${env.API_PORT}/signup`, { method: "POST" });
+    expect(response.status).toBe(201);
+    await sbx.waitFor("mail | mail received: welcome");
+    sbx.child.kill("SIGINT");
+    expect(await sbx.exited).toBe(0);
+  });
+
+  it("monorepo: builds the shared package first, runs each package from its directory, docs only with its profile", async () => {
+    const env = { API_PORT: String(await freePort()), WEB_PORT: String(await freePort()), DOCS_PORT: String(await freePort()) };
+    const sbx = startSbx(join(examples, "monorepo"), ["up", "--profile", "docs"], env);
+    for (const service of ["api", "web", "docs"]) await sbx.waitFor(new RegExp(`${service} +» ready after`), 30_000);
+    expect(sbx.stdout()).toMatch(/build-shared » completed/);
+    expect(sbx.stdout()).toContain("api          | [pretty] api on");
+    const page = await (await fetch(`http://127.0.0.1:${env.WEB_PORT}/`)).text();
+    expect(page).toBe("<h1>hello from monorepo-demo</h1>");
+    sbx.child.kill("SIGINT");
+    expect(await sbx.exited).toBe(0);
+  });
+
+  it.runIf(hasRedis || process.env.CI)("web-redis: waits for redis to answer PING, then counts visits in it", async () => {
+    const env = { REDIS_PORT: String(await freePort()), WEB_PORT: String(await freePort()) };
+    const sbx = startSbx(join(examples, "web-redis"), ["up"], env);
+    await sbx.waitFor(/web   » ready after/, 30_000);
+    expect(await (await fetch(`http://127.0.0.1:${env.WEB_PORT}/`)).text()).toBe("visit number 1\n");
+    expect(await (await fetch(`http://127.0.0.1:${env.WEB_PORT}/`)).text()).toBe("visit number 2\n");
+    sbx.child.kill("SIGINT");
+    expect(await sbx.exited).toBe(0);
+  });
+});
