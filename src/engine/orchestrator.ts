@@ -4,16 +4,16 @@ import { combineLatest, filter, firstValueFrom, map, merge, type Observable } fr
 import { defaults } from "../defaults.js";
 import { SbxError } from "../errors.js";
 import type { Selection } from "../graph/select-services.js";
-import type { Project } from "../manifest/types.js";
+import type { Project, Service } from "../manifest/types.js";
+import type { LogLine } from "../process/log-line.js";
+import { ServiceLog } from "../process/service-log.js";
+import { defaultRuntime } from "./default-runtime.js";
 import { conditionMet$ } from "./dependency-conditions.js";
 import { EventStore } from "./event-store.js";
 import type { ServiceEvent } from "./events.js";
-import type { LogLine } from "../process/log-line.js";
-import { ServiceLog } from "../process/service-log.js";
-import type { ServiceState } from "./service-state.js";
-import { ServiceSupervisor } from "./service-supervisor.js";
 import type { ServiceRuntime } from "./runtime.js";
-import { defaultRuntime } from "./default-runtime.js";
+import { isFinalStatus, type ServiceState } from "./service-state.js";
+import { ServiceSupervisor } from "./service-supervisor.js";
 
 export interface OrchestratorOptions {
   /** Where each service's log file goes; default `.sbx/logs` beside the manifest. */
@@ -26,7 +26,8 @@ export interface OrchestratorOptions {
 /**
  * Runs a selection of a project's services: each starts the moment its dependencies' conditions
  * hold, so independent services start in parallel; teardown goes in reverse dependency order,
- * each service stopping as soon as everything that depends on it has stopped.
+ * each service stopping as soon as everything that depends on it has stopped. Single services
+ * can be stopped, started and restarted while the rest runs.
  */
 export class Orchestrator {
   readonly events$: Observable<ServiceEvent>;
@@ -35,64 +36,54 @@ export class Orchestrator {
   readonly lines$: Observable<LogLine>;
 
   private readonly store: EventStore;
+  private readonly runtime: ServiceRuntime;
   private readonly logs = new Map<string, ServiceLog>();
   private readonly supervisors = new Map<string, ServiceSupervisor>();
+  private readonly lives = new Map<string, Promise<void>>();
   private readonly halt = new AbortController();
-  private running?: Promise<void>;
+  private readonly idleWaiters: (() => void)[] = [];
+  private started = false;
   private stopping?: Promise<void>;
+  private closed?: Promise<void>;
 
   constructor(
     readonly project: Project,
     readonly selection: Selection,
     options: OrchestratorOptions = {},
   ) {
-    const names = selection.services.map((s) => s.name);
-    this.store = new EventStore(names);
+    this.store = new EventStore(selection.services.map((s) => s.name));
     this.events$ = this.store.events$;
     this.states$ = this.store.states$;
-    const runtime = options.runtime ?? defaultRuntime;
+    this.runtime = options.runtime ?? defaultRuntime;
     const logDir = options.logDir ?? join(project.dir, ".sbx", "logs");
     ensureStateDirectory(join(project.dir, ".sbx"));
-
     for (const service of selection.services) {
-      const logs = new ServiceLog(service.name, join(logDir, `${service.name}.log`), options.logTailLines ?? defaults.logTailLines);
-      this.logs.set(service.name, logs);
-      const dependencies = selection.graph.dependenciesOf(service.name);
-      const supervisor = new ServiceSupervisor(service, {
-        runtime,
-        halt: this.halt.signal,
-        publish: (event) => this.store.publish(event),
-        dependencyNames: dependencies.map((d) => d.service),
-        dependenciesMet: (signal) => waitUntil(combineLatest(dependencies.map((dep) => conditionMet$(this.states$, dep))), signal),
-        lastLines: (count) => logs.tail(count).map((line) => line.text),
-        linesSinceRunStart$: () => logs.sinceRunStart$(),
-        markRunStart: () => logs.markRunStart(),
-        onOutput: (stream, text) => logs.append(stream, text),
-        ownPids: () => this.ownPids(),
-      });
-      this.supervisors.set(service.name, supervisor);
+      this.logs.set(service.name, new ServiceLog(service.name, join(logDir, `${service.name}.log`), options.logTailLines ?? defaults.logTailLines));
     }
     this.lines$ = merge(...[...this.logs.values()].map((logs) => logs.lines$));
   }
 
-  /** Starts every service; resolves when all of them are over (completed, failed, skipped or stopped). */
+  /** Starts every service; resolves when none is running any more (each completed, failed, skipped or stopped). */
   run(): Promise<void> {
-    this.running ??= Promise.all([...this.supervisors.values()].map((s) => s.run())).then(() => this.closeLogs());
-    return this.running;
+    if (!this.started) {
+      this.started = true;
+      for (const service of this.selection.services) this.launch(service);
+    }
+    return this.whenIdle();
   }
 
   /**
    * Resolves once every service is ready (or, for a one-shot job, completed); rejects at the first
-   * that fails or is skipped, naming it with its reason and last lines.
+   * that fails, is skipped or is stopped before it was ready, naming it with its reason and last lines.
    */
-  async whenReady(): Promise<void> {
+  async whenReady(services: readonly string[] = [...this.logs.keys()]): Promise<void> {
     const blocker = await firstValueFrom(
       this.states$.pipe(
         map((states): ServiceState | "pending" | "ready" => {
-          const states_ = [...states.values()];
-          const failed = states_.find((s) => s.status === "failed" || s.status === "skipped" || (s.status === "stopped" && !s.everReady));
+          const watched = services.map((name) => states.get(name)).filter((s): s is ServiceState => s !== undefined);
+          const failed = watched.find((s) => s.status === "failed" || s.status === "skipped" || (s.status === "stopped" && !s.everReady));
           if (failed) return failed;
-          return states_.every((s) => s.everReady || s.status === "completed") ? "ready" : "pending";
+          return watched.every((s) => s.everReady || s.status === "completed") ? "ready" : "pending";
         }),
         filter((verdict) => verdict !== "pending"),
       ),
@@ -109,10 +100,36 @@ export class Orchestrator {
   stop(options: { force?: boolean } = {}): Promise<void> {
     this.halt.abort();
     if (options.force) {
-      return Promise.all([...this.supervisors.values()].map((s) => s.stop({ force: true }))).then(() => this.run());
+      return Promise.all([...this.supervisors.values()].map((s) => s.stop({ force: true }))).then(() => this.whenIdle());
     }
-    this.stopping ??= this.stopInOrder().then(() => this.run());
+    this.stopping ??= this.stopInOrder().then(() => this.whenIdle());
     return this.stopping;
+  }
+
+  /** Stops one service and its whole tree, leaving the others running. */
+  async stopService(name: string): Promise<void> {
+    this.serviceNamed(name);
+    await this.supervisors.get(name)?.stop();
+  }
+
+  /** Starts one service again (after a stop, a failure or a completion); nothing happens if it runs. */
+  async startService(name: string): Promise<void> {
+    const service = this.serviceNamed(name);
+    if (this.halt.signal.aborted) throw new SbxError("USAGE", "the project is stopping: nothing can start");
+    if (this.lives.has(name)) return;
+    this.launch(service);
+  }
+
+  /** Stops one service and starts it again: a new process, the old tree gone. */
+  async restartService(name: string): Promise<void> {
+    await this.stopService(name);
+    await this.startService(name);
+  }
+
+  /** Writes every log to its file and ends the streams; after it the orchestrator is done. */
+  close(): Promise<void> {
+    this.closed ??= Promise.all([...this.logs.values()].map((logs) => logs.close())).then(() => this.store.complete());
+    return this.closed;
   }
 
   state(service: string): ServiceState | undefined {
@@ -124,8 +141,53 @@ export class Orchestrator {
   }
 
   /** The service's log: tail, live lines, the file. */
-  serviceLogs(service: string): ServiceLog | undefined {
+  serviceLog(service: string): ServiceLog | undefined {
     return this.logs.get(service);
+  }
+
+  /** The process group and tree tag of each service's current run, for the state file. */
+  runningProcesses(): { service: string; pid: number; tag: string }[] {
+    const out: { service: string; pid: number; tag: string }[] = [];
+    for (const [service, supervisor] of this.supervisors) {
+      const current = supervisor.currentProcess;
+      if (current) out.push({ service, pid: current.pid, tag: current.tag });
+    }
+    return out;
+  }
+
+  private launch(service: Service): void {
+    const logs = this.logs.get(service.name) as ServiceLog;
+    const dependencies = this.selection.graph.dependenciesOf(service.name);
+    const supervisor = new ServiceSupervisor(service, {
+      runtime: this.runtime,
+      halt: this.halt.signal,
+      firstRun: (this.store.state(service.name)?.runs ?? 0) + 1,
+      publish: (event) => this.store.publish(event),
+      dependencyNames: dependencies.map((d) => d.service),
+      dependenciesMet: (signal) => waitUntil(combineLatest(dependencies.map((dep) => conditionMet$(this.states$, dep))), signal),
+      lastLines: (count) => logs.tail(count).map((line) => line.text),
+      linesSinceRunStart$: () => logs.sinceRunStart$(),
+      markRunStart: () => logs.markRunStart(),
+      onOutput: (stream, text) => logs.append(stream, text),
+      ownPids: () => this.ownPids(),
+    });
+    this.supervisors.set(service.name, supervisor);
+    const life = supervisor.run().finally(() => {
+      if (this.lives.get(service.name) === life) this.lives.delete(service.name);
+      if (this.lives.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    });
+    this.lives.set(service.name, life);
+  }
+
+  private whenIdle(): Promise<void> {
+    if (this.lives.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private serviceNamed(name: string): Service {
+    const service = this.selection.services.find((s) => s.name === name);
+    if (!service) throw new SbxError("UNKNOWN_SERVICE", `no service "${name}" in this run`, { service: name });
+    return service;
   }
 
   private stopInOrder(): Promise<void> {
@@ -133,13 +195,13 @@ export class Orchestrator {
     const stopOne = (name: string): Promise<void> => {
       let promise = stopped.get(name);
       if (!promise) {
-        const dependents = this.selection.graph.dependentsOf(name).filter((d) => this.supervisors.has(d));
+        const dependents = this.selection.graph.dependentsOf(name).filter((d) => this.logs.has(d));
         promise = Promise.all(dependents.map(stopOne)).then(() => this.supervisors.get(name)?.stop());
         stopped.set(name, promise);
       }
       return promise;
     };
-    return Promise.all([...this.supervisors.keys()].map(stopOne)).then(() => undefined);
+    return Promise.all([...this.logs.keys()].map(stopOne)).then(() => undefined);
   }
 
   private ownPids(): ReadonlySet<number> {
@@ -147,11 +209,11 @@ export class Orchestrator {
     for (const state of this.store.states.values()) if (state.pid !== undefined) pids.add(state.pid);
     return pids;
   }
+}
 
-  private async closeLogs(): Promise<void> {
-    await Promise.all([...this.logs.values()].map((logs) => logs.close()));
-    this.store.complete();
-  }
+/** Whether every service has reached a state after which it does nothing on its own. */
+export function allFinal(states: ReadonlyMap<string, ServiceState>): boolean {
+  return [...states.values()].every((s) => isFinalStatus(s.status));
 }
 
 /** Creates `.sbx/` with a .gitignore of its own, so that its logs and state never get committed. */
@@ -165,9 +227,12 @@ function ensureStateDirectory(dir: string): void {
 function waitUntil(source: Observable<unknown>, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.reject(new Error("aborted"));
   return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      subscription.unsubscribe();
+      reject(new Error("aborted"));
+    };
     const subscription = source.subscribe({
       next: () => {
-        subscription?.unsubscribe();
         signal.removeEventListener("abort", onAbort);
         resolve();
       },
@@ -176,10 +241,8 @@ function waitUntil(source: Observable<unknown>, signal: AbortSignal): Promise<vo
         reject(error);
       },
     });
-    const onAbort = (): void => {
-      subscription.unsubscribe();
-      reject(new Error("aborted"));
-    };
     signal.addEventListener("abort", onAbort, { once: true });
+    // A source that emitted during subscribe has resolved already: drop its subscription.
+    if (subscription.closed) signal.removeEventListener("abort", onAbort);
   });
 }

@@ -66,3 +66,8 @@ export function applyEvent(state: ServiceState, event: ServiceEvent): ServiceSta
       return { ...state, status: "stopped", pid: undefined };
   }
 }
+
+/** The statuses after which a service does nothing more on its own. */
+export function isFinalStatus(status: ServiceStatus): boolean {
+  return status === "completed" || status === "failed" || status === "skipped" || status === "stopped";
+}

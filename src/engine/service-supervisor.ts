@@ -12,6 +12,8 @@ export interface SupervisorContext {
   runtime: ServiceRuntime;
   /** Aborted when the project is being torn down: no new run or restart may begin. */
   halt: AbortSignal;
+  /** The number of this supervisor's first run: runs go on counting when a service is started again. */
+  firstRun: number;
   publish(event: ServiceEvent): void;
   /** Resolves when every dependency's condition holds; rejects with DependencyFailedError when one never will. */
   dependenciesMet(signal: AbortSignal): Promise<void>;
@@ -70,6 +72,11 @@ export class ServiceSupervisor {
     return this.finished ?? Promise.resolve();
   }
 
+  /** The process of the current run, while there is one. */
+  get currentProcess(): RunningProcess | undefined {
+    return this.current;
+  }
+
   /** No new run or restart may begin: this service is being stopped, or the whole project is. */
   private get stopRequested(): boolean {
     return this.stopController.signal.aborted || this.ctx.halt.aborted;
@@ -100,7 +107,7 @@ export class ServiceSupervisor {
 
     let restarts = 0;
     let delay: number | undefined;
-    for (let run = 1; ; run++) {
+    for (let run = this.ctx.firstRun; ; run++) {
       const taken = await this.takenPort();
       if (taken) return this.fail({ message: taken, lastLines: [] });
       if (this.stopRequested) return this.emit({ type: "stopped", forced: false });

@@ -335,11 +335,40 @@ services:
   chatty: { command: [${node}, ${fx("print-lines.mjs")}, "${count}"] }
 `);
     await s.orchestrator.run();
+    await s.orchestrator.close();
     const out = s.output("chatty");
     expect(out).toHaveLength(count);
     expect(out.every((line, i) => line === `line ${i + 1}`)).toBe(true);
     const file = readFileSync(join(s.dir, ".sbx", "logs", "chatty.log"), "utf8").split("\n").filter(Boolean);
     expect(file).toHaveLength(count);
     expect(file.every((line, i) => line.endsWith(` out line ${i + 1}`))).toBe(true);
+  });
+
+  it("stops, starts and restarts single services while the rest runs", async () => {
+    const s = stack(`
+services:
+  db: { command: "sleep 30 & echo started; wait" }
+  api: { command: "echo api $$$$; sleep 30", depends_on: [db] }
+`);
+    void s.orchestrator.run();
+    await s.orchestrator.whenReady();
+    const firstPid = s.orchestrator.state("api")?.pid as number;
+    const firstTree = s.orchestrator.runningProcesses().find((p) => p.service === "api");
+    await s.orchestrator.restartService("api");
+    await s.orchestrator.whenReady(["api"]);
+    const secondPid = s.orchestrator.state("api")?.pid as number;
+    expect(secondPid).not.toBe(firstPid);
+    expect(firstTree?.pid).toBe(firstPid);
+    await expectAllGone([firstPid]);
+    expect(s.orchestrator.state("api")?.runs).toBe(2);
+    expect(s.orchestrator.state("db")?.status).toBe("ready");
+
+    await s.orchestrator.stopService("db");
+    expect(s.orchestrator.state("db")?.status).toBe("stopped");
+    expect(s.orchestrator.state("api")?.status).toBe("ready");
+    await s.orchestrator.startService("db");
+    await s.orchestrator.whenReady(["db"]);
+    expect(s.orchestrator.state("db")).toMatchObject({ status: "ready", runs: 2 });
+    await expect(s.orchestrator.startService("nope")).rejects.toThrow('no service "nope" in this run');
   });
 });

@@ -22,6 +22,7 @@ const running: { orchestrator: Orchestrator; marker: ReturnType<typeof newMarker
 afterEach(async () => {
   for (const { orchestrator, marker } of running.splice(0)) {
     await orchestrator.stop({ force: true });
+    await orchestrator.close();
     await expectNothingLeft(marker);
   }
 });

@@ -116,6 +116,7 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
 
   try {
     await orchestrator.run();
+    await orchestrator.close();
   } finally {
     lines.unsubscribe();
     events.unsubscribe();
