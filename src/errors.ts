@@ -7,7 +7,9 @@ export type SbxErrorCode =
   | "MANIFEST_INVALID"
   | "USAGE"
   | "UNKNOWN_SERVICE"
-  | "SERVICE_FAILED";
+  | "SERVICE_FAILED"
+  | "ALREADY_RUNNING"
+  | "NOT_RUNNING";
 
 export interface SbxErrorContext {
   /** The service the error is about. */

@@ -19,6 +19,9 @@ export function exitCodeFor(error: unknown): number {
     case "USAGE":
     case "UNKNOWN_SERVICE":
       return ExitCode.invalid;
+    case "ALREADY_RUNNING":
+    case "NOT_RUNNING":
+      return ExitCode.serviceFailed;
     default:
       return ExitCode.serviceFailed;
   }

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
+import { SbxError } from "../errors.js";
+import { parseDuration } from "../manifest/duration.js";
 import { exitCodeFor, ExitCode } from "./exit-codes.js";
 import type { GlobalOptions } from "./global-options.js";
 import type { CliIo } from "./io.js";
@@ -7,6 +9,25 @@ import { reportError } from "./report-error.js";
 
 // Repeatable options start undefined rather than with a default, which help would print as "[]".
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+/** -f/--file, --project-dir, --profile, --no-color: fresh instances for each command that takes them. */
+function sharedOptions(shortFile: boolean): Option[] {
+  return [
+    new Option(
+      shortFile ? "-f, --file <FILE>" : "--file <FILE>",
+      "manifest file; repeat to merge several, later ones overriding (default: sandbox.yaml, looked up from here upward)",
+    ).argParser(collect),
+    new Option("--project-dir <DIR>", "directory that relative paths resolve from (default: the first manifest's directory)"),
+    new Option("--profile <NAME>", "activate a profile; repeat for several").argParser(collect),
+    new Option("--no-color", "no colours in the output (also NO_COLOR)"),
+  ];
+}
+
+function durationOption(flag: string, value: string): number {
+  const ms = parseDuration(/^\d+$/.test(value) ? Number(value) : value);
+  if (ms === undefined) throw new SbxError("USAGE", `${flag} ${value}: give a duration such as 30s, 1m30s or 500ms`);
+  return ms;
+}
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -23,13 +44,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const program = new Command("sbx")
     .description("Run a project's services from sandbox.yaml: in dependency order, ready when really ready, torn down leaving nothing behind.")
     .version(version(), "-v, --version")
-    .addOption(
-      new Option("-f, --file <FILE>", "manifest file; repeat to merge several, later ones overriding (default: sandbox.yaml, looked up from here upward)")
-.argParser(collect),
-    )
-    .option("--project-dir <DIR>", "directory that relative paths resolve from (default: the first manifest's directory)")
-    .addOption(new Option("--profile <NAME>", "activate a profile; repeat for several").argParser(collect))
-    .addOption(new Option("--no-color", "no colours in the output (also NO_COLOR)"))
+    // As in compose, options before the command belong to sbx, after it to the command: so that
+    // `sbx -f dev.yaml logs -f` reads the file from the first -f and follows with the second.
+    .enablePositionalOptions()
     .showHelpAfterError("(run sbx --help for usage)")
     .exitOverride()
     .configureOutput({
@@ -52,9 +69,23 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--abort-on-container-exit", "stop everything when any service ends")
     .option("--abort-on-container-failure", "stop everything when any service fails")
     .option("-t, --timestamps", "show the time of each line")
+    .option("-d, --detach", "run in the background; return once the services are started")
+    .option("--wait", "run in the background; return once every service is ready (exit 1, torn down, if one fails)")
+    .option("--wait-timeout <DURATION>", "with --wait: give up, and tear down, after this long")
+    .addOption(new Option("--supervise", "internal: be the background supervisor of up -d").hideHelp())
     .action(async (services: string[], _options: unknown, command: Command) => {
       const { upCommand } = await import("./commands/up.js");
-      const own = command.opts<{ deps: boolean; exitCodeFrom?: string; abortOnContainerExit?: boolean; abortOnContainerFailure?: boolean; timestamps?: boolean }>();
+      const own = command.opts<{
+        deps: boolean;
+        exitCodeFrom?: string;
+        abortOnContainerExit?: boolean;
+        abortOnContainerFailure?: boolean;
+        timestamps?: boolean;
+        detach?: boolean;
+        wait?: boolean;
+        waitTimeout?: string;
+        supervise?: boolean;
+      }>();
       exitCode = await upCommand(
         {
           ...globals(command),
@@ -64,9 +95,84 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           abortOnContainerExit: own.abortOnContainerExit === true,
           abortOnContainerFailure: own.abortOnContainerFailure === true,
           timestamps: own.timestamps === true,
+          detach: own.detach === true,
+          wait: own.wait === true || own.waitTimeout !== undefined,
+          ...(own.waitTimeout === undefined ? {} : { waitTimeoutMs: durationOption("--wait-timeout", own.waitTimeout) }),
+          supervise: own.supervise === true,
         },
         io,
       );
+    });
+
+  program
+    .command("down")
+    .description("stop the running project's services, in reverse dependency order, whole process trees")
+    .option("-t, --timeout <DURATION>", "grace period before SIGKILL, instead of each service's stop_grace_period")
+    .action(async (_options: unknown, command: Command) => {
+      const { downCommand } = await import("./commands/down.js");
+      const own = command.opts<{ timeout?: string }>();
+      exitCode = await downCommand({ ...globals(command), ...(own.timeout === undefined ? {} : { timeoutMs: durationOption("--timeout", own.timeout) }) }, io);
+    });
+
+  program
+    .command("ps")
+    .description("each service of the running project: status, ready, pid, restarts, uptime, exit code")
+    .option("--json", "print a JSON array")
+    .action(async (_options: unknown, command: Command) => {
+      const { psCommand } = await import("./commands/ps.js");
+      exitCode = await psCommand({ ...globals(command), json: command.opts<{ json?: boolean }>().json === true }, io);
+    });
+
+  program
+    .command("logs")
+    .description("past log lines (also after the project stopped); with -f, follow live ones")
+    .argument("[SERVICE...]", "only these services")
+    .option("-f, --follow", "keep printing new lines")
+    .option("-n, --tail <N>", "only the last N lines of each service")
+    .option("-t, --timestamps", "show the time of each line")
+    .option("--since <WHEN>", "only lines newer than a duration ago (10m) or a time (2026-11-24T20:00:00Z)")
+    .option("--no-log-prefix", "print the lines without the service's name")
+    .action(async (services: string[], _options: unknown, command: Command) => {
+      const { logsCommand } = await import("./commands/logs.js");
+      const own = command.opts<{ follow?: boolean; tail?: string; timestamps?: boolean; since?: string; logPrefix: boolean }>();
+      const tail = own.tail === undefined ? undefined : Number(own.tail);
+      if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw new SbxError("USAGE", `--tail ${own.tail}: give a whole number of lines`);
+      exitCode = await logsCommand(
+        {
+          ...globals(command),
+          services,
+          follow: own.follow === true,
+          timestamps: own.timestamps === true,
+          noLogPrefix: !own.logPrefix,
+          ...(tail === undefined ? {} : { tail }),
+          ...(own.since === undefined ? {} : { since: own.since }),
+        },
+        io,
+      );
+    });
+
+  for (const [action, description] of [
+    ["start", "start services of the running project again"],
+    ["stop", "stop services of the running project, leaving the others running"],
+    ["restart", "restart services of the running project: new processes, the old trees gone"],
+  ] as const) {
+    program
+      .command(action)
+      .description(description)
+      .argument("<SERVICE...>", "the services")
+      .action(async (services: string[], _options: unknown, command: Command) => {
+        const { serviceActionCommand } = await import("./commands/service-action.js");
+        exitCode = await serviceActionCommand(action, services, globals(command), io);
+      });
+  }
+
+  program
+    .command("__reap", { hidden: true })
+    .argument("<DIR>")
+    .action(async (dir: string) => {
+      const { readState, reapStale, supervisorAlive } = await import("../server/state-file.js");
+      const state = readState(dir);
+      if (state && !supervisorAlive(state)) await reapStale(dir, state);
     });
 
   program
@@ -85,6 +191,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const { configCommand } = await import("./commands/config.js");
       exitCode = configCommand(globals(command) as GlobalOptions & { json?: boolean }, io);
     });
+
+  for (const option of sharedOptions(true)) program.addOption(option);
+  // The shared options are accepted after the command too (`sbx up --profile web`); logs keeps -f for --follow.
+  for (const command of program.commands) {
+    for (const option of sharedOptions(command.name() !== "logs")) command.addOption(option);
+  }
 
   try {
     await program.parseAsync([...argv], { from: "user" });

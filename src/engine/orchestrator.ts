@@ -97,12 +97,12 @@ export class Orchestrator {
   }
 
   /** Stops every service, dependents before their dependencies; with `force`, SIGKILL to everything at once. */
-  stop(options: { force?: boolean } = {}): Promise<void> {
+  stop(options: { force?: boolean; gracePeriodMs?: number } = {}): Promise<void> {
     this.halt.abort();
     if (options.force) {
       return Promise.all([...this.supervisors.values()].map((s) => s.stop({ force: true }))).then(() => this.whenIdle());
     }
-    this.stopping ??= this.stopInOrder().then(() => this.whenIdle());
+    this.stopping ??= this.stopInOrder(options.gracePeriodMs).then(() => this.whenIdle());
     return this.stopping;
   }
 
@@ -117,7 +117,12 @@ export class Orchestrator {
     const service = this.serviceNamed(name);
     if (this.halt.signal.aborted) throw new SbxError("USAGE", "the project is stopping: nothing can start");
     if (this.lives.has(name)) return;
+    // Resolves once it runs (or could not): the caller is told its new pid.
+    const started = firstValueFrom(
+      this.events$.pipe(filter((e) => e.service === name && (e.type === "running" || e.type === "failed" || e.type === "skipped" || e.type === "stopped"))),
+    );
     this.launch(service);
+    await started;
   }
 
   /** Stops one service and starts it again: a new process, the old tree gone. */
@@ -190,13 +195,13 @@ export class Orchestrator {
     return service;
   }
 
-  private stopInOrder(): Promise<void> {
+  private stopInOrder(gracePeriodMs?: number): Promise<void> {
     const stopped = new Map<string, Promise<void>>();
     const stopOne = (name: string): Promise<void> => {
       let promise = stopped.get(name);
       if (!promise) {
         const dependents = this.selection.graph.dependentsOf(name).filter((d) => this.logs.has(d));
-        promise = Promise.all(dependents.map(stopOne)).then(() => this.supervisors.get(name)?.stop());
+        promise = Promise.all(dependents.map(stopOne)).then(() => this.supervisors.get(name)?.stop(gracePeriodMs === undefined ? {} : { gracePeriodMs }));
         stopped.set(name, promise);
       }
       return promise;

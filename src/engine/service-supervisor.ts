@@ -46,6 +46,8 @@ export class ServiceSupervisor {
   private readonly stopController = new AbortController();
   private current?: RunningProcess;
   private stopForce = false;
+  /** A grace period given for this stop (`sbx down -t`), instead of the service's own. */
+  private gracePeriodOverride?: number;
   private finished?: Promise<void>;
 
   constructor(
@@ -63,7 +65,8 @@ export class ServiceSupervisor {
    * Stops the service and its whole tree; resolves once nothing of it is left. With `force`,
    * SIGKILL at once, also cutting short a stop already under way (a second Ctrl-C).
    */
-  stop(options: { force?: boolean } = {}): Promise<void> {
+  stop(options: { force?: boolean; gracePeriodMs?: number } = {}): Promise<void> {
+    if (options.gracePeriodMs !== undefined) this.gracePeriodOverride = options.gracePeriodMs;
     if (options.force) {
       this.stopForce = true;
       if (this.current) void this.killCurrent(true);
@@ -209,7 +212,7 @@ export class ServiceSupervisor {
     if (!child) return { exitCode: null, signal: null, forced: false };
     const { forced } = await this.ctx.runtime.killTree(child.pid, {
       signal: force ? "SIGKILL" : this.service.stopSignal,
-      gracePeriodMs: force ? 0 : this.service.stopGracePeriodMs,
+      gracePeriodMs: force ? 0 : (this.gracePeriodOverride ?? this.service.stopGracePeriodMs),
       tag: child.tag,
     });
     const { exitCode, signal } = await child.exit;

@@ -1,5 +1,5 @@
 import treeKill from "tree-kill";
-import { hasProcTable, isRunning, listProcesses, processesTagged, processTreeOf, type ProcessInfo } from "./process-table.js";
+import { hasProcTable, isRunning, listProcesses, processesTagged, processTreeOf, readProcess, type ProcessInfo } from "./process-table.js";
 
 export interface KillTreeOptions {
   /** Sent first to the group and every descendant. */
@@ -10,6 +10,11 @@ export interface KillTreeOptions {
   pollMs?: number;
   /** The SBX_TREE_ID the tree's processes carry: finds descendants that escaped both group and tree. */
   tag?: string;
+  /**
+   * The leader's start time as recorded earlier (by a supervisor that has since died): when the
+   * pid now belongs to another process, neither it nor its group is touched; only the tag counts.
+   */
+  leaderStartTime?: number;
 }
 
 /**
@@ -21,6 +26,8 @@ export interface KillTreeOptions {
 export async function killTree(pid: number, options: KillTreeOptions): Promise<{ forced: boolean }> {
   if (!hasProcTable) return killTreePortable(pid, options);
   const poll = options.pollMs ?? 20;
+  const leader = readProcess(pid);
+  const leaderIsOurs = leader !== undefined && (options.leaderStartTime === undefined || leader.startTime === options.leaderStartTime);
   // Taken before any signal: once the leader dies its children are re-parented and the tree is lost.
   const targets = new Map<number, ProcessInfo>();
   const track = (withTag = false): void => {
@@ -31,7 +38,7 @@ export async function killTree(pid: number, options: KillTreeOptions): Promise<{
       for (const info of processesTagged(options.tag, table)) if (!targets.has(info.pid) && info.state !== "Z") targets.set(info.pid, info);
     }
     // A tracked pid now held by another process (reused) must not bring that one's tree along.
-    const roots = table.filter((info) => info.pid === pid || targets.get(info.pid)?.startTime === info.startTime).map((info) => info.pid);
+    const roots = table.filter((info) => (leaderIsOurs && info.pid === pid) || targets.get(info.pid)?.startTime === info.startTime).map((info) => info.pid);
     for (const info of processTreeOf(roots, table)) {
       if (!targets.has(info.pid) && info.state !== "Z") targets.set(info.pid, info);
     }
@@ -39,7 +46,7 @@ export async function killTree(pid: number, options: KillTreeOptions): Promise<{
   track(true);
 
   const signalAll = (signal: NodeJS.Signals): void => {
-    sendSignal(-pid, signal);
+    if (leaderIsOurs) sendSignal(-pid, signal);
     for (const info of targets.values()) if (isRunning(info.pid, info.startTime)) sendSignal(info.pid, signal);
   };
   const alive = (): ProcessInfo[] => [...targets.values()].filter((info) => isRunning(info.pid, info.startTime));

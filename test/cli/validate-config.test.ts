@@ -36,6 +36,8 @@ describe("sbx validate", () => {
       "base.yaml, extra.yaml is valid: 3 services (db, api, cache)\n",
     );
     expect(await sbx(dir, ["validate", "-f", "base.yaml"])).toMatchObject({ code: 0 });
+    // The shared options are taken after the command too (the manifest is what is missing here).
+    expect((await sbx(dir, ["validate", "--profile", "x", "--no-color"])).stderr).toMatch(/^error: no sandbox\.yaml in/);
     const missing = await sbx(dir, ["validate"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^error: no sandbox\.yaml in .* or any directory above it/);

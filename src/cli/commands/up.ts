@@ -1,5 +1,6 @@
 import { SbxError } from "../../errors.js";
-import { Orchestrator } from "../../engine/orchestrator.js";
+import { ProjectSupervisor } from "../../server/project-supervisor.js";
+import { reportToParent } from "./up-report.js";
 import type { ServiceEvent } from "../../engine/events.js";
 import { selectServices } from "../../graph/select-services.js";
 import { loadProject } from "../../manifest/load-project.js";
@@ -15,6 +16,12 @@ export interface UpOptions extends GlobalOptions {
   abortOnContainerExit?: boolean;
   abortOnContainerFailure?: boolean;
   timestamps?: boolean;
+  /** Run in the background (`-d`); with `wait`, return once every service is ready. */
+  detach?: boolean;
+  wait?: boolean;
+  waitTimeoutMs?: number;
+  /** This process is the background supervisor that `up -d` started: report to it over IPC. */
+  supervise?: boolean;
 }
 
 /** What `up` listens to for the end of the world: the process's signals, injectable for tests. */
@@ -42,10 +49,17 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
     throw new SbxError("USAGE", `--exit-code-from ${options.exitCodeFrom}: that service is not part of this run`);
   }
   for (const warning of project.warnings) io.stderr.write(`warning: ${warning}\n`);
+  if ((options.detach || options.wait) && !options.supervise) {
+    const { detachUp } = await import("./up-detached.js");
+    return detachUp(project, selection, options, io);
+  }
 
   const names = selection.services.map((s) => s.name);
   const renderer = new TerminalRenderer(io.stdout, names, { color: colorEnabled(io, options.color), timestamps: options.timestamps === true });
-  const orchestrator = new Orchestrator(project, selection);
+  let onDown = (): void => {};
+  const supervisor = await ProjectSupervisor.open(project, selection, { onDown: () => onDown() });
+  const orchestrator = supervisor.orchestrator;
+  const report = options.supervise ? reportToParent(orchestrator) : undefined;
   const abortOnExit = options.abortOnContainerExit === true || options.exitCodeFrom !== undefined;
 
   let exitCode: number | undefined;
@@ -66,6 +80,11 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
     void orchestrator.stop();
   };
 
+  onDown = () => {
+    // The control API stops the services itself; this only says so and keeps the rest from reacting.
+    if (!stopping) renderer.note("sbx down: stopping every service");
+    stopping = true;
+  };
   const onSigint = (): void => {
     interrupted = true;
     if (stopping) stopAll("second Ctrl-C", true);
@@ -117,7 +136,9 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
   try {
     await orchestrator.run();
     await orchestrator.close();
+    await supervisor.close();
   } finally {
+    report?.unsubscribe();
     lines.unsubscribe();
     events.unsubscribe();
     signals.off("SIGINT", onSigint);

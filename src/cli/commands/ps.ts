@@ -1,0 +1,38 @@
+import type { ServiceStatusView } from "../../server/control-server.js";
+import { formatMs } from "../render/format-event.js";
+import type { GlobalOptions } from "../global-options.js";
+import type { CliIo } from "../io.js";
+import { connectToProject, projectDirOf } from "../project-connection.js";
+
+/** `sbx ps [--json]`: each service's status, readiness, pid, restarts, uptime and exit code. */
+export async function psCommand(options: GlobalOptions & { json?: boolean }, io: CliIo): Promise<number> {
+  const dir = projectDirOf(options, io);
+  const connection = connectToProject(dir);
+  if (connection.kind !== "running") {
+    if (options.json) io.stdout.write("[]\n");
+    else if (connection.kind === "stale") io.stdout.write(`nothing is running in ${dir}: its supervisor (pid ${connection.state.supervisor.pid}) died; sbx down cleans up what it left\n`);
+    else io.stdout.write(`nothing is running in ${dir}\n`);
+    return 0;
+  }
+  const services = await connection.client.get<ServiceStatusView[]>("/v1/services");
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify(services, null, 2)}\n`);
+    return 0;
+  }
+  const now = Date.now();
+  const rows = [
+    ["NAME", "STATUS", "READY", "PID", "RESTARTS", "UPTIME", "EXIT"],
+    ...services.map((s) => [
+      s.name,
+      s.status,
+      s.ready ? "yes" : "no",
+      s.pid === null ? "-" : String(s.pid),
+      String(s.restarts),
+      s.pid !== null && s.startedAt ? formatMs(now - Date.parse(s.startedAt)) : "-",
+      s.exitCode === null ? "-" : String(s.exitCode),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] as string).length)));
+  for (const row of rows) io.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i] as number)).join("   ").trimEnd()}\n`);
+  return 0;
+}

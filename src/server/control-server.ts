@@ -1,0 +1,210 @@
+import { chmodSync, existsSync, rmSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Subscription } from "rxjs";
+import { SbxError } from "../errors.js";
+import type { Orchestrator } from "../engine/orchestrator.js";
+import type { ServiceState } from "../engine/service-state.js";
+import type { LogLine } from "../process/log-line.js";
+import { formatSSE } from "./sse.js";
+
+/** One row of `sbx ps --json`. */
+export interface ServiceStatusView {
+  name: string;
+  status: ServiceState["status"];
+  ready: boolean;
+  pid: number | null;
+  restarts: number;
+  exitCode: number | null;
+  /** ISO time the current (or last) run started; null before the first. */
+  startedAt: string | null;
+}
+
+export function statusView(state: ServiceState): ServiceStatusView {
+  const running = state.status === "running" || state.status === "ready" || state.status === "stopping";
+  return {
+    name: state.name,
+    status: state.status,
+    ready: state.status === "ready",
+    pid: state.pid ?? null,
+    restarts: state.restarts,
+    exitCode: state.exitCode ?? null,
+    startedAt: state.startedAt !== undefined && (running || state.exitCode !== undefined) ? new Date(state.startedAt).toISOString() : null,
+  };
+}
+
+export interface ControlServerOptions {
+  orchestrator: Orchestrator;
+  /** Called by POST /v1/down: stops everything (with the grace period given, if one is); the response goes out once it is done. */
+  down: (gracePeriodMs?: number) => Promise<void>;
+  /** What GET /v1/project tells. */
+  project: { name: string; dir: string; supervisorPid: number; startedAt: number };
+}
+
+/**
+ * The control API of a running project: HTTP/1.1 on a Unix socket that only its owner may use.
+ * JSON for state and actions, Server-Sent Events for logs and status changes.
+ */
+export class ControlServer {
+  private readonly server: Server;
+  private readonly streams = new Set<ServerResponse>();
+
+  constructor(private readonly options: ControlServerOptions) {
+    this.server = createServer((request, response) => void this.route(request, response));
+    // Clients of a long-lived event stream must not be cut by the default timeouts.
+    this.server.requestTimeout = 0;
+    this.server.headersTimeout = 0;
+    this.server.keepAliveTimeout = 5_000;
+  }
+
+  /** Listens on `socketPath` (a stale socket file is replaced) with mode 0600. */
+  listen(socketPath: string): Promise<void> {
+    if (existsSync(socketPath)) rmSync(socketPath, { force: true });
+    return new Promise((resolve, reject) => {
+      this.server.once("error", reject);
+      // The umask would give the socket to the group too for a moment: chmod at once after bind.
+      this.server.listen(socketPath, () => {
+        chmodSync(socketPath, 0o600);
+        this.server.off("error", reject);
+        resolve();
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    for (const stream of this.streams) stream.end();
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", "http://sbx");
+    const path = url.pathname;
+    const method = request.method ?? "GET";
+    const { orchestrator } = this.options;
+    try {
+      if (method === "GET" && path === "/v1/project") {
+        return json(response, 200, { ...this.options.project, services: [...orchestrator.states.keys()] });
+      }
+      if (method === "GET" && path === "/v1/services") {
+        return json(response, 200, [...orchestrator.states.values()].map(statusView));
+      }
+      const one = /^\/v1\/services\/([^/]+)$/.exec(path);
+      if (method === "GET" && one) {
+        const state = orchestrator.state(decodeURIComponent(one[1] as string));
+        return state ? json(response, 200, statusView(state)) : notFound(response, decodeURIComponent(one[1] as string));
+      }
+      const action = /^\/v1\/services\/([^/]+)\/(start|stop|restart)$/.exec(path);
+      if (method === "POST" && action) {
+        const name = decodeURIComponent(action[1] as string);
+        if (!orchestrator.state(name)) return notFound(response, name);
+        const verb = action[2] as "start" | "stop" | "restart";
+        if (verb === "stop") await orchestrator.stopService(name);
+        else if (verb === "start") await orchestrator.startService(name);
+        else await orchestrator.restartService(name);
+        return json(response, 200, statusView(orchestrator.state(name) as ServiceState));
+      }
+      if (method === "POST" && path === "/v1/down") {
+        const timeout = url.searchParams.get("timeout");
+        await this.options.down(timeout === null ? undefined : Number(timeout));
+        return json(response, 200, { stopped: true });
+      }
+      if (method === "GET" && path === "/v1/logs") return this.streamLogs(url, request, response);
+      if (method === "GET" && path === "/v1/events") return this.streamEvents(response);
+      return json(response, 404, { error: `no such endpoint: ${method} ${path}` });
+    } catch (error) {
+      const status = error instanceof SbxError && (error.code === "UNKNOWN_SERVICE" || error.code === "USAGE") ? 400 : 500;
+      return json(response, status, { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /**
+   * GET /v1/logs?service=a&service=b&tail=N&follow=1: the last N lines of each service (all those
+   * in memory by default), then with follow the new ones, as `stdout`/`stderr` events whose id is
+   * `service:seq`. A Last-Event-ID of that form resumes that service after the line it names.
+   */
+  private streamLogs(url: URL, request: IncomingMessage, response: ServerResponse): void {
+    const { orchestrator } = this.options;
+    const asked = url.searchParams.getAll("service");
+    const names = asked.length > 0 ? asked : [...orchestrator.states.keys()];
+    for (const name of names) if (!orchestrator.serviceLog(name)) return notFound(response, name);
+    const tail = url.searchParams.has("tail") ? Number(url.searchParams.get("tail")) : Infinity;
+    const follow = url.searchParams.get("follow") === "1" || url.searchParams.get("follow") === "true";
+    const resume = parseLastEventId(request.headers["last-event-id"]);
+
+    openStream(response);
+    const send = (line: LogLine): void => {
+      response.write(formatSSE({ id: `${line.service}:${line.seq}`, event: line.stream, data: JSON.stringify(line) }));
+    };
+    const subscriptions: Subscription[] = [];
+    const replay: LogLine[] = [];
+    for (const name of names) {
+      const log = orchestrator.serviceLog(name);
+      if (!log) continue;
+      const lines = log.tail();
+      const after = resume.get(name) ?? (Number.isFinite(tail) ? (lines[Math.max(0, lines.length - tail)]?.seq ?? log.lastSeq + 1) - 1 : 0);
+      if (!follow) {
+        for (const line of lines) if (line.seq > after) replay.push(line);
+        continue;
+      }
+      // since$ replays and then follows in one synchronous step: no gap, no duplicate.
+      subscriptions.push(log.since$(after).subscribe(send));
+    }
+    if (!follow) {
+      replay.sort((a, b) => a.time - b.time || a.seq - b.seq).forEach(send);
+      response.end();
+      return;
+    }
+    this.track(response, () => subscriptions.forEach((s) => s.unsubscribe()));
+  }
+
+  /** GET /v1/events: a `status` event with each service's state on every change, and `exit` events. */
+  private streamEvents(response: ServerResponse): void {
+    const { orchestrator } = this.options;
+    openStream(response);
+    for (const state of orchestrator.states.values()) response.write(formatSSE({ event: "status", data: JSON.stringify(statusView(state)) }));
+    const subscription = orchestrator.events$.subscribe((event) => {
+      const state = orchestrator.state(event.service);
+      if (state) response.write(formatSSE({ event: "status", data: JSON.stringify(statusView(state)) }));
+      if (event.type === "exited") {
+        response.write(formatSSE({ event: "exit", data: JSON.stringify({ service: event.service, exitCode: event.exitCode, signal: event.signal, time: event.time }) }));
+      }
+    });
+    this.track(response, () => subscription.unsubscribe());
+  }
+
+  private track(response: ServerResponse, release: () => void): void {
+    this.streams.add(response);
+    response.on("close", () => {
+      release();
+      this.streams.delete(response);
+    });
+  }
+}
+
+function openStream(response: ServerResponse): void {
+  response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+  response.flushHeaders();
+}
+
+function json(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  response.end(text);
+}
+
+function notFound(response: ServerResponse, service: string): void {
+  json(response, 404, { error: `no service "${service}" in this project` });
+}
+
+/** `api:42` (or several, comma-separated) → api after 42. */
+function parseLastEventId(header: string | string[] | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  const text = Array.isArray(header) ? header[0] : header;
+  for (const part of (text ?? "").split(",")) {
+    const colon = part.lastIndexOf(":");
+    if (colon > 0) out.set(part.slice(0, colon).trim(), Number(part.slice(colon + 1)));
+  }
+  return out;
+}

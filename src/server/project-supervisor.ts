@@ -1,0 +1,178 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import type { Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Subscription } from "rxjs";
+import { SbxError } from "../errors.js";
+import { Orchestrator, type OrchestratorOptions } from "../engine/orchestrator.js";
+import type { Selection } from "../graph/select-services.js";
+import type { Project } from "../manifest/types.js";
+import { isRunning, readProcess } from "../process/process-table.js";
+import { ControlServer } from "./control-server.js";
+import { ownStartTime, readState, reapStale, removeState, stateDirectory, supervisorAlive, writeState, type ProjectState } from "./state-file.js";
+
+/** Unix socket paths are limited to about 108 bytes; a deep project directory goes to the temp directory instead. */
+const MAX_SOCKET_PATH = 100;
+
+export function socketPathFor(projectDir: string): string {
+  const preferred = join(stateDirectory(projectDir), "sbx.sock");
+  if (Buffer.byteLength(preferred) <= MAX_SOCKET_PATH) return preferred;
+  const hash = createHash("sha256").update(projectDir).digest("hex").slice(0, 16);
+  return join(tmpdir(), `sbx-${hash}.sock`);
+}
+
+/** The built CLI, from src/ (tests) and from dist/ alike: both are two levels below the package. */
+const cliPath = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+
+/**
+ * A running project: its orchestrator, its control API on `.sbx/sbx.sock`, its state file, the
+ * lock that makes it the only supervisor of its directory, and a watchdog that tears the services
+ * down if this process dies without doing so itself.
+ */
+export class ProjectSupervisor {
+  private stateSubscription?: Subscription;
+  private watchdogInput?: Socket;
+  private shutDown?: Promise<void>;
+
+  private constructor(
+    readonly orchestrator: Orchestrator,
+    readonly project: Project,
+    private readonly server: ControlServer,
+    readonly socketPath: string,
+    private readonly lockPath: string,
+    readonly startedAt: number,
+  ) {}
+
+  /**
+   * Becomes the supervisor of the project's directory: refuses when a live one holds it, reaps
+   * what a dead one left behind, then serves the control API. Services start with `run()`.
+   */
+  static async open(project: Project, selection: Selection, options: OrchestratorOptions & { onDown?: () => void } = {}): Promise<ProjectSupervisor> {
+    mkdirSync(stateDirectory(project.dir), { recursive: true });
+    await reapIfStale(project.dir);
+    const lockPath = join(stateDirectory(project.dir), "supervisor.lock");
+    acquireLock(lockPath, project.dir);
+    try {
+      const orchestrator = new Orchestrator(project, selection, options);
+      const socketPath = socketPathFor(project.dir);
+      const startedAt = Date.now();
+      const server = new ControlServer({
+        orchestrator,
+        project: { name: project.name, dir: project.dir, supervisorPid: process.pid, startedAt },
+        down: async (gracePeriodMs) => {
+          options.onDown?.();
+          await orchestrator.stop(gracePeriodMs === undefined ? {} : { gracePeriodMs });
+        },
+      });
+      await server.listen(socketPath);
+      const supervisor = new ProjectSupervisor(orchestrator, project, server, socketPath, lockPath, startedAt);
+      supervisor.recordState();
+      supervisor.stateSubscription = orchestrator.events$.subscribe((event) => {
+        if (event.type === "running" || event.type === "stopped" || event.type === "exited") supervisor.recordState();
+      });
+      supervisor.startWatchdog();
+      return supervisor;
+    } catch (error) {
+      rmSync(lockPath, { force: true });
+      throw error;
+    }
+  }
+
+  /** Stops the control API and removes the socket, the state and the lock; the services must be stopped already. */
+  close(): Promise<void> {
+    this.shutDown ??= (async () => {
+      this.stateSubscription?.unsubscribe();
+      await this.server.close();
+      rmSync(this.socketPath, { force: true });
+      removeState(this.project.dir);
+      // With the state gone, the watchdog finds nothing to reap when its pipe closes.
+      this.watchdogInput?.destroy();
+      rmSync(this.lockPath, { force: true });
+    })();
+    return this.shutDown;
+  }
+
+  private recordState(): void {
+    const services: ProjectState["services"] = {};
+    for (const { service, pid, tag } of this.orchestrator.runningProcesses()) {
+      const startTime = readProcess(pid)?.startTime;
+      services[service] = { pid, tag, startedAt: this.orchestrator.state(service)?.startedAt ?? Date.now(), ...(startTime === undefined ? {} : { startTime }) };
+    }
+    const startTime = ownStartTime();
+    writeState(this.project.dir, {
+      version: 1,
+      project: this.project.name,
+      dir: this.project.dir,
+      socket: this.socketPath,
+      supervisor: { pid: process.pid, startedAt: this.startedAt, ...(startTime === undefined ? {} : { startTime }) },
+      services,
+    });
+  }
+
+  /**
+   * A process that outlives this one: `cat` waits on a pipe from us, and when the pipe closes
+   * because we died (SIGKILL, out of memory), `sbx __reap` tears down what the state file records.
+   * Waiting costs two small processes and no CPU.
+   */
+  private startWatchdog(): void {
+    const watchdog = spawn("/bin/sh", ["-c", 'cat > /dev/null; exec "$0" "$1" __reap "$2"', process.execPath, cliPath, this.project.dir], {
+      detached: true,
+      stdio: ["pipe", "ignore", "ignore"],
+    });
+    watchdog.on("error", () => {});
+    watchdog.unref();
+    const input = watchdog.stdin as unknown as Socket;
+    input.on("error", () => {});
+    input.unref();
+    this.watchdogInput = input;
+  }
+}
+
+/** Reaps a dead supervisor's services when its state says so; throws when a live one holds the directory. */
+async function reapIfStale(projectDir: string): Promise<void> {
+  const state = readState(projectDir);
+  if (!state) return;
+  if (supervisorAlive(state)) throw alreadyRunning(projectDir, state);
+  await reapStale(projectDir, state);
+}
+
+function alreadyRunning(projectDir: string, state: ProjectState): SbxError {
+  const since = new Date(state.supervisor.startedAt).toLocaleTimeString();
+  return new SbxError(
+    "ALREADY_RUNNING",
+    `project ${state.project} is already running in ${projectDir} (supervisor pid ${state.supervisor.pid}, since ${since}): use sbx ps, sbx logs, or sbx down`,
+  );
+}
+
+/** An exclusive lock file holding our pid; a lock whose process is gone is taken over. */
+function acquireLock(lockPath: string, projectDir: string): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, "wx", 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const holder = Number(readFileSafe(lockPath));
+      if (Number.isInteger(holder) && holder > 0 && isRunning(holder)) {
+        const state = readState(projectDir);
+        if (state) throw alreadyRunning(projectDir, state);
+        throw new SbxError("ALREADY_RUNNING", `another sbx (pid ${holder}) is starting this project in ${projectDir}`);
+      }
+      rmSync(lockPath, { force: true });
+    }
+  }
+  throw new SbxError("ALREADY_RUNNING", `cannot take the lock ${lockPath}`);
+}
+
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}

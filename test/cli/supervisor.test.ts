@@ -1,0 +1,265 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { isRunning } from "../../src/process/process-table.js";
+import { expectNothingLeft, newMarker, processesMarked } from "../helpers/leftovers.js";
+import { fixture } from "../helpers/processes.js";
+import { runSbx } from "../helpers/run-sbx.js";
+import { startSbx } from "../helpers/sbx-process.js";
+import { tempDir } from "../helpers/temp-dir.js";
+
+const node = JSON.stringify(process.execPath);
+
+interface Project {
+  dir: string;
+  env: Record<string, string>;
+  marker: ReturnType<typeof newMarker>;
+  sbx(...args: string[]): ReturnType<typeof runSbx>;
+}
+
+const projects: Project[] = [];
+
+afterEach(async () => {
+  for (const project of projects.splice(0)) {
+    await runSbx(project.dir, ["down", "-t", "2s"], project.env).catch(() => undefined);
+    try {
+      await expectNothingLeft(project.marker);
+    } finally {
+      for (const pid of processesMarked(project.marker)) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {}
+      }
+    }
+  }
+});
+
+/** A project in a fresh directory, and a way to run sbx in it; everything it starts carries a marker. */
+function project(yaml: string): Project {
+  const dir = tempDir({ "sandbox.yaml": yaml });
+  const marker = newMarker();
+  const env = { [marker.name]: marker.value };
+  const p: Project = { dir, env, marker, sbx: (...args) => runSbx(dir, args, env) };
+  projects.push(p);
+  return p;
+}
+
+interface PsRow {
+  name: string;
+  status: string;
+  ready: boolean;
+  pid: number | null;
+  restarts: number;
+  exitCode: number | null;
+  startedAt: string | null;
+}
+
+const ps = async (p: Project): Promise<PsRow[]> => JSON.parse((await p.sbx("ps", "--json")).stdout) as PsRow[];
+
+const STACK = `
+services:
+  db:
+    command: "echo db up; sleep 0.2; echo 'db ready'; sleep 60 & wait"
+    ready: { log: "db ready" }
+  api:
+    command: "echo api up; sleep 60 & wait"
+    depends_on: [db]
+  job:
+    command: "echo migrated"
+`;
+
+describe("the background supervisor", () => {
+  it("up --wait returns once everything is ready; ps --json has the documented shape", async () => {
+    const p = project(STACK);
+    const up = await p.sbx("up", "--wait");
+    expect(up.code).toBe(0);
+    expect(up.stdout).toMatch(/: 3 services ready in the background \(supervisor pid \d+\)/);
+    const rows = await ps(p);
+    expect(rows.map((r) => r.name)).toEqual(["db", "api", "job"]);
+    for (const row of rows) expect(Object.keys(row).sort()).toEqual(["exitCode", "name", "pid", "ready", "restarts", "startedAt", "status"]);
+    expect(rows[0]).toMatchObject({ status: "ready", ready: true, restarts: 0, exitCode: null });
+    expect(typeof rows[0]?.pid).toBe("number");
+    expect(Date.parse(rows[0]?.startedAt ?? "")).toBeGreaterThan(Date.now() - 60_000);
+    expect(rows[2]).toMatchObject({ status: "completed", ready: false, pid: null, exitCode: 0 });
+    const table = (await p.sbx("ps")).stdout.split("\n");
+    expect(table[0]).toMatch(/^NAME +STATUS +READY +PID +RESTARTS +UPTIME +EXIT$/);
+    expect(table[1]).toMatch(/^db +ready +yes +\d+ +0 +\d+ ms +-$/);
+  });
+
+  it("up -d returns once the services are started, and down from another process stops them all", async () => {
+    const p = project(STACK);
+    const up = await p.sbx("up", "-d");
+    expect(up.code).toBe(0);
+    expect(up.stdout).toContain("started in the background");
+    const pids = (await ps(p)).flatMap((r) => (r.pid === null ? [] : [r.pid]));
+    expect(pids.length).toBeGreaterThan(0);
+    const down = await p.sbx("down");
+    expect(down).toMatchObject({ code: 0, stdout: expect.stringContaining("every service is stopped") });
+    for (const pid of pids) expect(isRunning(pid)).toBe(false);
+    await expectNothingLeft(p.marker);
+    expect(existsSync(join(p.dir, ".sbx", "sbx.sock"))).toBe(false);
+    expect(existsSync(join(p.dir, ".sbx", "state.json"))).toBe(false);
+    expect(readFileSync(join(p.dir, ".sbx", "sbx.log"), "utf8")).toMatch(/db +\| db up/);
+  });
+
+  it("up --wait fails naming the service and its last lines, and tears down", async () => {
+    const p = project(`
+services:
+  cache: { command: "sleep 60" }
+  api:
+    command: "echo 'fatal: no config' >&2; exit 2"
+    ready: { log: listening }
+`);
+    const up = await p.sbx("up", "--wait");
+    expect(up.code).toBe(1);
+    expect(up.stderr).toContain("error: api failed: exited with code 2 before it was ready");
+    expect(up.stderr).toContain("last lines of api:\n  fatal: no config");
+    await expectNothingLeft(p.marker);
+  });
+
+  it("--wait-timeout gives up and tears down", async () => {
+    const p = project(`services:\n  slow:\n    command: "sleep 60"\n    ready: { log: never-printed }\n`);
+    const up = await p.sbx("up", "--wait", "--wait-timeout", "500ms");
+    expect(up.code).toBe(1);
+    expect(up.stderr).toContain("not ready within --wait-timeout 500 ms");
+    await expectNothingLeft(p.marker);
+  });
+
+  it("refuses a second up in the same directory, naming the supervisor", async () => {
+    const p = project(STACK);
+    await p.sbx("up", "-d");
+    const state = JSON.parse(readFileSync(join(p.dir, ".sbx", "state.json"), "utf8")) as { supervisor: { pid: number } };
+    for (const args of [["up"], ["up", "-d"]]) {
+      const second = await p.sbx(...args);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain(`is already running in ${p.dir} (supervisor pid ${state.supervisor.pid}`);
+    }
+  });
+
+  it("serves its control socket to its owner only", async () => {
+    const p = project(STACK);
+    await p.sbx("up", "-d");
+    expect(statSync(join(p.dir, ".sbx", "sbx.sock")).mode & 0o777).toBe(0o600);
+    expect(statSync(join(p.dir, ".sbx", "state.json")).mode & 0o777).toBe(0o600);
+  });
+
+  it("restart gives a service a new process, its old tree gone; stop and start act on one service", async () => {
+    const p = project(STACK);
+    await p.sbx("up", "--wait");
+    const before = (await ps(p)).find((r) => r.name === "api") as PsRow;
+    const restart = await p.sbx("restart", "api");
+    expect(restart.stdout).toMatch(/^api restarted \(pid \d+\)\n$/);
+    const after = (await ps(p)).find((r) => r.name === "api") as PsRow;
+    expect(after.pid).not.toBe(before.pid);
+    expect(isRunning(before.pid as number)).toBe(false);
+
+    expect((await p.sbx("stop", "api")).stdout).toBe("api stopped\n");
+    expect((await ps(p)).find((r) => r.name === "api")).toMatchObject({ status: "stopped", pid: null });
+    expect((await ps(p)).find((r) => r.name === "db")).toMatchObject({ status: "ready" });
+    expect((await p.sbx("start", "api")).stdout).toMatch(/^api started \(pid \d+\)\n$/);
+    const unknown = await p.sbx("restart", "nope");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no service "nope"');
+  });
+
+  it("after kill -9 of the supervisor, its watchdog stops every service at once", async () => {
+    const p = project(STACK);
+    await p.sbx("up", "--wait");
+    const state = JSON.parse(readFileSync(join(p.dir, ".sbx", "state.json"), "utf8")) as { supervisor: { pid: number } };
+    process.kill(state.supervisor.pid, "SIGKILL");
+    await expectNothingLeft(p.marker, 8_000);
+    expect((await p.sbx("down")).stdout).toBe(`nothing is running in ${p.dir}\n`);
+  });
+
+  it("when the watchdog died too, the next sbx down reaps what the state file records", async () => {
+    const p = project(STACK);
+    await p.sbx("up", "--wait");
+    const state = JSON.parse(readFileSync(join(p.dir, ".sbx", "state.json"), "utf8")) as { supervisor: { pid: number } };
+    // The watchdog is the supervisor's `sh -c 'cat …'` companion: find it by its command line and our marker.
+    const watchdogs = processesMarked(p.marker).filter((pid) => {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      return cmdline.includes("__reap") || cmdline === "cat\0";
+    });
+    expect(watchdogs.length).toBeGreaterThan(0);
+    for (const pid of watchdogs) process.kill(pid, "SIGKILL");
+    process.kill(state.supervisor.pid, "SIGKILL");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(processesMarked(p.marker).length).toBeGreaterThan(0);
+    expect((await p.sbx("ps")).stdout).toContain("its supervisor (pid");
+    const down = await p.sbx("down");
+    expect(down.stdout).toMatch(/had died: stopped the 2 services it left behind/);
+    await expectNothingLeft(p.marker);
+  });
+
+  it("says so plainly where nothing runs", async () => {
+    const p = project(STACK);
+    expect(await p.sbx("ps")).toMatchObject({ code: 0, stdout: `nothing is running in ${p.dir}\n` });
+    expect(await p.sbx("down")).toMatchObject({ code: 0, stdout: `nothing is running in ${p.dir}\n` });
+    expect((await p.sbx("ps", "--json")).stdout).toBe("[]\n");
+    const stop = await p.sbx("stop", "db");
+    expect(stop.code).toBe(1);
+    expect(stop.stderr).toContain(`nothing is running in ${p.dir}: start it with sbx up`);
+  });
+});
+
+describe("sbx logs", () => {
+  const TICKER = `
+services:
+  ticker:
+    command: [${node}, -e, "let i = 0; console.log('tick start'); setInterval(() => console.log('tick ' + ++i), 50)"]
+  other:
+    command: "echo other says hi; sleep 60"
+`;
+
+  it("-f receives lines printed after it started", async () => {
+    const p = project(TICKER);
+    await p.sbx("up", "--wait");
+    const follower = startSbx(p.dir, ["logs", "-f", "ticker"], p.env);
+    await follower.waitFor(/ticker \| tick 3\n/);
+    const seen = follower.stdout();
+    await follower.waitFor(/ticker \| tick (1[0-9]|[2-9][0-9])\n/);
+    expect(follower.stdout().length).toBeGreaterThan(seen.length);
+    expect(follower.stdout()).not.toContain("other");
+    follower.child.kill("SIGINT");
+  });
+
+  it("prints past lines from the files, also once the project has stopped, merged in time order", async () => {
+    const p = project(TICKER);
+    await p.sbx("up", "--wait");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await p.sbx("down");
+    const all = await p.sbx("logs");
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain("other  | other says hi\n");
+    expect(all.stdout).toContain("ticker | tick start\n");
+    const ticks = all.stdout.split("\n").filter((l) => l.startsWith("ticker | tick "));
+    expect(ticks.length).toBeGreaterThan(3);
+    const two = await p.sbx("logs", "-n", "2", "--no-log-prefix", "ticker");
+    expect(two.stdout.split("\n").filter(Boolean)).toEqual(ticks.slice(-2).map((l) => l.slice("ticker | ".length)));
+    const stamped = await p.sbx("logs", "-t", "other");
+    expect(stamped.stdout).toMatch(/^\d\d:\d\d:\d\d\.\d{3} other \| other says hi\n$/);
+    expect((await p.sbx("logs", "--since", "1h", "other")).stdout).toBe("other | other says hi\n");
+    expect((await p.sbx("logs", "--since", "2999-01-01T00:00:00Z", "other")).stdout).toBe("");
+  });
+
+  it("20 clients asking ps at once while a service floods its log are all answered, and no line is lost", async () => {
+    const count = 200_000;
+    const p = project(`
+services:
+  flood:
+    command: [${node}, ${JSON.stringify(fixture("print-lines.mjs"))}, "${count}"]
+    restart: "no"
+  steady: { command: "sleep 60" }
+`);
+    await p.sbx("up", "-d");
+    const answers = await Promise.all(Array.from({ length: 20 }, () => p.sbx("ps", "--json")));
+    for (const answer of answers) {
+      expect(answer.code).toBe(0);
+      expect((JSON.parse(answer.stdout) as PsRow[]).map((r) => r.name)).toEqual(["flood", "steady"]);
+    }
+    await p.sbx("down");
+    const lines = readFileSync(join(p.dir, ".sbx", "logs", "flood.log"), "utf8").split("\n").filter(Boolean);
+    expect(lines).toHaveLength(count);
+    expect(lines.every((line, i) => line.endsWith(` out line ${i + 1}`))).toBe(true);
+  });
+});
