@@ -137,22 +137,20 @@ export class ControlServer {
     const send = (line: LogLine): void => {
       response.write(formatSSE({ id: `${line.service}:${line.seq}`, event: line.stream, data: JSON.stringify(line) }));
     };
-    const subscriptions: Subscription[] = [];
+    // In one synchronous step: take each service's recent lines and subscribe to its new ones, so
+    // that nothing falls between the two; then send the recent ones merged in time order.
     const replay: LogLine[] = [];
+    const subscriptions: Subscription[] = [];
     for (const name of names) {
       const log = orchestrator.serviceLog(name);
       if (!log) continue;
       const lines = log.tail();
       const after = resume.get(name) ?? (Number.isFinite(tail) ? (lines[Math.max(0, lines.length - tail)]?.seq ?? log.lastSeq + 1) - 1 : 0);
-      if (!follow) {
-        for (const line of lines) if (line.seq > after) replay.push(line);
-        continue;
-      }
-      // since$ replays and then follows in one synchronous step: no gap, no duplicate.
-      subscriptions.push(log.since$(after).subscribe(send));
+      for (const line of lines) if (line.seq > after) replay.push(line);
+      if (follow) subscriptions.push(log.lines$.subscribe(send));
     }
+    replay.sort((a, b) => a.time - b.time || (a.service === b.service ? a.seq - b.seq : 0)).forEach(send);
     if (!follow) {
-      replay.sort((a, b) => a.time - b.time || a.seq - b.seq).forEach(send);
       response.end();
       return;
     }
