@@ -7,3 +7,19 @@ export { parseDuration, formatDuration } from "./manifest/duration.js";
 export { DependencyGraph } from "./graph/dependency-graph.js";
 export { selectServices, type Selection, type SelectionOptions } from "./graph/select-services.js";
 export type * from "./manifest/types.js";
+
+// The Sandbox API (the seeds' process API, locally) and up() for test fixtures.
+export { Sandbox, type SandboxOptions } from "./api/sandbox.js";
+export { up, type Stack, type UpOptions } from "./api/up.js";
+export { parseSSEStream } from "./api/parse-sse-stream.js";
+export {
+  ProcessError,
+  ProcessNotFoundError,
+  ProcessExistsError,
+  ProcessExitedBeforeReadyError,
+  ProcessReadyTimeoutError,
+  ProcessWaitTimeoutError,
+  ProcessWaitAbortedError,
+  type ProcessErrorCode,
+} from "./api/errors.js";
+export type * from "./api/types.js";

@@ -10,7 +10,7 @@ import { RingBuffer } from "./ring-buffer.js";
  */
 export class ServiceLog {
   private readonly tailBuffer: RingBuffer<LogLine>;
-  private readonly file: LogFileWriter;
+  private readonly file?: LogFileWriter;
   private readonly live = new Subject<LogLine>();
   private seq = 0;
   private runStartSeq = 0;
@@ -18,19 +18,20 @@ export class ServiceLog {
   /** Every new line, as it is read. */
   readonly lines$: Observable<LogLine> = this.live.asObservable();
 
+  /** `path` undefined keeps the lines in memory only (the Sandbox API's processes). */
   constructor(
     readonly service: string,
-    readonly path: string,
+    readonly path: string | undefined,
     tailLines: number,
   ) {
     this.tailBuffer = new RingBuffer(tailLines);
-    this.file = new LogFileWriter(path);
+    if (path !== undefined) this.file = new LogFileWriter(path);
   }
 
   append(stream: "stdout" | "stderr", text: string, time = Date.now()): LogLine {
     const line: LogLine = { service: this.service, stream, text, time, seq: ++this.seq };
     this.tailBuffer.push(line);
-    this.file.write(formatLogFileLine(line));
+    this.file?.write(formatLogFileLine(line));
     this.live.next(line);
     return line;
   }
@@ -65,7 +66,7 @@ export class ServiceLog {
 
   /** Writes what is pending to the file and ends the live stream. */
   async close(): Promise<void> {
-    await this.file.close();
+    await this.file?.close();
     this.live.complete();
   }
 }

@@ -1,0 +1,157 @@
+import { randomUUID } from "node:crypto";
+import { resolve } from "node:path";
+import { toCommand } from "../manifest/normalise.js";
+import { formatSSE } from "../server/sse.js";
+import { ProcessExistsError, ProcessNotFoundError } from "./errors.js";
+import { LocalProcess } from "./local-process.js";
+import type { ExecOptions, ExecResult, LogEvent, Process, ProcessLogs, StartProcessOptions } from "./types.js";
+
+export interface SandboxOptions {
+  /** Where processes run unless they say otherwise; default: the current directory. */
+  cwd?: string;
+  /** Variables every process gets, on top of this process's environment. */
+  env?: Record<string, string | undefined>;
+  /** How long a finished process's record stays with autoCleanup; default 60 s. */
+  recordTtlMs?: number;
+}
+
+/**
+ * The seeds' process API on the local machine: start processes, wait until they are ready, read
+ * and stream their output, kill whole process trees. Every process it started is killed by
+ * destroy(), and, if this Node.js process exits first, by an exit hook.
+ */
+export class Sandbox {
+  private readonly processes = new Map<string, LocalProcess>();
+  private readonly cwd: string;
+  private readonly recordTtlMs: number;
+  private readonly onExit = (): void => this.killSynchronously();
+
+  constructor(private readonly options: SandboxOptions = {}) {
+    this.cwd = resolve(options.cwd ?? process.cwd());
+    this.recordTtlMs = options.recordTtlMs ?? 60_000;
+    process.on("exit", this.onExit);
+  }
+
+  /** Starts `command` (a string through /bin/sh -c, or an argument list); resolves once it has a pid. */
+  async startProcess(command: string | readonly string[], options: StartProcessOptions = {}): Promise<Process> {
+    const id = options.processId ?? `proc-${randomUUID().slice(0, 8)}`;
+    if (this.processes.has(id)) throw new ProcessExistsError(id);
+    const text = typeof command === "string" ? command : command.join(" ");
+    const env = mergeEnv(process.env, this.options.env, options.env);
+    const managed = new LocalProcess(id, text, toCommand(typeof command === "string" ? command : [...command]), {
+      ...options,
+      cwd: resolve(this.cwd, options.cwd ?? "."),
+      env,
+    });
+    this.processes.set(id, managed);
+    await managed.start();
+    if (options.autoCleanup !== false) {
+      managed.ended.addEventListener("abort", () => {
+        setTimeout(() => {
+          if (this.processes.get(id) === managed) this.processes.delete(id);
+        }, this.recordTtlMs).unref();
+      });
+    }
+    return managed;
+  }
+
+  async listProcesses(): Promise<Process[]> {
+    return [...this.processes.values()];
+  }
+
+  /** The process with this id; rejects with ProcessNotFoundError. */
+  async getProcess(id: string): Promise<Process> {
+    return this.find(id);
+  }
+
+  /** Ends the process and its whole tree: `signal` (default SIGTERM), then SIGKILL after 5 s. */
+  async killProcess(id: string, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+    await this.find(id).kill(signal);
+  }
+
+  /** Kills every running process; resolves with how many it killed. */
+  async killAllProcesses(signal: NodeJS.Signals = "SIGTERM"): Promise<number> {
+    const running = [...this.processes.values()].filter((p) => p.status === "running");
+    await Promise.all(running.map((p) => p.kill(signal)));
+    return running.length;
+  }
+
+  async getProcessLogs(id: string): Promise<ProcessLogs> {
+    return this.find(id).getLogs();
+  }
+
+  /**
+   * The process's output as a stream of Server-Sent Events: everything printed so far, then each
+   * new line, then an `exit` event, after which the stream ends. Each event's id is the line's
+   * number: pass the last one seen as `lastEventId` to resume after a dropped connection.
+   */
+  async streamProcessLogs(id: string, options: { lastEventId?: string } = {}): Promise<ReadableStream<Uint8Array>> {
+    const managed = this.find(id);
+    const encoder = new TextEncoder();
+    const after = Number(options.lastEventId ?? 0) || 0;
+    let release = (): void => {};
+    return new ReadableStream<Uint8Array>({
+      start(controller) {
+        const send = (event: LogEvent, eventId: string): void => controller.enqueue(encoder.encode(formatSSE({ id: eventId, event: event.type, data: JSON.stringify(event) })));
+        const subscription = managed.log.since$(after).subscribe((line) =>
+          send({ type: line.stream, data: line.text, processId: id, timestamp: new Date(line.time).toISOString() }, String(line.seq)),
+        );
+        const onEnd = (): void => {
+          subscription.unsubscribe();
+          const exitCode = managed.exitCode;
+          send({ type: "exit", data: String(exitCode), processId: id, timestamp: new Date().toISOString(), exitCode }, `${managed.log.lastSeq}-exit`);
+          controller.close();
+        };
+        // The exit is known once the output has been read to its end: nothing comes after it.
+        if (managed.ended.aborted) onEnd();
+        else managed.ended.addEventListener("abort", onEnd, { once: true });
+        release = () => {
+          subscription.unsubscribe();
+          managed.ended.removeEventListener("abort", onEnd);
+        };
+      },
+      cancel() {
+        release();
+      },
+    });
+  }
+
+  /** Runs a command to its end: `{ exitCode, stdout, stderr, success }`. */
+  async exec(command: string | readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const id = `exec-${randomUUID().slice(0, 8)}`;
+    const started = await this.startProcess(command, { ...options, processId: id, autoCleanup: false });
+    const { exitCode } = await started.waitForExit();
+    const { stdout, stderr } = await started.getLogs();
+    this.processes.delete(id);
+    return { exitCode, stdout, stderr, success: exitCode === 0 };
+  }
+
+  /** Kills every process and forgets them all. */
+  async destroy(): Promise<void> {
+    await this.killAllProcesses("SIGTERM");
+    this.processes.clear();
+    process.off("exit", this.onExit);
+  }
+
+  private find(id: string): LocalProcess {
+    const found = this.processes.get(id);
+    if (!found) throw new ProcessNotFoundError(id);
+    return found;
+  }
+
+  /** On the way out of Node.js nothing asynchronous runs: SIGKILL each process group at once. */
+  private killSynchronously(): void {
+    for (const managed of this.processes.values()) {
+      if (managed.status !== "running" || managed.pid === undefined) continue;
+      try {
+        process.kill(-managed.pid, "SIGKILL");
+      } catch {}
+    }
+  }
+}
+
+function mergeEnv(...sources: (Readonly<Record<string, string | undefined>> | undefined)[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const source of sources) for (const [key, value] of Object.entries(source ?? {})) if (value !== undefined) out[key] = value;
+  return out;
+}

@@ -1,0 +1,118 @@
+import { filter, firstValueFrom } from "rxjs";
+import type { Orchestrator } from "../engine/orchestrator.js";
+import type { ServiceState } from "../engine/service-state.js";
+import { serviceEnvironment } from "../engine/default-runtime.js";
+import type { Service } from "../manifest/types.js";
+import type { ServiceLog } from "../process/service-log.js";
+import type { ExitResult, Process, ProcessLogs, ProcessStatus, WaitForLogResult, WaitForPortOptions, WaitOptions } from "./types.js";
+import { waitForExitOf, waitForLogOf, waitForPortOf, type WaitTarget } from "./waits.js";
+
+/** A service's engine status, in the Sandbox API's words. */
+export function processStatusOf(state: ServiceState | undefined): ProcessStatus {
+  switch (state?.status) {
+    case "running":
+    case "ready":
+    case "stopping":
+      return "running";
+    case "completed":
+      return "completed";
+    case "failed":
+      return state.exitCode === undefined && state.runs > 0 && state.reason?.message.startsWith("could not start") ? "error" : "failed";
+    case "stopped":
+    case "skipped":
+      return "killed";
+    default:
+      return "starting";
+  }
+}
+
+/** A service of a stack brought up by up(), seen through the same Process interface as a Sandbox's processes. */
+export class ServiceProcess implements Process {
+  constructor(
+    private readonly orchestrator: Orchestrator,
+    private readonly service: Service,
+  ) {}
+
+  get id(): string {
+    return this.service.name;
+  }
+
+  get pid(): number | undefined {
+    return this.state?.pid;
+  }
+
+  get command(): string {
+    const { command } = this.service;
+    return command.kind === "shell" ? command.script : command.argv.join(" ");
+  }
+
+  get status(): ProcessStatus {
+    return processStatusOf(this.state);
+  }
+
+  get exitCode(): number | null {
+    return this.state?.exitCode ?? null;
+  }
+
+  get startTime(): Date {
+    return new Date(this.state?.startedAt ?? Date.now());
+  }
+
+  async getStatus(): Promise<ProcessStatus> {
+    return this.status;
+  }
+
+  async getLogs(): Promise<ProcessLogs> {
+    const lines = this.log.tail();
+    const join = (stream: "stdout" | "stderr"): string => {
+      const texts = lines.filter((l) => l.stream === stream).map((l) => l.text);
+      return texts.length === 0 ? "" : `${texts.join("\n")}\n`;
+    };
+    return { stdout: join("stdout"), stderr: join("stderr") };
+  }
+
+  /** Stops the service and its whole tree (its stop_signal, then SIGKILL after its grace period). */
+  async kill(): Promise<void> {
+    await this.orchestrator.stopService(this.service.name);
+  }
+
+  waitForExit(timeout?: number | WaitOptions): Promise<ExitResult> {
+    return waitForExitOf(this.target(), timeout);
+  }
+
+  waitForPort(port: number, options?: WaitForPortOptions): Promise<void> {
+    return waitForPortOf(this.target(), port, options);
+  }
+
+  waitForLog(pattern: string | RegExp, timeout?: number | WaitOptions): Promise<WaitForLogResult> {
+    return waitForLogOf(this.target(), pattern, timeout);
+  }
+
+  private get state(): ServiceState | undefined {
+    return this.orchestrator.state(this.service.name);
+  }
+
+  private get log(): ServiceLog {
+    return this.orchestrator.serviceLog(this.service.name) as ServiceLog;
+  }
+
+  private target(): WaitTarget {
+    const name = this.service.name;
+    const ended = (s: ServiceState | undefined): boolean => s !== undefined && (s.status === "exited" || s.status === "completed" || s.status === "failed" || s.status === "stopped" || s.status === "skipped");
+    const exitOf = (): ExitResult => ({ exitCode: this.state?.exitCode ?? null, signal: this.state?.signal ?? null });
+    const exited = ended(this.state)
+      ? Promise.resolve(exitOf())
+      : firstValueFrom(this.orchestrator.events$.pipe(filter((e) => e.service === name && e.type === "exited"))).then(
+          (e) => ({ exitCode: (e as { exitCode: number | null }).exitCode, signal: (e as { signal: NodeJS.Signals | null }).signal }),
+          () => exitOf(),
+        );
+    return {
+      id: name,
+      log: this.log,
+      exited,
+      cwd: this.service.workingDir,
+      env: serviceEnvironment(this.service),
+      exit: () => (ended(this.state) ? exitOf() : undefined),
+    };
+  }
+}

@@ -1,0 +1,102 @@
+/** The public shapes of the Sandbox API: the seeds' SDK's, on the local machine. */
+
+/** `starting` until it has a pid; `completed` exit 0; `failed` non-zero; `killed` by a signal, killProcess or its timeout; `error` could not start. */
+export type ProcessStatus = "starting" | "running" | "completed" | "failed" | "killed" | "error";
+
+export interface StartProcessOptions {
+  /** An id of your own to find the process by; default: a generated one. Must be unique in the sandbox. */
+  processId?: string;
+  /** Working directory; default: the sandbox's. */
+  cwd?: string;
+  /** Variables added to the sandbox's environment. */
+  env?: Record<string, string | undefined>;
+  /** Kill the process (its whole tree) after this many milliseconds. */
+  timeout?: number;
+  /** Remove the process's record a while after it ends (default true); false keeps it until destroy(). */
+  autoCleanup?: boolean;
+  /** Called with each chunk of output, as text, as it arrives. */
+  onOutput?: (stream: "stdout" | "stderr", data: string) => void;
+  /** Called once when the process ends: its exit code, or null when a signal ended it. */
+  onExit?: (exitCode: number | null) => void;
+}
+
+export interface ExitResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface ProcessLogs {
+  stdout: string;
+  stderr: string;
+}
+
+export interface WaitOptions {
+  /** Milliseconds; default 60,000 for readiness waits, none for waitForExit. */
+  timeout?: number;
+  /** Abandons the wait (the process keeps running). */
+  signal?: AbortSignal;
+}
+
+export interface WaitForPortOptions extends WaitOptions {
+  /** `http` (default, as in the seeds): a GET that answers with an expected status; `tcp`: a connection. */
+  mode?: "http" | "tcp";
+  /** The path to GET; default `/`. */
+  path?: string;
+  /** The status that means ready: a number, or `{ min, max }`; default any from 200 to 399. */
+  status?: number | { min: number; max: number };
+  /** Milliseconds between probes; default 100. */
+  interval?: number;
+  /** Default 127.0.0.1 (`localhost` tries both 127.0.0.1 and ::1). */
+  host?: string;
+}
+
+export interface WaitForLogResult {
+  /** The line that matched. */
+  line: string;
+  /** For a RegExp, its match with capture groups; for a string, null. */
+  match: RegExpExecArray | null;
+}
+
+/** One event of streamProcessLogs, as parseSSEStream yields it. */
+export interface LogEvent {
+  type: "stdout" | "stderr" | "exit";
+  /** The line (without its newline); for `exit`, the exit code as text. */
+  data: string;
+  processId: string;
+  /** ISO time. */
+  timestamp: string;
+  exitCode?: number | null;
+}
+
+export interface ExecOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** Kill it after this many milliseconds. */
+  timeout?: number;
+}
+
+export interface ExecResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  success: boolean;
+}
+
+/** A process started in a sandbox. */
+export interface Process {
+  readonly id: string;
+  /** Undefined only when it could not be started (status `error`). */
+  readonly pid: number | undefined;
+  readonly command: string;
+  readonly status: ProcessStatus;
+  readonly exitCode: number | null;
+  readonly startTime: Date;
+  getStatus(): Promise<ProcessStatus>;
+  getLogs(): Promise<ProcessLogs>;
+  /** Ends the process and its whole tree: `signal` (default SIGTERM), then SIGKILL after a grace period. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  waitForExit(timeout?: number | WaitOptions): Promise<ExitResult>;
+  waitForPort(port: number, options?: WaitForPortOptions): Promise<void>;
+  /** Also matches lines printed before the call; a string matches as a substring, a RegExp per line. */
+  waitForLog(pattern: string | RegExp, timeout?: number | WaitOptions): Promise<WaitForLogResult>;
+}

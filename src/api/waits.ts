@@ -1,0 +1,108 @@
+import { firstValueFrom, from, map, race, type Observable } from "rxjs";
+import { defaults } from "../defaults.js";
+import type { ServiceLog } from "../process/service-log.js";
+import { logMatch$ } from "../readiness/log-check.js";
+import { readyChecks$ } from "../readiness/ready.js";
+import { ProcessExitedBeforeReadyError, ProcessReadyTimeoutError, ProcessWaitAbortedError, ProcessWaitTimeoutError } from "./errors.js";
+import type { ExitResult, WaitForLogResult, WaitForPortOptions, WaitOptions } from "./types.js";
+
+/** What the waits need of a process, whether the Sandbox started it or it is a service of a stack. */
+export interface WaitTarget {
+  id: string;
+  log: ServiceLog;
+  /** Settles when the process has exited and its output was read to the end. */
+  exited: Promise<ExitResult>;
+  cwd: string;
+  env: Record<string, string>;
+  /** How it ended, once it has. */
+  exit(): ExitResult | undefined;
+}
+
+export function waitForExitOf(target: WaitTarget, timeout?: number | WaitOptions): Promise<ExitResult> {
+  const { timeout: ms, signal } = waitOptions(timeout);
+  return bounded(target, target.exited, ms, signal, () => new ProcessWaitTimeoutError(target.id, ms as number));
+}
+
+/** Ready when a GET answers 200–399 (or the status asked), or with `mode: "tcp"` when a connection succeeds. */
+export async function waitForPortOf(target: WaitTarget, port: number, options: WaitForPortOptions = {}): Promise<void> {
+  const host = options.host ?? defaults.readyHost;
+  const timeoutMs = options.timeout ?? defaults.readyTimeoutMs;
+  const intervalMs = options.interval ?? defaults.readyIntervalMs;
+  const path = options.path ?? "/";
+  const status = options.status === undefined ? defaults.httpStatus : [typeof options.status === "number" ? { min: options.status, max: options.status } : options.status];
+  const spec =
+    options.mode === "tcp"
+      ? { tcp: { host, port }, timeoutMs, intervalMs }
+      : { http: { host, port, path, status, url: `http://${host}:${port}${path}` }, timeoutMs, intervalMs };
+  const waitingFor = options.mode === "tcp" ? `port ${port} (tcp)` : `port ${port} (http ${path})`;
+  const outcome = await raceExit(target, readyChecks$(spec, { lines$: target.log.since$(0), cwd: target.cwd, env: target.env }), waitingFor, options.signal);
+  if (!outcome.ok) {
+    const lastReason = outcome.reasons.map((reason) => reason.replace(/^(tcp|http) \S+: /, "")).join("; ");
+    throw new ProcessReadyTimeoutError({ ...context(target), waitingFor, timeoutMs, lastReason });
+  }
+}
+
+/** The first line (printed before the call or after) that contains `pattern` (a string) or matches it (a RegExp). */
+export async function waitForLogOf(target: WaitTarget, pattern: string | RegExp, timeout?: number | WaitOptions): Promise<WaitForLogResult> {
+  const { timeout: ms, signal } = waitOptions(timeout);
+  const regex = typeof pattern === "string" ? new RegExp(escapeRegExp(pattern)) : pattern;
+  const waitingFor = `a line matching ${typeof pattern === "string" ? JSON.stringify(pattern) : String(pattern)}`;
+  const found$ = logMatch$(target.log.since$(0), regex).pipe(map(({ line, match }) => ({ line, match: typeof pattern === "string" ? null : match })));
+  const timed$ = ms === undefined ? found$ : race(found$, from(sleep(ms).then(() => "timeout" as const)));
+  const result = await raceExit(target, timed$, waitingFor, signal);
+  if (result === "timeout") throw new ProcessReadyTimeoutError({ ...context(target), waitingFor, timeoutMs: ms as number, lastReason: "no line matched yet" });
+  return result;
+}
+
+/**
+ * The first of: `source$`'s value, the process's exit (which rejects at once with the exit code
+ * and last lines, never waiting for a timeout), or the abort signal. A match among the last lines
+ * wins over the exit: they are read before the exit is known.
+ */
+async function raceExit<T>(target: WaitTarget, source$: Observable<T>, waitingFor: string, signal?: AbortSignal): Promise<T> {
+  const exit$ = from(target.exited.then((): { exited: true } => ({ exited: true })));
+  const result = await bounded(target, firstValueFrom(race(source$.pipe(map((value) => ({ value }))), exit$)), undefined, signal, () => new Error("no timeout"));
+  if ("exited" in result) throw new ProcessExitedBeforeReadyError({ ...context(target), waitingFor });
+  return result.value;
+}
+
+function bounded<T>(target: WaitTarget, promise: Promise<T>, timeoutMs: number | undefined, signal: AbortSignal | undefined, onTimeout: () => Error): Promise<T> {
+  if (timeoutMs === undefined && signal === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => done(() => reject(onTimeout())), timeoutMs);
+    const onAbort = (): void => done(() => reject(new ProcessWaitAbortedError(target.id, signal?.reason)));
+    const done = (settle: () => void): void => {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      settle();
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => done(() => resolve(value)),
+      (error: unknown) => done(() => reject(error)),
+    );
+  });
+}
+
+function context(target: WaitTarget): { processId: string; exitCode: number | null; signal: NodeJS.Signals | null; lastLines: string[] } {
+  const exit = target.exit();
+  return {
+    processId: target.id,
+    exitCode: exit?.exitCode ?? null,
+    signal: exit?.signal ?? null,
+    lastLines: target.log.tail(defaults.failureLogLines).map((line) => line.text),
+  };
+}
+
+function waitOptions(timeout: number | WaitOptions | undefined): WaitOptions {
+  return typeof timeout === "number" ? { timeout } : (timeout ?? {});
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

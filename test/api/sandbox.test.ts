@@ -1,0 +1,257 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  parseSSEStream,
+  ProcessExistsError,
+  ProcessExitedBeforeReadyError,
+  ProcessNotFoundError,
+  ProcessReadyTimeoutError,
+  ProcessWaitAbortedError,
+  ProcessWaitTimeoutError,
+  Sandbox,
+  type LogEvent,
+} from "../../src/index.js";
+import { expectNothingLeft, newMarker } from "../helpers/leftovers.js";
+import { freePort } from "../helpers/ports.js";
+import { fixture } from "../helpers/processes.js";
+import { tempDir } from "../helpers/temp-dir.js";
+
+const sandboxes: { sandbox: Sandbox; marker: ReturnType<typeof newMarker> }[] = [];
+afterEach(async () => {
+  for (const { sandbox, marker } of sandboxes.splice(0)) {
+    await sandbox.destroy();
+    await expectNothingLeft(marker);
+  }
+});
+
+/** A sandbox whose processes all carry a marker: after the test, none may be left. */
+function newSandbox(options: { cwd?: string; recordTtlMs?: number } = {}): Sandbox {
+  const marker = newMarker();
+  const sandbox = new Sandbox({ ...options, env: { [marker.name]: marker.value } });
+  sandboxes.push({ sandbox, marker });
+  return sandbox;
+}
+
+const hasRedis = (() => {
+  try {
+    execFileSync("redis-server", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const SERVER = `const http = require("node:http"); const port = Number(process.env.PORT);
+http.createServer((req, res) => res.writeHead(req.url === "/health" ? 200 : 404).end("ok")).listen(port, "127.0.0.1", () => console.log("Server listening on port " + port));`;
+
+describe("the seeds' guide, on the local machine", () => {
+  it("starts a web server in the background and waits for its port", async () => {
+    const sandbox = newSandbox();
+    const port = await freePort();
+    const server = await sandbox.startProcess(`python3 -m http.server ${port} --bind 127.0.0.1`);
+    expect(server.id).toMatch(/^proc-/);
+    expect(typeof server.pid).toBe("number");
+    expect(server.status).toBe("running");
+    expect(server.command).toBe(`python3 -m http.server ${port} --bind 127.0.0.1`);
+    await server.waitForPort(port);
+    expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+  });
+
+  it("configures the working directory and environment", async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "api"));
+    const sandbox = newSandbox({ cwd: dir });
+    const proc = await sandbox.startProcess(`node -e "console.log(process.env.NODE_ENV, process.env.PORT, process.cwd())"`, {
+      cwd: "api",
+      env: { NODE_ENV: "production", PORT: "8080" },
+    });
+    await proc.waitForExit();
+    expect((await sandbox.getProcessLogs(proc.id)).stdout).toBe(`production 8080 ${join(dir, "api")}\n`);
+  });
+
+  it("lists processes and tells which are running", async () => {
+    const sandbox = newSandbox();
+    const proc = await sandbox.startProcess("sleep 30", { processId: "sleeper" });
+    await sandbox.startProcess("true", { processId: "quick" });
+    await (await sandbox.getProcess("quick")).waitForExit();
+    const processes = await sandbox.listProcesses();
+    expect(processes.map((p) => `${p.id}: ${p.command} (${p.status})`)).toEqual(["sleeper: sleep 30 (running)", "quick: true (completed)"]);
+    expect(processes.some((p) => p.id === proc.id && p.status === "running")).toBe(true);
+  });
+
+  it("waits for a log line, with a string or a RegExp and its capture groups", async () => {
+    const sandbox = newSandbox();
+    const port = await freePort();
+    const server = await sandbox.startProcess(["node", "-e", SERVER], { env: { PORT: String(port) } });
+    const result = await server.waitForLog(/Server listening on port (\d+)/);
+    expect(result.line).toBe(`Server listening on port ${port}`);
+    expect(result.match?.[1]).toBe(String(port));
+    // Printed before this call: still found.
+    expect(await server.waitForLog("Server listening", 1_000)).toEqual({ line: `Server listening on port ${port}`, match: null });
+    await server.waitForPort(port, { path: "/health" });
+  });
+
+  it("streams logs: what was printed so far, then live lines, then the exit, each with an id", async () => {
+    const sandbox = newSandbox();
+    const proc = await sandbox.startProcess(`echo one; echo two >&2; sleep 0.3; echo three; exit 3`);
+    await proc.waitForLog("two");
+    const events: LogEvent[] = [];
+    for await (const event of parseSSEStream<LogEvent>(await sandbox.streamProcessLogs(proc.id))) events.push(event);
+    expect(events.map((e) => [e.type, e.data])).toEqual([
+      ["stdout", "one"],
+      ["stderr", "two"],
+      ["stdout", "three"],
+      ["exit", "3"],
+    ]);
+    expect(events.every((e) => e.processId === proc.id && !Number.isNaN(Date.parse(e.timestamp)))).toBe(true);
+    expect(events[3]?.exitCode).toBe(3);
+
+    const resumed: LogEvent[] = [];
+    for await (const event of parseSSEStream<LogEvent>(await sandbox.streamProcessLogs(proc.id, { lastEventId: "2" }))) resumed.push(event);
+    expect(resumed.map((e) => e.data)).toEqual(["three", "3"]);
+  });
+
+  it("streams with no gap and no duplicate while lines keep coming", async () => {
+    const sandbox = newSandbox();
+    const proc = await sandbox.startProcess(["node", fixture("print-lines.mjs"), "20000"]);
+    const numbers: number[] = [];
+    for await (const event of parseSSEStream<LogEvent>(await sandbox.streamProcessLogs(proc.id))) {
+      if (event.type === "stdout") numbers.push(Number(event.data.slice(5)));
+    }
+    expect(numbers).toEqual(Array.from({ length: 20000 }, (_, i) => i + 1));
+  });
+
+  it("keeps accumulated logs apart by stream", async () => {
+    const sandbox = newSandbox();
+    const proc = await sandbox.startProcess(`echo out; echo err >&2; printf 'no newline'`);
+    await proc.waitForExit();
+    expect(await sandbox.getProcessLogs(proc.id)).toEqual({ stdout: "out\nno newline\n", stderr: "err\n" });
+  });
+
+  it("kills the whole process tree, and SIGKILL forces it", async () => {
+    const sandbox = newSandbox();
+    const batch = await sandbox.startProcess(`bash -c "sleep 100 & sleep 100 & sleep 100 & wait"`);
+    await sandbox.killProcess(batch.id);
+    expect(batch.status).toBe("killed");
+    const stubborn = await sandbox.startProcess(["node", fixture("ignore-sigterm.mjs")]);
+    await stubborn.waitForLog("ready");
+    await sandbox.killProcess(stubborn.id, "SIGKILL");
+    expect(await stubborn.waitForExit()).toEqual({ exitCode: null, signal: "SIGKILL" });
+    await sandbox.startProcess("sleep 100");
+    await sandbox.startProcess("sleep 100");
+    expect(await sandbox.killAllProcesses()).toBe(2);
+  });
+
+  it.runIf(hasRedis || process.env.CI)("runs dependent services in order: redis, then an API that uses it", async () => {
+    const sandbox = newSandbox();
+    const redisPort = await freePort();
+    const apiPort = await freePort();
+    const db = await sandbox.startProcess(`redis-server --port ${redisPort} --bind 127.0.0.1 --save ""`);
+    await db.waitForPort(redisPort, { mode: "tcp" });
+    const api = await sandbox.startProcess(["node", "-e", SERVER], { env: { PORT: String(apiPort), DATABASE_URL: `redis://localhost:${redisPort}` } });
+    await api.waitForPort(apiPort, { path: "/health" });
+    expect(db.status).toBe("running");
+  });
+
+  it("a process that exits at once is listed as failed, with its logs", async () => {
+    const sandbox = newSandbox();
+    const proc = await sandbox.startProcess(`node -e "console.error('Error: Cannot find module server.js'); process.exit(1)"`);
+    await proc.waitForExit();
+    const processes = await sandbox.listProcesses();
+    expect(processes.find((p) => p.id === proc.id)?.status).toBe("failed");
+    expect((await sandbox.getProcessLogs(proc.id)).stderr).toContain("Cannot find module server.js");
+  });
+
+  it("destroy() kills everything it started", async () => {
+    const sandbox = newSandbox();
+    const first = await sandbox.startProcess(`bash -c "sleep 100 & wait"`);
+    await sandbox.destroy();
+    expect(first.status).toBe("killed");
+  });
+});
+
+describe("Sandbox statuses, options and errors", () => {
+  it("reports completed, failed, killed (by its timeout too) and error", async () => {
+    const sandbox = newSandbox();
+    const ok = await sandbox.startProcess("true");
+    const bad = await sandbox.startProcess("exit 2");
+    const slow = await sandbox.startProcess("sleep 30", { timeout: 100 });
+    const missing = await sandbox.startProcess(["no-such-program-sbx"]);
+    await Promise.all([ok.waitForExit(), bad.waitForExit(), slow.waitForExit()]);
+    expect([ok.status, bad.status, slow.status, missing.status]).toEqual(["completed", "failed", "killed", "error"]);
+    expect([ok.exitCode, bad.exitCode]).toEqual([0, 2]);
+    expect(missing.pid).toBeUndefined();
+    expect((await missing.getLogs()).stderr).toBe("command not found: no-such-program-sbx\n");
+  });
+
+  it("calls onOutput and onExit", async () => {
+    const sandbox = newSandbox();
+    const chunks: string[] = [];
+    let exitCode: number | null | undefined;
+    const proc = await sandbox.startProcess("echo hi; exit 4", { onOutput: (stream, data) => chunks.push(`${stream}:${data}`), onExit: (code) => (exitCode = code) });
+    await proc.waitForExit();
+    expect(chunks.join("")).toBe("stdout:hi\n");
+    expect(exitCode).toBe(4);
+  });
+
+  it("refuses a duplicate processId, and names an unknown one", async () => {
+    const sandbox = newSandbox();
+    await sandbox.startProcess("sleep 30", { processId: "web" });
+    await expect(sandbox.startProcess("sleep 30", { processId: "web" })).rejects.toBeInstanceOf(ProcessExistsError);
+    const error = await sandbox.getProcess("nope").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProcessNotFoundError);
+    expect(error).toMatchObject({ code: "PROCESS_NOT_FOUND", processId: "nope" });
+  });
+
+  it("a wait on a process that exits rejects at once with its exit code and last lines", async () => {
+    const sandbox = newSandbox();
+    const port = await freePort();
+    const proc = await sandbox.startProcess(`echo starting; echo 'fatal: port in use' >&2; exit 7`);
+    const begun = Date.now();
+    const error = (await proc.waitForPort(port, { timeout: 30_000 }).catch((e: unknown) => e)) as ProcessExitedBeforeReadyError;
+    expect(Date.now() - begun).toBeLessThan(5_000);
+    expect(error).toBeInstanceOf(ProcessExitedBeforeReadyError);
+    expect(error).toMatchObject({ processId: proc.id, exitCode: 7, lastLines: ["starting", "fatal: port in use"] });
+    expect(error.message).toContain(`exited with code 7 before port ${port} (http /)`);
+    await expect(proc.waitForLog("never", 30_000)).rejects.toBeInstanceOf(ProcessExitedBeforeReadyError);
+  });
+
+  it("a readiness timeout says what the check last saw", async () => {
+    const sandbox = newSandbox();
+    const port = await freePort();
+    const proc = await sandbox.startProcess("sleep 30");
+    const error = (await proc.waitForPort(port, { timeout: 300, interval: 20 }).catch((e: unknown) => e)) as ProcessReadyTimeoutError;
+    expect(error).toBeInstanceOf(ProcessReadyTimeoutError);
+    expect(error.message).toBe(`process "${proc.id}" not ready after 300 ms waiting for port ${port} (http /): connection refused`);
+    await expect(proc.waitForLog("never", 100)).rejects.toBeInstanceOf(ProcessReadyTimeoutError);
+    await expect(proc.waitForExit(100)).rejects.toBeInstanceOf(ProcessWaitTimeoutError);
+  });
+
+  it("every wait takes an AbortSignal", async () => {
+    const sandbox = newSandbox();
+    const proc = await sandbox.startProcess("sleep 30");
+    const controller = new AbortController();
+    const waits = [proc.waitForLog("never", { signal: controller.signal }), proc.waitForPort(1, { signal: controller.signal }), proc.waitForExit({ signal: controller.signal })];
+    controller.abort();
+    for (const wait of waits) await expect(wait).rejects.toBeInstanceOf(ProcessWaitAbortedError);
+    expect(proc.status).toBe("running");
+  });
+
+  it("exec runs a command to its end", async () => {
+    const sandbox = newSandbox();
+    expect(await sandbox.exec("echo built; echo warning >&2")).toEqual({ exitCode: 0, stdout: "built\n", stderr: "warning\n", success: true });
+    expect(await sandbox.exec(["sh", "-c", "exit 3"])).toMatchObject({ exitCode: 3, success: false });
+    expect(await sandbox.listProcesses()).toEqual([]);
+  });
+
+  it("with autoCleanup a finished process's record goes away; with false it stays", async () => {
+    const sandbox = newSandbox({ recordTtlMs: 50 });
+    const cleaned = await sandbox.startProcess("true");
+    const kept = await sandbox.startProcess("true", { autoCleanup: false });
+    await Promise.all([cleaned.waitForExit(), kept.waitForExit()]);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect((await sandbox.listProcesses()).map((p) => p.id)).toEqual([kept.id]);
+  });
+});
