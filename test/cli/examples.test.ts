@@ -64,3 +64,26 @@ describe("the examples", () => {
     expect(await sbx.exited).toBe(0);
   });
 });
+
+describe("the vitest globalSetup example", () => {
+  it("brings its stack up before the tests, hands them its address, and takes it down after", async () => {
+    const { spawn } = await import("node:child_process");
+    const { expectNothingLeft, newMarker } = await import("../helpers/leftovers.js");
+    const marker = newMarker();
+    const vitest = fileURLToPath(new URL("../../node_modules/vitest/vitest.mjs", import.meta.url));
+    const config = join(examples, "vitest-global-setup", "vitest.config.ts");
+    const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, [vitest, "run", "--config", config], {
+        env: { ...process.env, CI: "", NO_COLOR: "1", FORCE_COLOR: "0", [marker.name]: marker.value },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      child.stdout.on("data", (chunk: Buffer) => (out += chunk));
+      child.stderr.on("data", (chunk: Buffer) => (out += chunk));
+      child.once("close", (code) => resolve({ code, out }));
+    });
+    expect(result.out).toMatch(/Tests +2 passed/);
+    expect(result.code).toBe(0);
+    await expectNothingLeft(marker);
+  });
+});
