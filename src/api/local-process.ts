@@ -53,6 +53,11 @@ export class LocalProcess implements Process {
     return this.startError;
   }
 
+  /** The SBX_TREE_ID its whole tree carries: what finds it again if its supervisor dies. */
+  get treeTag(): string {
+    return this.tag;
+  }
+
   /** Aborted once the process has ended. */
   get ended(): AbortSignal {
     return this.exitSignal.signal;

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import { toCommand } from "../manifest/normalise.js";
-import { formatSSE } from "../server/sse.js";
 import { ProcessExistsError, ProcessNotFoundError } from "./errors.js";
 import { LocalProcess } from "./local-process.js";
-import type { ExecOptions, ExecResult, LogEvent, Process, ProcessLogs, StartProcessOptions } from "./types.js";
+import { logEventStream } from "./log-event-stream.js";
+import { RemoteSandbox } from "./remote-sandbox.js";
+import type { ExecOptions, ExecResult, Process, ProcessLogs, ProcessSandbox, StartProcessOptions } from "./types.js";
 
 export interface SandboxOptions {
   /** Where processes run unless they say otherwise; default: the current directory. */
@@ -20,7 +21,7 @@ export interface SandboxOptions {
  * and stream their output, kill whole process trees. Every process it started is killed by
  * destroy(), and, if this Node.js process exits first, by an exit hook.
  */
-export class Sandbox {
+export class Sandbox implements ProcessSandbox {
   private readonly processes = new Map<string, LocalProcess>();
   private readonly cwd: string;
   private readonly recordTtlMs: number;
@@ -30,6 +31,14 @@ export class Sandbox {
     this.cwd = resolve(options.cwd ?? process.cwd());
     this.recordTtlMs = options.recordTtlMs ?? 60_000;
     process.on("exit", this.onExit);
+  }
+
+  /**
+   * The same interface over a running project's control API (`sbx up`, `sbx up -d`, up()): its
+   * services are processes named after them; processes started through it run in its supervisor.
+   */
+  static connect(projectDir: string): RemoteSandbox {
+    return RemoteSandbox.connect(resolve(projectDir));
   }
 
   /** Starts `command` (a string through /bin/sh -c, or an argument list); resolves once it has a pid. */
@@ -57,6 +66,11 @@ export class Sandbox {
 
   async listProcesses(): Promise<Process[]> {
     return [...this.processes.values()];
+  }
+
+  /** The processes still running, with their tree tags: what a supervisor records to reap them after a crash. */
+  runningProcesses(): { id: string; pid: number; tag: string }[] {
+    return [...this.processes.values()].flatMap((p) => (p.status === "running" && p.pid !== undefined ? [{ id: p.id, pid: p.pid, tag: p.treeTag }] : []));
   }
 
   /** The process with this id; rejects with ProcessNotFoundError. */
@@ -87,33 +101,7 @@ export class Sandbox {
    */
   async streamProcessLogs(id: string, options: { lastEventId?: string } = {}): Promise<ReadableStream<Uint8Array>> {
     const managed = this.find(id);
-    const encoder = new TextEncoder();
-    const after = Number(options.lastEventId ?? 0) || 0;
-    let release = (): void => {};
-    return new ReadableStream<Uint8Array>({
-      start(controller) {
-        const send = (event: LogEvent, eventId: string): void => controller.enqueue(encoder.encode(formatSSE({ id: eventId, event: event.type, data: JSON.stringify(event) })));
-        const subscription = managed.log.since$(after).subscribe((line) =>
-          send({ type: line.stream, data: line.text, processId: id, timestamp: new Date(line.time).toISOString() }, String(line.seq)),
-        );
-        const onEnd = (): void => {
-          subscription.unsubscribe();
-          const exitCode = managed.exitCode;
-          send({ type: "exit", data: String(exitCode), processId: id, timestamp: new Date().toISOString(), exitCode }, `${managed.log.lastSeq}-exit`);
-          controller.close();
-        };
-        // The exit is known once the output has been read to its end: nothing comes after it.
-        if (managed.ended.aborted) onEnd();
-        else managed.ended.addEventListener("abort", onEnd, { once: true });
-        release = () => {
-          subscription.unsubscribe();
-          managed.ended.removeEventListener("abort", onEnd);
-        };
-      },
-      cancel() {
-        release();
-      },
-    });
+    return logEventStream(id, managed.log, managed.waitForExit(), Number.parseInt(options.lastEventId ?? "0", 10) || 0);
   }
 
   /** Runs a command to its end: `{ exitCode, stdout, stderr, success }`. */

@@ -100,3 +100,16 @@ export interface Process {
   /** Also matches lines printed before the call; a string matches as a substring, a RegExp per line. */
   waitForLog(pattern: string | RegExp, timeout?: number | WaitOptions): Promise<WaitForLogResult>;
 }
+
+/** What a Sandbox does: the local one (new Sandbox()) and a running project's (Sandbox.connect()) alike. */
+export interface ProcessSandbox {
+  startProcess(command: string | readonly string[], options?: Omit<StartProcessOptions, "onOutput" | "onExit">): Promise<Process>;
+  listProcesses(): Promise<Process[]>;
+  getProcess(id: string): Promise<Process>;
+  killProcess(id: string, signal?: NodeJS.Signals): Promise<void>;
+  killAllProcesses(signal?: NodeJS.Signals): Promise<number>;
+  getProcessLogs(id: string): Promise<ProcessLogs>;
+  streamProcessLogs(id: string, options?: { lastEventId?: string }): Promise<ReadableStream<Uint8Array>>;
+  exec(command: string | readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  destroy(): Promise<void>;
+}

@@ -5,6 +5,11 @@ import { SbxError } from "../errors.js";
 import type { Orchestrator } from "../engine/orchestrator.js";
 import type { ServiceState } from "../engine/service-state.js";
 import type { LogLine } from "../process/log-line.js";
+import { Readable } from "node:stream";
+import { ProcessError } from "../api/errors.js";
+import { processView } from "../api/process-view.js";
+import type { StartProcessOptions } from "../api/types.js";
+import type { ProcessRegistry } from "./process-registry.js";
 import { formatSSE } from "./sse.js";
 
 /** One row of `sbx ps --json`. */
@@ -38,6 +43,8 @@ export interface ControlServerOptions {
   down: (gracePeriodMs?: number) => Promise<void>;
   /** What GET /v1/project tells. */
   project: { name: string; dir: string; supervisorPid: number; startedAt: number };
+  /** The services and started processes, for the Sandbox API's endpoints (/v1/processes, /v1/exec). */
+  processes: ProcessRegistry;
 }
 
 /**
@@ -110,13 +117,66 @@ export class ControlServer {
         await this.options.down(timeout === null ? undefined : Number(timeout));
         return json(response, 200, { stopped: true });
       }
+      if (path === "/v1/processes" || path.startsWith("/v1/processes/") || path === "/v1/exec") {
+        return await this.routeProcesses(method, path, url, request, response);
+      }
       if (method === "GET" && path === "/v1/logs") return this.streamLogs(url, request, response);
       if (method === "GET" && path === "/v1/events") return this.streamEvents(response);
       return json(response, 404, { error: `no such endpoint: ${method} ${path}` });
     } catch (error) {
-      const status = error instanceof SbxError && (error.code === "UNKNOWN_SERVICE" || error.code === "USAGE") ? 400 : 500;
-      return json(response, status, { error: error instanceof Error ? error.message : String(error) });
+      const status =
+        error instanceof ProcessError
+          ? error.code === "PROCESS_NOT_FOUND"
+            ? 404
+            : 409
+          : error instanceof SbxError && (error.code === "UNKNOWN_SERVICE" || error.code === "USAGE")
+            ? 400
+            : 500;
+      const code = error instanceof ProcessError || error instanceof SbxError ? error.code : undefined;
+      return json(response, status, { error: error instanceof Error ? error.message : String(error), ...(code ? { code } : {}) });
     }
+  }
+
+  /**
+   * The Sandbox API over the socket: POST /v1/processes starts a process in the supervisor,
+   * GET lists or reads one (services included, by name), …/logs gives its output, …/stream its
+   * output as SSE until it exits (Last-Event-ID resumes), …/kill ends its tree; POST /v1/exec runs one.
+   */
+  private async routeProcesses(method: string, path: string, url: URL, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const registry = this.options.processes;
+    if (path === "/v1/exec" && method === "POST") {
+      const body = (await readJson(request)) as { command: string | string[]; cwd?: string; env?: Record<string, string>; timeout?: number };
+      return json(response, 200, await registry.exec(body.command, { ...(body.cwd ? { cwd: body.cwd } : {}), ...(body.env ? { env: body.env } : {}), ...(body.timeout ? { timeout: body.timeout } : {}) }));
+    }
+    if (path === "/v1/processes") {
+      if (method === "GET") return json(response, 200, (await registry.list()).map(processView));
+      if (method === "POST") {
+        const body = (await readJson(request)) as { command: string | string[] } & Omit<StartProcessOptions, "onOutput" | "onExit">;
+        const { command, ...options } = body;
+        return json(response, 201, processView(await registry.start(command, options)));
+      }
+    }
+    const match = /^\/v1\/processes\/([^/]+)(?:\/(logs|stream|kill))?$/.exec(path);
+    if (!match) return json(response, 404, { error: `no such endpoint: ${method} ${path}` });
+    const id = decodeURIComponent(match[1] as string);
+    const what = match[2];
+    if (method === "GET" && what === undefined) return json(response, 200, processView(await registry.get(id)));
+    if (method === "GET" && what === "logs") return json(response, 200, await (await registry.get(id)).getLogs());
+    if (method === "POST" && what === "kill") {
+      const signal = (url.searchParams.get("signal") ?? "SIGTERM") as NodeJS.Signals;
+      return json(response, 200, processView(await registry.kill(id, signal)));
+    }
+    if (method === "GET" && what === "stream") {
+      const lastId = request.headers["last-event-id"];
+      const after = Number.parseInt((Array.isArray(lastId) ? lastId[0] : lastId) ?? url.searchParams.get("after") ?? "0", 10) || 0;
+      const stream = await registry.stream(id, after);
+      openStream(response);
+      const readable = Readable.fromWeb(stream as import("node:stream/web").ReadableStream<Uint8Array>);
+      readable.pipe(response);
+      response.on("close", () => readable.destroy());
+      return;
+    }
+    return json(response, 404, { error: `no such endpoint: ${method} ${path}` });
   }
 
   /**
@@ -184,6 +244,22 @@ export class ControlServer {
 function openStream(response: ServerResponse): void {
   response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
   response.flushHeaders();
+}
+
+function readJson(request: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let body = "";
+    request.setEncoding("utf8");
+    request.on("data", (chunk: string) => (body += chunk));
+    request.once("end", () => {
+      try {
+        resolve(body === "" ? {} : JSON.parse(body));
+      } catch {
+        reject(new SbxError("USAGE", "the request body is not valid JSON"));
+      }
+    });
+    request.once("error", reject);
+  });
 }
 
 function json(response: ServerResponse, status: number, body: unknown): void {

@@ -11,7 +11,9 @@ import { Orchestrator, type OrchestratorOptions } from "../engine/orchestrator.j
 import type { Selection } from "../graph/select-services.js";
 import type { Project } from "../manifest/types.js";
 import { isRunning, readProcess } from "../process/process-table.js";
+import { Sandbox } from "../api/sandbox.js";
 import { ControlServer } from "./control-server.js";
+import { ProcessRegistry } from "./process-registry.js";
 import { ownStartTime, readState, reapStale, removeState, stateDirectory, supervisorAlive, writeState, type ProjectState } from "./state-file.js";
 
 /** Unix socket paths are limited to about 108 bytes; a deep project directory goes to the temp directory instead. */
@@ -39,6 +41,8 @@ export class ProjectSupervisor {
 
   private constructor(
     readonly orchestrator: Orchestrator,
+    /** Processes that clients start through Sandbox.connect(). */
+    readonly sandbox: Sandbox,
     readonly project: Project,
     private readonly server: ControlServer,
     readonly socketPath: string,
@@ -59,17 +63,21 @@ export class ProjectSupervisor {
       const orchestrator = new Orchestrator(project, selection, options);
       const socketPath = socketPathFor(project.dir);
       const startedAt = Date.now();
+      const sandbox = new Sandbox({ cwd: project.dir });
+      let recordState = (): void => {};
       const server = new ControlServer({
         orchestrator,
+        processes: new ProcessRegistry(orchestrator, sandbox, () => recordState()),
         project: { name: project.name, dir: project.dir, supervisorPid: process.pid, startedAt },
         down: async (gracePeriodMs) => {
           options.onDown?.();
-          await orchestrator.stop(gracePeriodMs === undefined ? {} : { gracePeriodMs });
+          await Promise.all([orchestrator.stop(gracePeriodMs === undefined ? {} : { gracePeriodMs }), sandbox.killAllProcesses()]);
         },
       });
       await server.listen(socketPath);
-      const supervisor = new ProjectSupervisor(orchestrator, project, server, socketPath, lockPath, startedAt);
+      const supervisor = new ProjectSupervisor(orchestrator, sandbox, project, server, socketPath, lockPath, startedAt);
       supervisor.recordState();
+      recordState = () => supervisor.recordState();
       supervisor.stateSubscription = orchestrator.events$.subscribe((event) => {
         if (event.type === "running" || event.type === "stopped" || event.type === "exited") supervisor.recordState();
       });
@@ -85,6 +93,7 @@ export class ProjectSupervisor {
   close(): Promise<void> {
     this.shutDown ??= (async () => {
       this.stateSubscription?.unsubscribe();
+      await this.sandbox.destroy();
       await this.server.close();
       rmSync(this.socketPath, { force: true });
       removeState(this.project.dir);
@@ -97,7 +106,8 @@ export class ProjectSupervisor {
 
   private recordState(): void {
     const services: ProjectState["services"] = {};
-    for (const { service, pid, tag } of this.orchestrator.runningProcesses()) {
+    const started = this.sandbox.runningProcesses().map(({ id, pid, tag }) => ({ service: `process:${id}`, pid, tag }));
+    for (const { service, pid, tag } of [...this.orchestrator.runningProcesses(), ...started]) {
       const startTime = readProcess(pid)?.startTime;
       services[service] = { pid, tag, startedAt: this.orchestrator.state(service)?.startedAt ?? Date.now(), ...(startTime === undefined ? {} : { startTime }) };
     }

@@ -1,0 +1,214 @@
+import type { IncomingMessage } from "node:http";
+import { Readable } from "node:stream";
+import { defaults } from "../defaults.js";
+import { ServiceLog } from "../process/service-log.js";
+import { ControlApiError, ControlClient } from "../server/control-client.js";
+import { readState, supervisorAlive } from "../server/state-file.js";
+import { SSEParser } from "../server/sse.js";
+import { SbxError } from "../errors.js";
+import { ProcessError, ProcessExistsError, ProcessNotFoundError } from "./errors.js";
+import type { ProcessView } from "./process-view.js";
+import type {
+  ExecOptions,
+  ExecResult,
+  ExitResult,
+  LogEvent,
+  Process,
+  ProcessLogs,
+  ProcessSandbox,
+  ProcessStatus,
+  StartProcessOptions,
+  WaitForLogResult,
+  WaitForPortOptions,
+  WaitOptions,
+} from "./types.js";
+import { waitForExitOf, waitForLogOf, waitForPortOf, type WaitTarget } from "./waits.js";
+
+/**
+ * The Sandbox interface over a running project's control API (`sbx up`, `sbx up -d`, or up()):
+ * its services are processes named after them, and processes started here run in its supervisor.
+ */
+export class RemoteSandbox implements ProcessSandbox {
+  private readonly started = new Set<string>();
+
+  constructor(
+    readonly client: ControlClient,
+    readonly projectDir: string,
+  ) {}
+
+  /** Connects to the project running in `projectDir`; rejects when nothing runs there. */
+  static connect(projectDir: string): RemoteSandbox {
+    const state = readState(projectDir);
+    if (!state || !supervisorAlive(state)) throw new SbxError("NOT_RUNNING", `nothing is running in ${projectDir}: start it with sbx up`);
+    return new RemoteSandbox(new ControlClient(state.socket), projectDir);
+  }
+
+  async startProcess(command: string | readonly string[], options: Omit<StartProcessOptions, "onOutput" | "onExit"> = {}): Promise<Process> {
+    const view = await this.call(() => this.client.post<ProcessView>("/v1/processes", { command, ...options }), options.processId);
+    this.started.add(view.id);
+    return new RemoteProcess(this, view);
+  }
+
+  async listProcesses(): Promise<Process[]> {
+    return (await this.client.get<ProcessView[]>("/v1/processes")).map((view) => new RemoteProcess(this, view));
+  }
+
+  async getProcess(id: string): Promise<Process> {
+    return new RemoteProcess(this, await this.view(id));
+  }
+
+  async killProcess(id: string, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+    await this.call(() => this.client.post(`/v1/processes/${encodeURIComponent(id)}/kill?signal=${signal}`), id);
+  }
+
+  async killAllProcesses(signal: NodeJS.Signals = "SIGTERM"): Promise<number> {
+    const running = (await this.client.get<ProcessView[]>("/v1/processes")).filter((view) => view.status === "running");
+    await Promise.all(running.map((view) => this.killProcess(view.id, signal)));
+    return running.length;
+  }
+
+  getProcessLogs(id: string): Promise<ProcessLogs> {
+    return this.call(() => this.client.get<ProcessLogs>(`/v1/processes/${encodeURIComponent(id)}/logs`), id);
+  }
+
+  async streamProcessLogs(id: string, options: { lastEventId?: string } = {}): Promise<ReadableStream<Uint8Array>> {
+    const response = await this.call(() => this.client.open200(`/v1/processes/${encodeURIComponent(id)}/stream`, options), id);
+    // A client that only reads now and then must not keep its program alive.
+    response.socket?.unref();
+    return Readable.toWeb(response) as ReadableStream<Uint8Array>;
+  }
+
+  exec(command: string | readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return this.client.post<ExecResult>("/v1/exec", { command, ...options });
+  }
+
+  /** Kills the processes started through this sandbox; the project's services keep running. */
+  async destroy(): Promise<void> {
+    await Promise.all([...this.started].map((id) => this.killProcess(id).catch(() => undefined)));
+    this.started.clear();
+  }
+
+  /** The process's current view; rejects with ProcessNotFoundError. */
+  view(id: string): Promise<ProcessView> {
+    return this.call(() => this.client.get<ProcessView>(`/v1/processes/${encodeURIComponent(id)}`), id);
+  }
+
+  /** Turns the control API's errors back into the Sandbox API's own. */
+  private async call<T>(request: () => Promise<T>, id?: string): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      if (error instanceof ControlApiError && id !== undefined) {
+        if (error.remoteCode === "PROCESS_NOT_FOUND" || error.status === 404) throw new ProcessNotFoundError(id);
+        if (error.remoteCode === "PROCESS_EXISTS") throw new ProcessExistsError(id);
+      }
+      throw error;
+    }
+  }
+}
+
+/**
+ * A process of a running project. Its fields are as of the last look (getStatus() looks again);
+ * its waits follow its output over the control API into a local copy, so they behave as the
+ * local ones do, exit-before-ready included.
+ */
+class RemoteProcess implements Process {
+  private mirror?: { log: ServiceLog; exited: Promise<ExitResult>; exit?: ExitResult };
+
+  constructor(
+    private readonly sandbox: RemoteSandbox,
+    private view: ProcessView,
+  ) {}
+
+  get id(): string {
+    return this.view.id;
+  }
+
+  get pid(): number | undefined {
+    return this.view.pid ?? undefined;
+  }
+
+  get command(): string {
+    return this.view.command;
+  }
+
+  get status(): ProcessStatus {
+    return this.view.status;
+  }
+
+  get exitCode(): number | null {
+    return this.view.exitCode;
+  }
+
+  get startTime(): Date {
+    return new Date(this.view.startTime);
+  }
+
+  async getStatus(): Promise<ProcessStatus> {
+    this.view = await this.sandbox.view(this.id);
+    return this.view.status;
+  }
+
+  getLogs(): Promise<ProcessLogs> {
+    return this.sandbox.getProcessLogs(this.id);
+  }
+
+  async kill(signal?: NodeJS.Signals): Promise<void> {
+    await this.sandbox.killProcess(this.id, signal);
+    await this.getStatus();
+  }
+
+  async waitForExit(timeout?: number | WaitOptions): Promise<ExitResult> {
+    const result = await waitForExitOf(await this.target(), timeout);
+    await this.getStatus();
+    return result;
+  }
+
+  async waitForPort(port: number, options?: WaitForPortOptions): Promise<void> {
+    await waitForPortOf(await this.target(), port, options);
+  }
+
+  async waitForLog(pattern: string | RegExp, timeout?: number | WaitOptions): Promise<WaitForLogResult> {
+    return waitForLogOf(await this.target(), pattern, timeout);
+  }
+
+  /** Follows the process's output into a local log, once, for every wait. */
+  private async target(): Promise<WaitTarget> {
+    if (!this.mirror) {
+      const log = new ServiceLog(this.id, undefined, defaults.logTailLines);
+      const response = await this.sandbox.client.open200(`/v1/processes/${encodeURIComponent(this.id)}/stream`).catch((error: unknown) => {
+        throw error instanceof ControlApiError && error.status === 404 ? new ProcessNotFoundError(this.id) : error;
+      });
+      const exited = followInto(response, log, (exit) => (mirror.exit = exit));
+      // A lost connection matters to a wait in progress; with none, it must not crash the program.
+      exited.catch(() => undefined);
+      const mirror: NonNullable<RemoteProcess["mirror"]> = { log, exited };
+      this.mirror = mirror;
+    }
+    const mirror = this.mirror;
+    return { id: this.id, log: mirror.log, exited: mirror.exited, cwd: process.cwd(), env: {}, exit: () => mirror.exit };
+  }
+}
+
+/** Appends each line of a log event stream to `log`; resolves with the exit when it comes. */
+function followInto(response: IncomingMessage, log: ServiceLog, onExit: (exit: ExitResult) => void): Promise<ExitResult> {
+  response.socket?.unref();
+  return new Promise((resolve, reject) => {
+    const parser = new SSEParser();
+    response.setEncoding("utf8");
+    response.on("data", (chunk: string) => {
+      for (const message of parser.push(chunk)) {
+        const event = JSON.parse(message.data) as LogEvent;
+        if (event.type === "exit") {
+          const exit = { exitCode: event.exitCode ?? null, signal: null };
+          onExit(exit);
+          resolve(exit);
+        } else {
+          log.append(event.type, event.data, Date.parse(event.timestamp));
+        }
+      }
+    });
+    response.once("error", (error) => reject(new ProcessError("ABORTED", `lost the connection to the project: ${error.message}`, { processId: log.service })));
+    response.once("end", () => reject(new ProcessError("ABORTED", "the project's supervisor ended the stream", { processId: log.service })));
+  });
+}

@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { parseSSEStream, ProcessExitedBeforeReadyError, ProcessNotFoundError, Sandbox, SbxError, type LogEvent } from "../../src/index.js";
+import { expectNothingLeft, newMarker, processesMarked } from "../helpers/leftovers.js";
+import { freePort } from "../helpers/ports.js";
+import { runSbx } from "../helpers/run-sbx.js";
+import { tempDir } from "../helpers/temp-dir.js";
+
+const projects: { dir: string; env: Record<string, string>; marker: ReturnType<typeof newMarker> }[] = [];
+afterEach(async () => {
+  for (const project of projects.splice(0)) {
+    await runSbx(project.dir, ["down", "-t", "2s"], project.env).catch(() => undefined);
+    try {
+      await expectNothingLeft(project.marker);
+    } finally {
+      for (const pid of processesMarked(project.marker)) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {}
+      }
+    }
+  }
+});
+
+async function runningProject(): Promise<{ dir: string; port: number }> {
+  const port = await freePort();
+  const dir = tempDir({
+    "sandbox.yaml": `
+services:
+  api:
+    command: [node, -e, "require('node:http').createServer((q, r) => r.end('ok')).listen(${port}, '127.0.0.1', () => console.log('api listening'))"]
+    ready: { log: "api listening" }
+  worker:
+    command: "echo worker up; sleep 60"
+`,
+  });
+  const marker = newMarker();
+  const env = { [marker.name]: marker.value };
+  projects.push({ dir, env, marker });
+  const up = await runSbx(dir, ["up", "--wait"], env);
+  expect(up.code).toBe(0);
+  return { dir, port };
+}
+
+describe("Sandbox.connect: the same interface over a running project", () => {
+  it("sees the services as processes, reads their logs and waits on them", async () => {
+    const { dir, port } = await runningProject();
+    const sandbox = Sandbox.connect(dir);
+    const processes = await sandbox.listProcesses();
+    expect(processes.map((p) => [p.id, p.status])).toEqual([
+      ["api", "running"],
+      ["worker", "running"],
+    ]);
+    const api = await sandbox.getProcess("api");
+    const ps = JSON.parse((await runSbx(dir, ["ps", "--json"])).stdout) as { name: string; pid: number }[];
+    expect(api.pid).toBe(ps.find((s) => s.name === "api")?.pid);
+    expect(api.command).toContain("createServer");
+    expect((await sandbox.getProcessLogs("worker")).stdout).toBe("worker up\n");
+    await api.waitForPort(port);
+    expect((await api.waitForLog(/api (listening)/, 2_000)).match?.[1]).toBe("listening");
+    await expect(sandbox.getProcess("nope")).rejects.toBeInstanceOf(ProcessNotFoundError);
+  });
+
+  it("starts processes in the project's supervisor, streams them, and down ends them too", async () => {
+    const { dir } = await runningProject();
+    const sandbox = Sandbox.connect(dir);
+    const probe = await sandbox.startProcess("echo hello from the supervisor; sleep 60", { processId: "probe" });
+    expect(probe.status).toBe("running");
+    expect((await probe.waitForLog("hello", 2_000)).line).toBe("hello from the supervisor");
+    expect((await sandbox.listProcesses()).map((p) => p.id)).toEqual(["api", "worker", "probe"]);
+
+    const job = await sandbox.startProcess(["sh", "-c", "echo one; echo two >&2; exit 4"]);
+    const events: LogEvent[] = [];
+    for await (const event of parseSSEStream<LogEvent>(await sandbox.streamProcessLogs(job.id))) events.push(event);
+    expect(events.map((e) => [e.type, e.data])).toEqual([
+      ["stdout", "one"],
+      ["stderr", "two"],
+      ["exit", "4"],
+    ]);
+    expect(await job.getStatus()).toBe("failed");
+
+    const failing = await sandbox.startProcess("echo 'boom' >&2; exit 9");
+    const error = (await failing.waitForLog("never", 5_000).catch((e: unknown) => e)) as ProcessExitedBeforeReadyError;
+    expect(error).toBeInstanceOf(ProcessExitedBeforeReadyError);
+    expect(error).toMatchObject({ exitCode: 9, lastLines: ["boom"] });
+    expect(await sandbox.exec("echo ran in the supervisor")).toEqual({ exitCode: 0, stdout: "ran in the supervisor\n", stderr: "", success: true });
+    // `probe` is still running: sbx down in afterEach must end it along with the services.
+  });
+
+  it("kills a service as sbx stop does, and a started process by its signal", async () => {
+    const { dir } = await runningProject();
+    const sandbox = Sandbox.connect(dir);
+    await sandbox.killProcess("worker");
+    expect(await (await sandbox.getProcess("worker")).getStatus()).toBe("killed");
+    const sleeper = await sandbox.startProcess("sleep 60");
+    await sleeper.kill("SIGKILL");
+    expect(sleeper.status).toBe("killed");
+    expect(await sandbox.killAllProcesses()).toBe(1);
+  });
+
+  it("says so where nothing runs", () => {
+    expect(() => Sandbox.connect(tempDir())).toThrow(SbxError);
+  });
+});
