@@ -64,6 +64,7 @@ export class Sandbox implements ProcessSandbox {
     return managed;
   }
 
+  /** Every process this sandbox knows: running ones, and finished ones until their record is cleaned up. */
   async listProcesses(): Promise<Process[]> {
     return [...this.processes.values()];
   }
@@ -90,6 +91,7 @@ export class Sandbox implements ProcessSandbox {
     return running.length;
   }
 
+  /** What the process printed so far (the last 10,000 lines), stdout and stderr apart. */
   async getProcessLogs(id: string): Promise<ProcessLogs> {
     return this.find(id).getLogs();
   }

@@ -164,6 +164,29 @@ describe("the seeds' guide, on the local machine", () => {
     expect((await sandbox.getProcessLogs(proc.id)).stderr).toContain("Cannot find module server.js");
   });
 
+  it("follows a long build's logs until it says it is complete, then stops reading", async () => {
+    const sandbox = newSandbox();
+    const build = await sandbox.startProcess(`for step in compile bundle minify; do echo "$step done"; sleep 0.05; done; echo "Build complete"; sleep 30`);
+    const seen: string[] = [];
+    for await (const log of parseSSEStream<LogEvent>(await sandbox.streamProcessLogs(build.id))) {
+      seen.push(log.data);
+      if (log.data.includes("Build complete")) break;
+    }
+    expect(seen).toEqual(["compile done", "bundle done", "minify done", "Build complete"]);
+    expect(await build.getStatus()).toBe("running");
+  });
+
+  it("frees a port held by an earlier process with killAllProcesses, then starts again", async () => {
+    const sandbox = newSandbox();
+    const port = await freePort();
+    const first = await sandbox.startProcess(["node", "-e", SERVER], { env: { PORT: String(port) } });
+    await first.waitForPort(port, { path: "/health" });
+    await sandbox.killAllProcesses();
+    const second = await sandbox.startProcess(["node", "-e", SERVER], { env: { PORT: String(port) } });
+    await second.waitForPort(port, { path: "/health" });
+    expect([first.status, second.status]).toEqual(["killed", "running"]);
+  });
+
   it("destroy() kills everything it started", async () => {
     const sandbox = newSandbox();
     const first = await sandbox.startProcess(`bash -c "sleep 100 & wait"`);
