@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from "commander";
 import { SbxError } from "../errors.js";
 import { parseDuration } from "../manifest/duration.js";
 import { exitCodeFor, ExitCode } from "./exit-codes.js";
+import type { UpOptions } from "./commands/up-plan.js";
 import type { GlobalOptions } from "./global-options.js";
 import type { CliIo } from "./io.js";
 import { reportError } from "./report-error.js";
@@ -74,7 +75,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--wait-timeout <DURATION>", "with --wait: give up, and tear down, after this long")
     .addOption(new Option("--supervise", "internal: be the background supervisor of up -d").hideHelp())
     .action(async (services: string[], _options: unknown, command: Command) => {
-      const { upCommand } = await import("./commands/up.js");
       const own = command.opts<{
         deps: boolean;
         exitCodeFrom?: string;
@@ -86,8 +86,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         waitTimeout?: string;
         supervise?: boolean;
       }>();
-      exitCode = await upCommand(
-        {
+      const upOptions: UpOptions = {
           ...globals(command),
           services,
           noDeps: !own.deps,
@@ -99,9 +98,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           wait: own.wait === true || own.waitTimeout !== undefined,
           ...(own.waitTimeout === undefined ? {} : { waitTimeoutMs: durationOption("--wait-timeout", own.waitTimeout) }),
           supervise: own.supervise === true,
-        },
-        io,
-      );
+      };
+      if ((upOptions.detach || upOptions.wait) && !upOptions.supervise) {
+        // Handing the work to a background supervisor needs the manifest, not the engine.
+        const { planUp } = await import("./commands/up-plan.js");
+        const { detachUp } = await import("./commands/up-detached.js");
+        const { project, selection } = planUp(upOptions, io);
+        exitCode = await detachUp(project, selection, upOptions, io);
+      } else {
+        const { upCommand } = await import("./commands/up.js");
+        exitCode = await upCommand(upOptions, io);
+      }
     });
 
   program

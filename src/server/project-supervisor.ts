@@ -1,8 +1,6 @@
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import type { Socket } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Subscription } from "rxjs";
@@ -13,18 +11,9 @@ import type { Project } from "../manifest/types.js";
 import { isRunning, readProcess } from "../process/process-table.js";
 import { Sandbox } from "../api/sandbox.js";
 import { ControlServer } from "./control-server.js";
+import { socketPathFor } from "./socket-path.js";
 import { ProcessRegistry } from "./process-registry.js";
 import { ownStartTime, readState, reapStale, removeState, stateDirectory, supervisorAlive, writeState, type ProjectState } from "./state-file.js";
-
-/** Unix socket paths are limited to about 108 bytes; a deep project directory goes to the temp directory instead. */
-const MAX_SOCKET_PATH = 100;
-
-export function socketPathFor(projectDir: string): string {
-  const preferred = join(stateDirectory(projectDir), "sbx.sock");
-  if (Buffer.byteLength(preferred) <= MAX_SOCKET_PATH) return preferred;
-  const hash = createHash("sha256").update(projectDir).digest("hex").slice(0, 16);
-  return join(tmpdir(), `sbx-${hash}.sock`);
-}
 
 /** The built CLI, from src/ (tests) and from dist/ alike: both are two levels below the package. */
 const cliPath = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
@@ -104,11 +93,19 @@ export class ProjectSupervisor {
     return this.shutDown;
   }
 
+  /** Each pid's /proc start time, read once: the state is written on every start and stop. */
+  private readonly startTimes = new Map<number, number | undefined>();
+
+  private startTimeOf(pid: number): number | undefined {
+    if (!this.startTimes.has(pid)) this.startTimes.set(pid, readProcess(pid)?.startTime);
+    return this.startTimes.get(pid);
+  }
+
   private recordState(): void {
     const services: ProjectState["services"] = {};
     const started = this.sandbox.runningProcesses().map(({ id, pid, tag }) => ({ service: `process:${id}`, pid, tag }));
     for (const { service, pid, tag } of [...this.orchestrator.runningProcesses(), ...started]) {
-      const startTime = readProcess(pid)?.startTime;
+      const startTime = this.startTimeOf(pid);
       services[service] = { pid, tag, startedAt: this.orchestrator.state(service)?.startedAt ?? Date.now(), ...(startTime === undefined ? {} : { startTime }) };
     }
     const startTime = ownStartTime();

@@ -7,10 +7,10 @@ import type { Selection } from "../../graph/select-services.js";
 import type { Project } from "../../manifest/types.js";
 import { ControlClient } from "../../server/control-client.js";
 import { readState, stateDirectory, supervisorAlive } from "../../server/state-file.js";
-import { socketPathFor } from "../../server/project-supervisor.js";
+import { socketPathFor } from "../../server/socket-path.js";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
-import type { UpOptions } from "./up.js";
+import type { UpOptions } from "./up-plan.js";
 import type { SupervisorReport } from "./up-report.js";
 
 const cliPath = fileURLToPath(new URL("../main.js", import.meta.url));

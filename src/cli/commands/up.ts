@@ -1,28 +1,13 @@
 import { SbxError } from "../../errors.js";
 import { ProjectSupervisor } from "../../server/project-supervisor.js";
+import { planUp, type UpOptions } from "./up-plan.js";
 import { reportToParent } from "./up-report.js";
+
+export type { UpOptions } from "./up-plan.js";
 import type { ServiceEvent } from "../../engine/events.js";
-import { selectServices } from "../../graph/select-services.js";
-import { loadProject } from "../../manifest/load-project.js";
 import { ExitCode } from "../exit-codes.js";
-import { loadOptionsFrom, type GlobalOptions } from "../global-options.js";
 import { colorEnabled, type CliIo } from "../io.js";
 import { TerminalRenderer } from "../render/terminal-renderer.js";
-
-export interface UpOptions extends GlobalOptions {
-  services: string[];
-  noDeps?: boolean;
-  exitCodeFrom?: string;
-  abortOnContainerExit?: boolean;
-  abortOnContainerFailure?: boolean;
-  timestamps?: boolean;
-  /** Run in the background (`-d`); with `wait`, return once every service is ready. */
-  detach?: boolean;
-  wait?: boolean;
-  waitTimeoutMs?: number;
-  /** This process is the background supervisor that `up -d` started: report to it over IPC. */
-  supervise?: boolean;
-}
 
 /** What `up` listens to for the end of the world: the process's signals, injectable for tests. */
 export interface SignalSource {
@@ -36,23 +21,7 @@ export interface SignalSource {
  * service fails to start or to become ready, or as --abort-on-container-exit / --exit-code-from say.
  */
 export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSource = process): Promise<number> {
-  const project = loadProject(loadOptionsFrom(options, io));
-  if (options.exitCodeFrom !== undefined && !project.services.has(options.exitCodeFrom)) {
-    throw new SbxError("UNKNOWN_SERVICE", `--exit-code-from names no service: "${options.exitCodeFrom}"`);
-  }
-  const selection = selectServices(project, {
-    services: options.services,
-    profiles: options.profile,
-    ...(options.noDeps ? { noDeps: true } : {}),
-  });
-  if (options.exitCodeFrom !== undefined && !selection.services.some((s) => s.name === options.exitCodeFrom)) {
-    throw new SbxError("USAGE", `--exit-code-from ${options.exitCodeFrom}: that service is not part of this run`);
-  }
-  for (const warning of project.warnings) io.stderr.write(`warning: ${warning}\n`);
-  if ((options.detach || options.wait) && !options.supervise) {
-    const { detachUp } = await import("./up-detached.js");
-    return detachUp(project, selection, options, io);
-  }
+  const { project, selection } = planUp(options, io);
 
   const names = selection.services.map((s) => s.name);
   const renderer = new TerminalRenderer(io.stdout, names, { color: colorEnabled(io, options.color), timestamps: options.timestamps === true });

@@ -1,0 +1,32 @@
+// How long `sbx --version`, `sbx validate` and `sbx ps` take from a cold start of Node.js, next to
+// `node -e ""`, the floor of any Node.js command.
+import { newMarker, killMarked, run, sbxBin, stats, tempProject } from "./lib.mjs";
+
+export async function benchColdStart({ runs, log }) {
+  const project = tempProject("services:\n  api: { command: 'sleep 3600', ready: { tcp: 45999, timeout: 1s } }\n  job: { command: 'true' }\n");
+  const psProject = tempProject("services:\n  idle: { command: 'sleep 3600' }\n");
+  const marker = newMarker();
+  const env = { [marker.name]: marker.value };
+  try {
+    await run(process.execPath, [sbxBin, "up", "-d"], { cwd: psProject.dir, env });
+    const commands = {
+      "node -e ''": [process.execPath, ["-e", ""], project.dir],
+      "sbx --version": [process.execPath, [sbxBin, "--version"], project.dir],
+      "sbx validate": [process.execPath, [sbxBin, "validate"], project.dir],
+      "sbx ps": [process.execPath, [sbxBin, "ps"], psProject.dir],
+    };
+    const rows = [];
+    for (const [name, [command, args, cwd]] of Object.entries(commands)) {
+      const times = [];
+      for (let i = 0; i < runs; i++) times.push((await run(command, args, { cwd, env })).ms);
+      rows.push({ name, ...stats(times) });
+      log(`  ${name}: median ${stats(times).median.toFixed(0)} ms`);
+    }
+    await run(process.execPath, [sbxBin, "down"], { cwd: psProject.dir, env });
+    return rows;
+  } finally {
+    killMarked(marker);
+    project.remove();
+    psProject.remove();
+  }
+}

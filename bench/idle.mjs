@@ -1,0 +1,31 @@
+// What an idle project costs: the supervisor's CPU time over a window, and its memory, with 10 and
+// 100 services that do nothing (sleep).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { cpuMs, newMarker, killMarked, rssMb, run, sbxBin, sleep, tempProject } from "./lib.mjs";
+
+export async function benchIdle({ sizes, windowMs, log }) {
+  const rows = [];
+  for (const size of sizes) {
+    let yaml = "services:\n";
+    for (let i = 0; i < size; i++) yaml += `  s${i}: { command: "sleep 3600" }\n`;
+    const project = tempProject(yaml);
+    const marker = newMarker();
+    const env = { [marker.name]: marker.value };
+    try {
+      await run(process.execPath, [sbxBin, "up", "--wait"], { cwd: project.dir, env });
+      const pid = JSON.parse(readFileSync(join(project.dir, ".sbx", "state.json"), "utf8")).supervisor.pid;
+      await sleep(1_000); // let start-up work settle
+      const before = cpuMs(pid);
+      await sleep(windowMs);
+      const row = { size, windowMs, cpuMs: cpuMs(pid) - before, rssMb: rssMb(pid) };
+      rows.push(row);
+      log(`  ${size} idle services: ${row.cpuMs.toFixed(0)} ms of CPU in ${windowMs / 1000} s, ${row.rssMb.toFixed(1)} MB RSS`);
+      await run(process.execPath, [sbxBin, "down"], { cwd: project.dir, env });
+    } finally {
+      killMarked(marker);
+      project.remove();
+    }
+  }
+  return rows;
+}

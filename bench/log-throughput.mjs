@@ -1,0 +1,24 @@
+// 1,000,000 log lines: through a foreground `sbx up` (terminal output to /dev/null, every line
+// also to the log file) against the raw pipe and against concurrently.
+import { openSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { bin, run, sbxBin, stats, tempProject, testFixture } from "./lib.mjs";
+
+export async function benchLogThroughput({ lines, runs, log }) {
+  const printer = `${JSON.stringify(process.execPath)} ${JSON.stringify(testFixture("print-lines.mjs"))} ${lines}`;
+  const devNull = () => openSync("/dev/null", "w");
+  const results = { raw: [], sbx: [], peer: [] };
+  let everyLineLogged = true;
+  for (let i = 0; i < runs; i++) {
+    results.raw.push((await run("/bin/sh", ["-c", `${printer} | cat > /dev/null`])).ms);
+    const project = tempProject(`services:\n  chatty: { command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(testFixture("print-lines.mjs"))}, "${lines}"] }\n`);
+    results.sbx.push((await run(process.execPath, [sbxBin, "up"], { cwd: project.dir, stdio: ["ignore", devNull(), "inherit"] })).ms);
+    const logged = readFileSync(join(project.dir, ".sbx", "logs", "chatty.log"), "utf8").split("\n").length - 1;
+    if (logged !== lines) everyLineLogged = false;
+    project.remove();
+    results.peer.push((await run(bin("concurrently"), [printer], { stdio: ["ignore", devNull(), "inherit"] })).ms);
+  }
+  const row = { lines, raw: stats(results.raw), sbx: stats(results.sbx), peer: stats(results.peer), everyLineLogged };
+  log(`  ${lines} lines: raw ${row.raw.median.toFixed(0)} ms, sbx ${row.sbx.median.toFixed(0)} ms, concurrently ${row.peer.median.toFixed(0)} ms; every line in the log file: ${everyLineLogged}`);
+  return row;
+}

@@ -1,0 +1,88 @@
+// npm run bench: every benchmark in one run on this machine, printed as it goes and written to
+// BENCHMARKS.md. BENCH_QUICK=1 runs fewer and smaller rounds (for a try, not for the record).
+import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { benchColdStart } from "./cold-start.mjs";
+import { benchIdle } from "./idle.mjs";
+import { fmt, fmtStats, root } from "./lib.mjs";
+import { benchLogThroughput } from "./log-throughput.mjs";
+import { benchReadinessLatency } from "./readiness-latency.mjs";
+import { benchStartupTeardown } from "./startup-teardown.mjs";
+
+const quick = process.env.BENCH_QUICK === "1";
+const log = (text) => console.log(text);
+const began = Date.now();
+
+log("startup-to-ready and teardown of N TCP services");
+const startup = await benchStartupTeardown({ sizes: quick ? [1, 10] : [1, 10, 50, 200], runs: quick ? 1 : 3, log });
+log("1,000,000 log lines");
+const logs = await benchLogThroughput({ lines: quick ? 100_000 : 1_000_000, runs: quick ? 1 : 3, log });
+log("readiness latency");
+const readiness = await benchReadinessLatency({ services: 10, log });
+log("idle cost");
+const idle = await benchIdle({ sizes: [10, 100], windowMs: quick ? 5_000 : 20_000, log });
+log("cold start");
+const cold = await benchColdStart({ runs: quick ? 3 : 10, log });
+
+const ratio = (value, base) => `${(value / base).toFixed(2)}×`;
+const cpu = cpus()[0]?.model ?? "unknown CPU";
+let md = `# Benchmarks
+
+Measured by \`npm run bench\` (${quick ? "BENCH_QUICK=1, fewer rounds" : "the full run"}) on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB,
+Node.js ${process.version}, Linux. Each figure is the median of the runs, with min–max in brackets; ratios are to the
+lower bound measured in the same run. These machines are shared and noisy: compare ratios, not absolute times.
+Reproduce one section with \`node -e 'import("./bench/SECTION.mjs")…'\`, or all with \`npm run bench\` after \`npm run build\`.
+
+## Startup to ready, and teardown, of N TCP services
+
+Each service is \`node bench/fixtures/tcp-server.mjs PORT\`; ready means the port accepts a connection, probed every 100 ms.
+- **lower bound**: the servers spawned directly by the benchmark and polled by the same 100 ms TCP poller; teardown
+  sends SIGTERM to each process group.
+- **sbx**: \`sbx up --wait\` (a background supervisor, \`ready: { tcp: PORT, interval: 100ms }\`), then \`sbx down\`.
+- **concurrently + wait-on**: \`concurrently --raw …\` and \`wait-on --interval 100 tcp:…\`; teardown is SIGTERM to concurrently.
+
+| N | lower bound | sbx up --wait | ratio | concurrently + wait-on | ratio |
+| --- | --- | --- | --- | --- | --- |
+${startup.map((r) => `| ${r.size} | ${fmtStats(r.lower.up)} | ${fmtStats(r.sbx.up)} | ${ratio(r.sbx.up.median, r.lower.up.median)} | ${fmtStats(r.peer.up)} | ${ratio(r.peer.up.median, r.lower.up.median)} |`).join("\n")}
+
+| N | teardown: lower bound | sbx down | ratio | concurrently (SIGTERM) | ratio | processes left (lower / sbx / concurrently) |
+| --- | --- | --- | --- | --- | --- | --- |
+${startup.map((r) => `| ${r.size} | ${fmtStats(r.lower.down)} | ${fmtStats(r.sbx.down)} | ${ratio(r.sbx.down.median, r.lower.down.median)} | ${fmtStats(r.peer.down)} | ${ratio(r.peer.down.median, r.lower.down.median)} | ${r.lower.survivors} / ${r.sbx.survivors} / ${r.peer.survivors} |`).join("\n")}
+
+## Log throughput: ${logs.lines.toLocaleString("en")} lines
+
+\`node test/fixtures/print-lines.mjs ${logs.lines}\` through each, the terminal output going to /dev/null.
+
+| raw pipe (\`… \\| cat\`) | sbx up (foreground) | ratio | concurrently | ratio | sbx: every line in the log file |
+| --- | --- | --- | --- | --- | --- |
+| ${fmtStats(logs.raw)} | ${fmtStats(logs.sbx)} | ${ratio(logs.sbx.median, logs.raw.median)} | ${fmtStats(logs.peer)} | ${ratio(logs.peer.median, logs.raw.median)} | ${logs.everyLineLogged ? "yes" : "NO"} |
+
+## Readiness latency
+
+${readiness.services} services of each kind, each opening its port (or printing its line) 300–500 ms after it starts and
+writing down when; the latency is sbx's ready event's time minus that.
+
+| check | median | min – max |
+| --- | --- | --- |
+| tcp, interval 100 ms | ${fmt(readiness.tcp.median)} | ${fmt(readiness.tcp.min)} – ${fmt(readiness.tcp.max)} |
+| log | ${fmt(readiness.log.median)} | ${fmt(readiness.log.min)} – ${fmt(readiness.log.max)} |
+
+## Idle cost of a running project
+
+The supervisor of \`sbx up -d\` with N services that sleep; CPU time (user + system) over the window, from /proc.
+
+| services | CPU in ${idle[0].windowMs / 1000} s | RSS |
+| --- | --- | --- |
+${idle.map((r) => `| ${r.size} | ${r.cpuMs.toFixed(0)} ms | ${r.rssMb.toFixed(1)} MB |`).join("\n")}
+
+## Cold start
+
+| command | median | min – max |
+| --- | --- | --- |
+${cold.map((r) => `| \`${r.name}\` | ${fmt(r.median)} | ${fmt(r.min)} – ${fmt(r.max)} |`).join("\n")}
+
+The whole run took ${((Date.now() - began) / 1000).toFixed(0)} s.
+`;
+writeFileSync(join(root, "BENCHMARKS.md"), md);
+log(`\nwrote BENCHMARKS.md (${((Date.now() - began) / 1000).toFixed(0)} s)`);

@@ -1,0 +1,43 @@
+import { SbxError } from "../../errors.js";
+import { selectServices, type Selection } from "../../graph/select-services.js";
+import { loadProject } from "../../manifest/load-project.js";
+import type { Project } from "../../manifest/types.js";
+import { loadOptionsFrom, type GlobalOptions } from "../global-options.js";
+import type { CliIo } from "../io.js";
+
+export interface UpOptions extends GlobalOptions {
+  services: string[];
+  noDeps?: boolean;
+  exitCodeFrom?: string;
+  abortOnContainerExit?: boolean;
+  abortOnContainerFailure?: boolean;
+  timestamps?: boolean;
+  /** Run in the background (`-d`); with `wait`, return once every service is ready. */
+  detach?: boolean;
+  wait?: boolean;
+  waitTimeoutMs?: number;
+  /** This process is the background supervisor that `up -d` started: report to it over IPC. */
+  supervise?: boolean;
+}
+
+/**
+ * What `up` will run: the project loaded and the services selected, every option checked, so that
+ * a mistake fails before anything starts. Kept apart from the engine so that `up -d`, which only
+ * hands the work to a background supervisor, does not load it.
+ */
+export function planUp(options: UpOptions, io: CliIo): { project: Project; selection: Selection } {
+  const project = loadProject(loadOptionsFrom(options, io));
+  if (options.exitCodeFrom !== undefined && !project.services.has(options.exitCodeFrom)) {
+    throw new SbxError("UNKNOWN_SERVICE", `--exit-code-from names no service: "${options.exitCodeFrom}"`);
+  }
+  const selection = selectServices(project, {
+    services: options.services,
+    profiles: options.profile,
+    ...(options.noDeps ? { noDeps: true } : {}),
+  });
+  if (options.exitCodeFrom !== undefined && !selection.services.some((s) => s.name === options.exitCodeFrom)) {
+    throw new SbxError("USAGE", `--exit-code-from ${options.exitCodeFrom}: that service is not part of this run`);
+  }
+  for (const warning of project.warnings) io.stderr.write(`warning: ${warning}\n`);
+  return { project, selection };
+}
