@@ -38,8 +38,22 @@ export function readProcess(pid: number): ProcessInfo | undefined {
   };
 }
 
-/** Every process on the machine that /proc shows. */
+/**
+ * Many trees are often killed at once (a teardown stops every service in parallel), each scanning
+ * /proc: a scan younger than this is shared.
+ */
+const SCAN_TTL_MS = 5;
+let lastScan: { at: number; table: ProcessInfo[] } | undefined;
+
+/** Every process on the machine that /proc shows (a scan at most a few milliseconds old). */
 export function listProcesses(): ProcessInfo[] {
+  const now = performance.now();
+  if (lastScan && now - lastScan.at < SCAN_TTL_MS) return lastScan.table;
+  lastScan = { at: now, table: scanProcesses() };
+  return lastScan.table;
+}
+
+function scanProcesses(): ProcessInfo[] {
   const out: ProcessInfo[] = [];
   for (const name of readdirSync("/proc")) {
     const pid = Number(name);
@@ -83,15 +97,31 @@ export const TREE_TAG_VARIABLE = "SBX_TREE_ID";
  * one that called setsid and whose parent died, so that it is neither in the group nor in the tree.
  */
 export function processesTagged(tag: string, table: readonly ProcessInfo[] = listProcesses()): ProcessInfo[] {
-  const needle = Buffer.from(`\0${TREE_TAG_VARIABLE}=${tag}\0`);
-  const first = Buffer.from(`${TREE_TAG_VARIABLE}=${tag}\0`);
-  return table.filter((info) => {
+  return table.filter((info) => tagIndex(table).get(info.pid) === tag);
+}
+
+// Each process's tag, read from its environment once per scan: all the trees of a teardown share it.
+const tagIndexes = new WeakMap<readonly ProcessInfo[], Map<number, string | undefined>>();
+const TAG_PREFIX = Buffer.from(`${TREE_TAG_VARIABLE}=`);
+
+function tagIndex(table: readonly ProcessInfo[]): Map<number, string | undefined> {
+  let index = tagIndexes.get(table);
+  if (index) return index;
+  index = new Map();
+  for (const info of table) {
     let environ: Buffer;
     try {
       environ = readFileSync(`/proc/${info.pid}/environ`);
     } catch {
-      return false;
+      continue;
     }
-    return environ.includes(needle) || environ.subarray(0, first.length).equals(first);
-  });
+    let at = environ.indexOf(TAG_PREFIX);
+    // The variable must start an entry: at the very start, or after a NUL.
+    while (at > 0 && environ[at - 1] !== 0) at = environ.indexOf(TAG_PREFIX, at + 1);
+    if (at === -1) continue;
+    const end = environ.indexOf(0, at);
+    index.set(info.pid, environ.subarray(at + TAG_PREFIX.length, end === -1 ? undefined : end).toString());
+  }
+  tagIndexes.set(table, index);
+  return index;
 }

@@ -54,6 +54,8 @@ export interface ControlServerOptions {
 export class ControlServer {
   private readonly server: Server;
   private readonly streams = new Set<ServerResponse>();
+  /** Requests whose answer has not gone out yet (event streams excluded). */
+  private answering = 0;
 
   constructor(private readonly options: ControlServerOptions) {
     this.server = createServer((request, response) => void this.route(request, response));
@@ -77,15 +79,36 @@ export class ControlServer {
     });
   }
 
-  close(): Promise<void> {
+  /**
+   * Stops listening, ends the event streams, and lets the answers under way go out — POST /v1/down
+   * is answered after the services stopped, which is also when the supervisor closes — before
+   * cutting what is left (after a second at most).
+   */
+  async close(): Promise<void> {
     for (const stream of this.streams) stream.end();
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    const deadline = Date.now() + 1_000;
+    while (this.answering > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    this.server.closeAllConnections();
+    await closed;
   }
 
   private async route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    this.answering++;
+    let counted = true;
+    const settle = (): void => {
+      if (counted) this.answering--;
+      counted = false;
+    };
+    response.once("finish", settle);
+    response.once("close", settle);
+    // An event stream stays open for as long as its client wants: it does not hold a close.
+    response.once("stream", settle);
+    return this.answer(request, response);
+  }
+
+  private async answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://sbx");
     const path = url.pathname;
     const method = request.method ?? "GET";
@@ -244,6 +267,7 @@ export class ControlServer {
 function openStream(response: ServerResponse): void {
   response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
   response.flushHeaders();
+  response.emit("stream");
 }
 
 function readJson(request: IncomingMessage): Promise<unknown> {

@@ -3,8 +3,7 @@
  * one per line, which is what lets a million log lines through in well under a second.
  */
 export class BatchedWriter {
-  private pending: string[] = [];
-  private pendingBytes = 0;
+  private pending = "";
   private scheduled = false;
 
   constructor(
@@ -13,9 +12,9 @@ export class BatchedWriter {
   ) {}
 
   write(text: string): void {
-    this.pending.push(text);
-    this.pendingBytes += text.length;
-    if (this.pendingBytes >= this.maxBatch) this.flush();
+    // String concatenation makes a rope in V8: cheaper than an array to join, for many small pieces.
+    this.pending += text;
+    if (this.pending.length >= this.maxBatch) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
@@ -24,10 +23,9 @@ export class BatchedWriter {
 
   flush(): void {
     this.scheduled = false;
-    if (this.pending.length === 0) return;
-    const text = this.pending.join("");
-    this.pending = [];
-    this.pendingBytes = 0;
+    if (this.pending === "") return;
+    const text = this.pending;
+    this.pending = "";
     this.out.write(text);
   }
 }
