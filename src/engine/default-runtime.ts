@@ -17,15 +17,11 @@ export function serviceEnvironment(service: Service): Record<string, string> {
   return Object.assign(env, service.environment);
 }
 
-/** Feeds a stream's lines to `onLine`, the last one too when the stream ends without a newline. */
-function pipeLines(stream: Readable, onLine: (text: string) => void): void {
+/** Feeds a stream's lines to `onLines`, chunk by chunk, the last one too when the stream ends without a newline. */
+function pipeLines(stream: Readable, onLines: (texts: readonly string[]) => void): void {
   const splitter = new LineSplitter();
-  stream.on("data", (chunk: Buffer) => {
-    for (const line of splitter.push(chunk)) onLine(line);
-  });
-  stream.on("end", () => {
-    for (const line of splitter.end()) onLine(line);
-  });
+  stream.on("data", (chunk: Buffer) => onLines(splitter.push(chunk)));
+  stream.on("end", () => onLines(splitter.end()));
 }
 
 /** A tag unique to one run of one service: `api.1f0c…`. */
@@ -35,11 +31,11 @@ export function newTreeTag(service: string): string {
 
 /** The real runtime: processes, signals and sockets of this machine. */
 export const defaultRuntime: ServiceRuntime = {
-  async spawn(service, onLine) {
+  async spawn(service, onLines) {
     const tag = newTreeTag(service.name);
     const spawned = await spawnCommand(service.command, { cwd: service.workingDir, env: { ...serviceEnvironment(service), [TREE_TAG_VARIABLE]: tag } });
-    pipeLines(spawned.stdout, (text) => onLine("stdout", text));
-    pipeLines(spawned.stderr, (text) => onLine("stderr", text));
+    pipeLines(spawned.stdout, (texts) => onLines("stdout", texts));
+    pipeLines(spawned.stderr, (texts) => onLines("stderr", texts));
     return { pid: spawned.pid, tag, exit: spawned.exit };
   },
 

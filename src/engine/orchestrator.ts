@@ -6,7 +6,7 @@ import { SbxError } from "../errors.js";
 import type { Selection } from "../graph/select-services.js";
 import type { Project, Service } from "../manifest/types.js";
 import type { LogLine } from "../process/log-line.js";
-import { ServiceLog } from "../process/service-log.js";
+import { ServiceLog, type LogBatch } from "../process/service-log.js";
 import { defaultRuntime } from "./default-runtime.js";
 import { conditionMet$ } from "./dependency-conditions.js";
 import { EventStore } from "./event-store.js";
@@ -34,6 +34,8 @@ export class Orchestrator {
   readonly states$: Observable<ReadonlyMap<string, ServiceState>>;
   /** Every line of every service, in the order they were read. */
   readonly lines$: Observable<LogLine>;
+  /** The same lines in the batches they were read in: for a consumer of floods, such as the terminal. */
+  readonly batches$: Observable<LogBatch>;
 
   private readonly store: EventStore;
   private readonly runtime: ServiceRuntime;
@@ -61,6 +63,7 @@ export class Orchestrator {
       this.logs.set(service.name, new ServiceLog(service.name, join(logDir, `${service.name}.log`), options.logTailLines ?? defaults.logTailLines));
     }
     this.lines$ = merge(...[...this.logs.values()].map((logs) => logs.lines$));
+    this.batches$ = merge(...[...this.logs.values()].map((logs) => logs.batches$));
   }
 
   /** Starts every service; resolves when none is running any more (each completed, failed, skipped or stopped). */
@@ -173,7 +176,7 @@ export class Orchestrator {
       lastLines: (count) => logs.tail(count).map((line) => line.text),
       linesSinceRunStart$: () => logs.sinceRunStart$(),
       markRunStart: () => logs.markRunStart(),
-      onOutput: (stream, text) => logs.append(stream, text),
+      onOutput: (stream, texts) => logs.appendLines(stream, texts),
       ownPids: () => this.ownPids(),
     });
     this.supervisors.set(service.name, supervisor);

@@ -30,8 +30,8 @@ export interface ReadyContext {
  * tests may wrap it to observe or to slow it down.
  */
 export interface ServiceRuntime {
-  /** Starts the service's command; rejects when it cannot be started at all (no such executable or directory). */
-  spawn(service: Service, onLine: (stream: "stdout" | "stderr", text: string) => void): Promise<RunningProcess>;
+  /** Starts the service's command; rejects when it cannot be started at all. Its output comes to `onLines` in the batches read. */
+  spawn(service: Service, onLines: (stream: "stdout" | "stderr", texts: readonly string[]) => void): Promise<RunningProcess>;
   /** Ends the process group and every descendant: `signal`, then SIGKILL after `gracePeriodMs`. */
   killTree(pid: number, options: { signal: NodeJS.Signals; gracePeriodMs: number; tag?: string }): Promise<{ forced: boolean }>;
   /** Emits once: ready, or the reasons it was not within the spec's timeout. */

@@ -25,8 +25,8 @@ export interface SupervisorContext {
   linesSinceRunStart$(run: number): Observable<{ text: string }>;
   /** Marks where a run's output starts, so that its log check sees only its own lines. */
   markRunStart(run: number): void;
-  /** The service's output, line by line. */
-  onOutput(stream: "stdout" | "stderr", text: string): void;
+  /** The service's output, in the batches of lines it was read in. */
+  onOutput(stream: "stdout" | "stderr", texts: readonly string[]): void;
   /** Pids of the project's own processes: a port held by one of them is not "taken by something else". */
   ownPids(): ReadonlySet<number>;
 }
@@ -119,7 +119,7 @@ export class ServiceSupervisor {
       this.ctx.markRunStart(run);
       let child: RunningProcess;
       try {
-        child = await this.ctx.runtime.spawn(this.service, (stream, text) => this.ctx.onOutput(stream, text));
+        child = await this.ctx.runtime.spawn(this.service, (stream, texts) => this.ctx.onOutput(stream, texts));
       } catch (error) {
         return this.fail({ message: `could not start: ${(error as Error).message}`, lastLines: [] });
       }

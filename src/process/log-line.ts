@@ -13,13 +13,18 @@ export interface LogLine {
 let cachedTime = Number.NaN;
 let cachedIso = "";
 
+/** The time as a log file writes it: ISO 8601 in UTC, to the millisecond. */
+export function logFileTime(time: number): string {
+  if (time !== cachedTime) {
+    cachedTime = time;
+    cachedIso = new Date(time).toISOString();
+  }
+  return cachedIso;
+}
+
 /** A line of a log file: `2026-11-24T20:10:31.123Z out text`. */
 export function formatLogFileLine(line: LogLine): string {
-  if (line.time !== cachedTime) {
-    cachedTime = line.time;
-    cachedIso = new Date(line.time).toISOString();
-  }
-  return `${cachedIso} ${line.stream === "stdout" ? "out" : "err"} ${line.text}\n`;
+  return `${logFileTime(line.time)} ${line.stream === "stdout" ? "out" : "err"} ${line.text}\n`;
 }
 
 /** Reads a log file line back; undefined for a line not in that format. */

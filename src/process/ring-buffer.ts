@@ -4,8 +4,11 @@ export class RingBuffer<T> {
   private next = 0;
   private count = 0;
 
-  constructor(readonly capacity: number) {
-    this.items = new Array<T | undefined>(Math.max(1, capacity));
+  readonly capacity: number;
+
+  constructor(capacity: number) {
+    this.capacity = Math.max(1, capacity);
+    this.items = new Array<T | undefined>(this.capacity);
   }
 
   push(item: T): void {

@@ -1,7 +1,16 @@
 import { Observable, Subject } from "rxjs";
 import { LogFileWriter } from "./log-file-writer.js";
-import { formatLogFileLine, type LogLine } from "./log-line.js";
+import { formatLogFileLine, logFileTime, type LogLine } from "./log-line.js";
 import { RingBuffer } from "./ring-buffer.js";
+
+/** Lines of one service read together, at one time: seq `firstSeq`, `firstSeq + 1`, … */
+export interface LogBatch {
+  service: string;
+  stream: "stdout" | "stderr";
+  time: number;
+  firstSeq: number;
+  texts: readonly string[];
+}
 
 /**
  * Everything one service prints, across its restarts: each line numbered, appended to its log
@@ -12,11 +21,15 @@ export class ServiceLog {
   private readonly tailBuffer: RingBuffer<LogLine>;
   private readonly file?: LogFileWriter;
   private readonly live = new Subject<LogLine>();
+  private readonly liveBatches = new Subject<LogBatch>();
   private seq = 0;
   private runStartSeq = 0;
 
   /** Every new line, as it is read. */
   readonly lines$: Observable<LogLine> = this.live.asObservable();
+
+  /** Every new line too, in the batches they were read in: what a renderer of a flood wants. */
+  readonly batches$: Observable<LogBatch> = this.liveBatches.asObservable();
 
   /** `path` undefined keeps the lines in memory only (the Sandbox API's processes). */
   constructor(
@@ -33,7 +46,33 @@ export class ServiceLog {
     this.tailBuffer.push(line);
     this.file?.write(formatLogFileLine(line));
     this.live.next(line);
+    if (this.liveBatches.observed) this.liveBatches.next({ service: this.service, stream, time, firstSeq: line.seq, texts: [text] });
     return line;
+  }
+
+  /**
+   * Lines read together (one chunk of a pipe), all at the same time: one file write, one batch,
+   * and line objects only for what the tail keeps or a line subscriber wants. A million-line
+   * flood then costs little more than its text.
+   */
+  appendLines(stream: "stdout" | "stderr", texts: readonly string[], time = Date.now()): void {
+    if (texts.length === 0) return;
+    const firstSeq = this.seq + 1;
+    this.seq += texts.length;
+    const everyLine = this.live.observed;
+    const keepFrom = everyLine ? 0 : Math.max(0, texts.length - this.tailBuffer.capacity);
+    for (let i = keepFrom; i < texts.length; i++) {
+      const line: LogLine = { service: this.service, stream, text: texts[i] as string, time, seq: firstSeq + i };
+      this.tailBuffer.push(line);
+      if (everyLine) this.live.next(line);
+    }
+    if (this.file) {
+      const prefix = `${logFileTime(time)} ${stream === "stdout" ? "out" : "err"} `;
+      let text = "";
+      for (const line of texts) text += `${prefix}${line}\n`;
+      this.file.write(text);
+    }
+    if (this.liveBatches.observed) this.liveBatches.next({ service: this.service, stream, time, firstSeq, texts });
   }
 
   /** The seq of the last line so far (0 before any). */
@@ -68,5 +107,6 @@ export class ServiceLog {
   async close(): Promise<void> {
     await this.file?.close();
     this.live.complete();
+    this.liveBatches.complete();
   }
 }

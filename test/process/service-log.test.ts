@@ -92,4 +92,33 @@ describe("ServiceLog", () => {
     expect(inOrder).toBe(true);
     console.log(`1,000,000 lines through ServiceLog to disk in ${elapsed.toFixed(0)} ms`);
   });
+
+  it("appends a batch as one: numbered lines, the tail's share kept, one batch out, every line to the file", async () => {
+    const path = join(tempDir(), "batch.log");
+    const log = new ServiceLog("b", path, 3);
+    const batches: { firstSeq: number; texts: readonly string[] }[] = [];
+    log.batches$.subscribe((batch) => batches.push({ firstSeq: batch.firstSeq, texts: batch.texts }));
+    log.append("stdout", "single");
+    log.appendLines("stderr", ["a", "b", "c", "d", "e"], Date.UTC(2026, 0, 1));
+    expect(log.lastSeq).toBe(6);
+    expect(log.tail().map((l) => [l.seq, l.stream, l.text])).toEqual([
+      [4, "stderr", "c"],
+      [5, "stderr", "d"],
+      [6, "stderr", "e"],
+    ]);
+    expect(batches).toEqual([
+      { firstSeq: 1, texts: ["single"] },
+      { firstSeq: 2, texts: ["a", "b", "c", "d", "e"] },
+    ]);
+    // A line subscriber sees every line of a batch, each with its own number.
+    const seen: number[] = [];
+    const subscription = log.lines$.subscribe((line) => seen.push(line.seq));
+    log.appendLines("stdout", ["f", "g"]);
+    subscription.unsubscribe();
+    expect(seen).toEqual([7, 8]);
+    await log.close();
+    const file = readFileSync(path, "utf8").split("\n").filter(Boolean);
+    expect(file.slice(1, 6)).toEqual(["a", "b", "c", "d", "e"].map((t) => `2026-01-01T00:00:00.000Z err ${t}`));
+    expect(file).toHaveLength(8);
+  });
 });

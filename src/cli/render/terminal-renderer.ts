@@ -42,6 +42,14 @@ export class TerminalRenderer {
     this.writer.write(`${this.stamp(time)}${this.prefix(service).output}${text}\n`);
   }
 
+  /** Lines a service printed together: one string for the lot. */
+  outputLines(service: string, texts: readonly string[], time: number): void {
+    const head = `${this.stamp(time)}${this.prefix(service).output}`;
+    let text = "";
+    for (const line of texts) text += `${head}${line}\n`;
+    this.writer.write(text);
+  }
+
   /** An event of the engine, as sbx's own words. */
   event(event: ServiceEvent): void {
     if (event.type === "exited") this.lastExit.set(event.service, event);
