@@ -6,7 +6,7 @@ import { LineSplitter } from "../process/line-splitter.js";
 import { TREE_TAG_VARIABLE } from "../process/process-table.js";
 import { ServiceLog } from "../process/service-log.js";
 import { spawnCommand, type ExitStatus } from "../process/spawn-command.js";
-import { waitForExitOf, waitForLogOf, waitForPortOf, type WaitTarget } from "./waits.js";
+import { logsOf, waitForExitOf, waitForLogOf, waitForPortOf, type WaitTarget } from "./waits.js";
 import type { ExitResult, Process, ProcessLogs, ProcessStatus, StartProcessOptions, WaitForLogResult, WaitForPortOptions, WaitOptions } from "./types.js";
 
 /** How long killProcess waits after its signal before SIGKILL. */
@@ -101,12 +101,7 @@ export class LocalProcess implements Process {
   }
 
   async getLogs(): Promise<ProcessLogs> {
-    const lines = this.log.tail();
-    const join = (stream: "stdout" | "stderr"): string => {
-      const texts = lines.filter((l) => l.stream === stream).map((l) => l.text);
-      return texts.length === 0 ? "" : `${texts.join("\n")}\n`;
-    };
-    return { stdout: join("stdout"), stderr: join("stderr") };
+    return logsOf(this.log);
   }
 
   async kill(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {

@@ -6,7 +6,7 @@ import type { Service } from "../manifest/types.js";
 import type { ServiceLog } from "../process/service-log.js";
 import type { ExitResult, Process, ProcessLogs, ProcessStatus, WaitForLogResult, WaitForPortOptions, WaitOptions } from "./types.js";
 import { logEventStream } from "./log-event-stream.js";
-import { waitForExitOf, waitForLogOf, waitForPortOf, type WaitTarget } from "./waits.js";
+import { logsOf, waitForExitOf, waitForLogOf, waitForPortOf, type WaitTarget } from "./waits.js";
 
 /** A service's engine status, in the Sandbox API's words. */
 export function processStatusOf(state: ServiceState | undefined): ProcessStatus {
@@ -64,12 +64,7 @@ export class ServiceProcess implements Process {
   }
 
   async getLogs(): Promise<ProcessLogs> {
-    const lines = this.log.tail();
-    const join = (stream: "stdout" | "stderr"): string => {
-      const texts = lines.filter((l) => l.stream === stream).map((l) => l.text);
-      return texts.length === 0 ? "" : `${texts.join("\n")}\n`;
-    };
-    return { stdout: join("stdout"), stderr: join("stderr") };
+    return logsOf(this.log);
   }
 
   /** Stops the service and its whole tree (its stop_signal, then SIGKILL after its grace period). */

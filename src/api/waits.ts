@@ -4,7 +4,7 @@ import type { ServiceLog } from "../process/service-log.js";
 import { logMatch$ } from "../readiness/log-check.js";
 import { readyChecks$ } from "../readiness/ready.js";
 import { ProcessExitedBeforeReadyError, ProcessReadyTimeoutError, ProcessWaitAbortedError, ProcessWaitTimeoutError } from "./errors.js";
-import type { ExitResult, WaitForLogResult, WaitForPortOptions, WaitOptions } from "./types.js";
+import type { ExitResult, ProcessLogs, WaitForLogResult, WaitForPortOptions, WaitOptions } from "./types.js";
 
 /** What the waits need of a process, whether the Sandbox started it or it is a service of a stack. */
 export interface WaitTarget {
@@ -16,6 +16,16 @@ export interface WaitTarget {
   env: Record<string, string>;
   /** How it ended, once it has. */
   exit(): ExitResult | undefined;
+}
+
+/** What a process printed so far (its log's tail), stdout and stderr apart, each line ending in a newline. */
+export function logsOf(log: ServiceLog): ProcessLogs {
+  const lines = log.tail();
+  const join = (stream: "stdout" | "stderr"): string => {
+    const texts = lines.filter((l) => l.stream === stream).map((l) => l.text);
+    return texts.length === 0 ? "" : `${texts.join("\n")}\n`;
+  };
+  return { stdout: join("stdout"), stderr: join("stderr") };
 }
 
 export function waitForExitOf(target: WaitTarget, timeout?: number | WaitOptions): Promise<ExitResult> {

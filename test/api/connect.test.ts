@@ -1,44 +1,23 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseSSEStream, ProcessExitedBeforeReadyError, ProcessNotFoundError, Sandbox, SbxError, type LogEvent } from "../../src/index.js";
-import { expectNothingLeft, newMarker, processesMarked } from "../helpers/leftovers.js";
+import { backgroundProject } from "../helpers/background-projects.js";
 import { freePort } from "../helpers/ports.js";
 import { runSbx } from "../helpers/run-sbx.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
-const projects: { dir: string; env: Record<string, string>; marker: ReturnType<typeof newMarker> }[] = [];
-afterEach(async () => {
-  for (const project of projects.splice(0)) {
-    await runSbx(project.dir, ["down", "-t", "2s"], project.env).catch(() => undefined);
-    try {
-      await expectNothingLeft(project.marker);
-    } finally {
-      for (const pid of processesMarked(project.marker)) {
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {}
-      }
-    }
-  }
-});
-
 async function runningProject(): Promise<{ dir: string; port: number }> {
   const port = await freePort();
-  const dir = tempDir({
-    "sandbox.yaml": `
+  const project = backgroundProject(`
 services:
   api:
     command: [node, -e, "require('node:http').createServer((q, r) => r.end('ok')).listen(${port}, '127.0.0.1', () => console.log('api listening'))"]
     ready: { log: "api listening" }
   worker:
     command: "echo worker up; sleep 60"
-`,
-  });
-  const marker = newMarker();
-  const env = { [marker.name]: marker.value };
-  projects.push({ dir, env, marker });
-  const up = await runSbx(dir, ["up", "--wait"], env);
+`);
+  const up = await project.sbx("up", "--wait");
   expect(up.code).toBe(0);
-  return { dir, port };
+  return { dir: project.dir, port };
 }
 
 describe("Sandbox.connect: the same interface over a running project", () => {

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -17,6 +16,7 @@ import { expectNothingLeft, newMarker } from "../helpers/leftovers.js";
 import { freePort } from "../helpers/ports.js";
 import { fixture } from "../helpers/processes.js";
 import { tempDir } from "../helpers/temp-dir.js";
+import { installed } from "../helpers/tools.js";
 
 const sandboxes: { sandbox: Sandbox; marker: ReturnType<typeof newMarker> }[] = [];
 afterEach(async () => {
@@ -34,14 +34,7 @@ function newSandbox(options: { cwd?: string; recordTtlMs?: number } = {}): Sandb
   return sandbox;
 }
 
-const hasRedis = (() => {
-  try {
-    execFileSync("redis-server", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasRedis = installed("redis-server");
 
 const SERVER = `const http = require("node:http"); const port = Number(process.env.PORT);
 http.createServer((req, res) => res.writeHead(req.url === "/health" ? 200 : 404).end("ok")).listen(port, "127.0.0.1", () => console.log("Server listening on port " + port));`;

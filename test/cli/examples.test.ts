@@ -1,21 +1,14 @@
-import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../helpers/ports.js";
 import { startSbx } from "../helpers/sbx-process.js";
 import { tempDir } from "../helpers/temp-dir.js";
+import { installed } from "../helpers/tools.js";
 
 const examples = fileURLToPath(new URL("../../examples/", import.meta.url));
 
-const hasRedis = (() => {
-  try {
-    execFileSync("redis-server", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasRedis = installed("redis-server");
 
 describe("the examples", () => {
   it("flaky-recovery: crashes twice, comes back under on-failure with a growing backoff", async () => {

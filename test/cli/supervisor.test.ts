@@ -1,48 +1,16 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isRunning } from "../../src/process/process-table.js";
-import { expectNothingLeft, newMarker, processesMarked } from "../helpers/leftovers.js";
+import { backgroundProject, type BackgroundProject } from "../helpers/background-projects.js";
+import { expectNothingLeft, processesMarked } from "../helpers/leftovers.js";
 import { fixture } from "../helpers/processes.js";
-import { runSbx } from "../helpers/run-sbx.js";
 import { startSbx } from "../helpers/sbx-process.js";
-import { tempDir } from "../helpers/temp-dir.js";
 
 const node = JSON.stringify(process.execPath);
 
-interface Project {
-  dir: string;
-  env: Record<string, string>;
-  marker: ReturnType<typeof newMarker>;
-  sbx(...args: string[]): ReturnType<typeof runSbx>;
-}
-
-const projects: Project[] = [];
-
-afterEach(async () => {
-  for (const project of projects.splice(0)) {
-    await runSbx(project.dir, ["down", "-t", "2s"], project.env).catch(() => undefined);
-    try {
-      await expectNothingLeft(project.marker);
-    } finally {
-      for (const pid of processesMarked(project.marker)) {
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {}
-      }
-    }
-  }
-});
-
-/** A project in a fresh directory, and a way to run sbx in it; everything it starts carries a marker. */
-function project(yaml: string): Project {
-  const dir = tempDir({ "sandbox.yaml": yaml });
-  const marker = newMarker();
-  const env = { [marker.name]: marker.value };
-  const p: Project = { dir, env, marker, sbx: (...args) => runSbx(dir, args, env) };
-  projects.push(p);
-  return p;
-}
+type Project = BackgroundProject;
+const project = backgroundProject;
 
 interface PsRow {
   name: string;
