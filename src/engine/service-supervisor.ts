@@ -95,7 +95,6 @@ export class ServiceSupervisor {
   }
 
   private async live(): Promise<void> {
-    const name = this.service.name;
     if (this.ctx.dependencyNames.length > 0) {
       this.emit({ type: "waiting", on: [...this.ctx.dependencyNames] });
       try {
@@ -157,8 +156,6 @@ export class ServiceSupervisor {
       if (succeeded) return this.emit({ type: "completed", run });
       return this.fail({ ...this.failureOf(end, uptimeMs), lastLines: this.ctx.lastLines(defaults.failureLogLines) });
     }
-    // The loop only ends through a return; `name` keeps the closure readable in stack traces.
-    void name;
   }
 
   /** Waits for the run to end, to fail its readiness, to time out, or for a stop request. */

@@ -125,6 +125,7 @@ services:
     expect(await sbx.exited).toBe(0);
     expect(sbx.stdout()).toContain("one » completed\n");
     expect(sbx.stdout()).toContain("two » completed\n");
+    expect(sbx.stdout().trimEnd().endsWith("sbx » every service has ended")).toBe(true);
   });
 
   it("starts only the named services and what they depend on; with --no-deps, only them", async () => {

@@ -119,7 +119,7 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
 
   const states = [...orchestrator.states.values()];
   if (exitCode === undefined && !interrupted && states.some((s) => s.status === "failed" || s.status === "skipped")) exitCode = ExitCode.serviceFailed;
-  renderer.note(forced ? "killed every process" : "every service is stopped");
+  renderer.note(forced ? "killed every process" : stopping ? "every service is stopped" : "every service has ended");
   renderer.flush();
   if (forced) return ExitCode.interrupted;
   return exitCode ?? ExitCode.ok;
