@@ -68,7 +68,10 @@ export class ProjectSupervisor {
       supervisor.recordState();
       recordState = () => supervisor.recordState();
       supervisor.stateSubscription = orchestrator.events$.subscribe((event) => {
-        if (event.type === "running" || event.type === "stopped" || event.type === "exited") supervisor.recordState();
+        // A new pid is written at once: a crash right after must still find it. A pid that is gone
+        // may linger a moment (the reaper checks start times), so a teardown's writes are coalesced.
+        if (event.type === "running") supervisor.recordState();
+        else if (event.type === "stopped" || event.type === "exited") supervisor.recordStateSoon();
       });
       supervisor.startWatchdog();
       return supervisor;
@@ -99,6 +102,17 @@ export class ProjectSupervisor {
   private startTimeOf(pid: number): number | undefined {
     if (!this.startTimes.has(pid)) this.startTimes.set(pid, readProcess(pid)?.startTime);
     return this.startTimes.get(pid);
+  }
+
+  private stateWriteScheduled = false;
+
+  private recordStateSoon(): void {
+    if (this.stateWriteScheduled) return;
+    this.stateWriteScheduled = true;
+    setImmediate(() => {
+      this.stateWriteScheduled = false;
+      if (!this.shutDown) this.recordState();
+    });
   }
 
   private recordState(): void {
