@@ -23,7 +23,8 @@ export async function sbx(cwd: string, args: string[], env: Record<string, strin
   return { code, stdout, stderr };
 }
 
-export const binPath = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+/** The bin that package.json names: what a user runs. */
+export const binPath = fileURLToPath(new URL("../../dist/cli/sbx.mjs", import.meta.url));
 
 /** Runs the built `sbx` binary as a user would, in a child process. */
 export function sbxBinary(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): CliResult {

@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { SbxError } from "../../errors.js";
 import type { Selection } from "../../graph/select-services.js";
 import type { Project } from "../../manifest/types.js";
@@ -13,7 +12,8 @@ import type { CliIo } from "../io.js";
 import type { UpOptions } from "./up-plan.js";
 import type { SupervisorReport } from "./up-report.js";
 
-const cliPath = fileURLToPath(new URL("../main.js", import.meta.url));
+/** The sbx being run (the bundle, or dist/cli/main.js): the supervisor is the same program. */
+const cliPath = process.argv[1] as string;
 
 /**
  * `sbx up -d` / `--wait`: starts the project in a background supervisor (its own session, no
