@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { SbxError } from "../errors.js";
+import { sbxPackage } from "../package-root.js";
 import { parseDuration } from "../manifest/duration.js";
 import { exitCodeFor, ExitCode } from "./exit-codes.js";
 import type { UpOptions } from "./commands/up-plan.js";
@@ -30,11 +30,6 @@ function durationOption(flag: string, value: string): number {
   return ms;
 }
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
-}
-
 /**
  * Runs the `sbx` command line and resolves to the exit code. Command modules are imported
  * only when their command runs, so that `sbx --version` does not load the manifest code.
@@ -44,7 +39,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   let colorFlag = true;
   const program = new Command("sbx")
     .description("Run a project's services from sandbox.yaml: in dependency order, ready when really ready, torn down leaving nothing behind.")
-    .version(version(), "-v, --version")
+    .version(sbxPackage().version, "-v, --version")
     // As in compose, options before the command belong to sbx, after it to the command: so that
     // `sbx -f dev.yaml logs -f` reads the file from the first -f and follows with the second.
     .enablePositionalOptions()

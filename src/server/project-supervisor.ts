@@ -2,7 +2,6 @@ import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import type { Socket } from "node:net";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Subscription } from "rxjs";
 import { SbxError } from "../errors.js";
 import { Orchestrator, type OrchestratorOptions } from "../engine/orchestrator.js";
@@ -10,13 +9,12 @@ import type { Selection } from "../graph/select-services.js";
 import type { Project } from "../manifest/types.js";
 import { isRunning, readProcess } from "../process/process-table.js";
 import { Sandbox } from "../api/sandbox.js";
+import { sbxPackage } from "../package-root.js";
 import { ControlServer } from "./control-server.js";
 import { socketPathFor } from "./socket-path.js";
 import { ProcessRegistry } from "./process-registry.js";
 import { ownStartTime, readState, reapStale, removeState, stateDirectory, supervisorAlive, writeState, type ProjectState } from "./state-file.js";
 
-/** The built CLI, from src/ (tests) and from dist/ alike: both are two levels below the package. */
-const cliPath = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 
 /**
  * A running project: its orchestrator, its control API on `.sbx/sbx.sock`, its state file, the
@@ -139,6 +137,7 @@ export class ProjectSupervisor {
    * Waiting costs two small processes and no CPU.
    */
   private startWatchdog(): void {
+    const cliPath = join(sbxPackage().dir, "dist", "cli", "sbx.mjs");
     const watchdog = spawn("/bin/sh", ["-c", 'cat > /dev/null; exec "$0" "$1" __reap "$2"', process.execPath, cliPath, this.project.dir], {
       detached: true,
       stdio: ["pipe", "ignore", "ignore"],
