@@ -68,9 +68,8 @@ export class ServiceLog {
     }
     if (this.file) {
       const prefix = `${logFileTime(time)} ${stream === "stdout" ? "out" : "err"} `;
-      let text = "";
-      for (const line of texts) text += `${prefix}${line}\n`;
-      this.file.write(text);
+      // join builds the whole text in one allocation: cheaper than thousands of concatenations.
+      this.file.write(`${prefix}${texts.join(`\n${prefix}`)}\n`);
     }
     if (this.liveBatches.observed) this.liveBatches.next({ service: this.service, stream, time, firstSeq, texts });
   }

@@ -44,10 +44,9 @@ export class TerminalRenderer {
 
   /** Lines a service printed together: one string for the lot. */
   outputLines(service: string, texts: readonly string[], time: number): void {
+    if (texts.length === 0) return;
     const head = `${this.stamp(time)}${this.prefix(service).output}`;
-    let text = "";
-    for (const line of texts) text += `${head}${line}\n`;
-    this.writer.write(text);
+    this.writer.write(`${head}${texts.join(`\n${head}`)}\n`);
   }
 
   /** An event of the engine, as sbx's own words. */
