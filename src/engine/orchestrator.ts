@@ -21,6 +21,8 @@ export interface OrchestratorOptions {
   /** Lines kept in memory per service. */
   logTailLines?: number;
   runtime?: ServiceRuntime;
+  /** Variables added to every service's environment (the project's tag, for one). */
+  environment?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -39,6 +41,7 @@ export class Orchestrator {
 
   private readonly store: EventStore;
   private readonly runtime: ServiceRuntime;
+  private readonly extraEnvironment: Readonly<Record<string, string>>;
   private readonly logs = new Map<string, ServiceLog>();
   private readonly supervisors = new Map<string, ServiceSupervisor>();
   private readonly lives = new Map<string, Promise<void>>();
@@ -57,6 +60,7 @@ export class Orchestrator {
     this.events$ = this.store.events$;
     this.states$ = this.store.states$;
     this.runtime = options.runtime ?? defaultRuntime;
+    this.extraEnvironment = options.environment ?? {};
     const logDir = options.logDir ?? join(project.dir, ".sbx", "logs");
     ensureStateDirectory(join(project.dir, ".sbx"));
     for (const service of selection.services) {
@@ -163,7 +167,8 @@ export class Orchestrator {
     return out;
   }
 
-  private launch(service: Service): void {
+  private launch(declared: Service): void {
+    const service = { ...declared, environment: { ...declared.environment, ...this.extraEnvironment } };
     const logs = this.logs.get(service.name) as ServiceLog;
     const dependencies = this.selection.graph.dependenciesOf(service.name);
     const supervisor = new ServiceSupervisor(service, {

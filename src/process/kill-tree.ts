@@ -1,5 +1,5 @@
 import treeKill from "tree-kill";
-import { hasProcTable, isRunning, listProcesses, processesTagged, processTreeOf, readProcess, type ProcessInfo } from "./process-table.js";
+import { hasProcTable, isRunning, listProcesses, processesOfProject, processesTagged, processTreeOf, readProcess, type ProcessInfo } from "./process-table.js";
 
 export interface KillTreeOptions {
   /** Sent first to the group and every descendant. */
@@ -110,4 +110,31 @@ async function killTreePortable(pid: number, options: KillTreeOptions): Promise<
   await kill("SIGKILL");
   while (isAlive()) await sleep(options.pollMs ?? 20);
   return { forced: options.signal !== "SIGKILL" };
+}
+
+/**
+ * Ends every process of a project whose supervisor died: `SIGTERM`, then SIGKILL to what is left
+ * after the grace period. Only processes carrying the project's tag are touched.
+ */
+export async function killProject(projectTag: string, gracePeriodMs: number): Promise<number> {
+  if (!hasProcTable) return 0;
+  const targets = new Map<number, ProcessInfo>();
+  const track = (): void => {
+    for (const info of processesOfProject(projectTag)) if (!targets.has(info.pid) && info.state !== "Z") targets.set(info.pid, info);
+  };
+  const alive = (): ProcessInfo[] => [...targets.values()].filter((info) => isRunning(info.pid, info.startTime));
+  track();
+  const found = targets.size;
+  for (const info of alive()) sendSignal(info.pid, "SIGTERM");
+  const deadline = Date.now() + gracePeriodMs;
+  while (alive().length > 0 && Date.now() < deadline) {
+    await sleep(10);
+    track();
+  }
+  while (alive().length > 0) {
+    for (const info of alive()) sendSignal(info.pid, "SIGKILL");
+    await sleep(10);
+    track();
+  }
+  return found;
 }

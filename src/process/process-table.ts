@@ -92,19 +92,28 @@ export function isRunning(pid: number, startTime?: number): boolean {
 /** The variable sbx puts in the environment of every process it starts, inherited by their descendants. */
 export const TREE_TAG_VARIABLE = "SBX_TREE_ID";
 
+/** The variable every process of one running project carries: what reaps them all after a crash. */
+export const PROJECT_TAG_VARIABLE = "SBX_PROJECT_ID";
+
 /**
  * The processes whose environment carries `SBX_TREE_ID=tag`: every descendant of a service, even
  * one that called setsid and whose parent died, so that it is neither in the group nor in the tree.
  */
 export function processesTagged(tag: string, table: readonly ProcessInfo[] = listProcesses()): ProcessInfo[] {
-  return table.filter((info) => tagIndex(table).get(info.pid) === tag);
+  const index = tagIndex(table);
+  return table.filter((info) => index.get(info.pid)?.tree === tag);
 }
 
-// Each process's tag, read from its environment once per scan: all the trees of a teardown share it.
-const tagIndexes = new WeakMap<readonly ProcessInfo[], Map<number, string | undefined>>();
-const TAG_PREFIX = Buffer.from(`${TREE_TAG_VARIABLE}=`);
+/** The processes of one project: every service's tree and every process started in its supervisor. */
+export function processesOfProject(projectTag: string, table: readonly ProcessInfo[] = listProcesses()): ProcessInfo[] {
+  const index = tagIndex(table);
+  return table.filter((info) => index.get(info.pid)?.project === projectTag);
+}
 
-function tagIndex(table: readonly ProcessInfo[]): Map<number, string | undefined> {
+// Each process's tags, read from its environment once per scan: all the trees of a teardown share it.
+const tagIndexes = new WeakMap<readonly ProcessInfo[], Map<number, { tree?: string; project?: string }>>();
+
+function tagIndex(table: readonly ProcessInfo[]): Map<number, { tree?: string; project?: string }> {
   let index = tagIndexes.get(table);
   if (index) return index;
   index = new Map();
@@ -115,13 +124,22 @@ function tagIndex(table: readonly ProcessInfo[]): Map<number, string | undefined
     } catch {
       continue;
     }
-    let at = environ.indexOf(TAG_PREFIX);
-    // The variable must start an entry: at the very start, or after a NUL.
-    while (at > 0 && environ[at - 1] !== 0) at = environ.indexOf(TAG_PREFIX, at + 1);
-    if (at === -1) continue;
-    const end = environ.indexOf(0, at);
-    index.set(info.pid, environ.subarray(at + TAG_PREFIX.length, end === -1 ? undefined : end).toString());
+    const tree = variableIn(environ, TREE_TAG_VARIABLE);
+    if (tree === undefined) continue;
+    const project = variableIn(environ, PROJECT_TAG_VARIABLE);
+    index.set(info.pid, project === undefined ? { tree } : { tree, project });
   }
   tagIndexes.set(table, index);
   return index;
+}
+
+/** A variable's value in a /proc/PID/environ block (NUL-separated `NAME=value` entries). */
+function variableIn(environ: Buffer, name: string): string | undefined {
+  const prefix = Buffer.from(`${name}=`);
+  let at = environ.indexOf(prefix);
+  // The name must start an entry: at the very start, or after a NUL.
+  while (at > 0 && environ[at - 1] !== 0) at = environ.indexOf(prefix, at + 1);
+  if (at === -1) return undefined;
+  const end = environ.indexOf(0, at);
+  return environ.subarray(at + prefix.length, end === -1 ? undefined : end).toString();
 }

@@ -7,7 +7,8 @@ import { SbxError } from "../errors.js";
 import { Orchestrator, type OrchestratorOptions } from "../engine/orchestrator.js";
 import type { Selection } from "../graph/select-services.js";
 import type { Project } from "../manifest/types.js";
-import { isRunning, readProcess } from "../process/process-table.js";
+import { randomUUID } from "node:crypto";
+import { isRunning, PROJECT_TAG_VARIABLE, readProcess } from "../process/process-table.js";
 import { Sandbox } from "../api/sandbox.js";
 import { sbxPackage } from "../package-root.js";
 import { ControlServer } from "./control-server.js";
@@ -35,6 +36,7 @@ export class ProjectSupervisor {
     readonly socketPath: string,
     private readonly lockPath: string,
     readonly startedAt: number,
+    private readonly projectTag: string,
   ) {}
 
   /**
@@ -47,10 +49,14 @@ export class ProjectSupervisor {
     const lockPath = join(stateDirectory(project.dir), "supervisor.lock");
     acquireLock(lockPath, project.dir);
     try {
-      const orchestrator = new Orchestrator(project, selection, options);
+      // Every process of the project carries this tag: a reaper finds them all, even one started
+      // after the last write of the state file.
+      const projectTag = `${project.name}.${randomUUID()}`;
+      const tagEnvironment = { [PROJECT_TAG_VARIABLE]: projectTag };
+      const orchestrator = new Orchestrator(project, selection, { ...options, environment: tagEnvironment });
       const socketPath = socketPathFor(project.dir);
       const startedAt = Date.now();
-      const sandbox = new Sandbox({ cwd: project.dir });
+      const sandbox = new Sandbox({ cwd: project.dir, env: tagEnvironment });
       let recordState = (): void => {};
       const server = new ControlServer({
         orchestrator,
@@ -62,14 +68,13 @@ export class ProjectSupervisor {
         },
       });
       await server.listen(socketPath);
-      const supervisor = new ProjectSupervisor(orchestrator, sandbox, project, server, socketPath, lockPath, startedAt);
+      const supervisor = new ProjectSupervisor(orchestrator, sandbox, project, server, socketPath, lockPath, startedAt, projectTag);
       supervisor.recordState();
-      recordState = () => supervisor.recordState();
+      recordState = () => supervisor.recordStateSoon();
       supervisor.stateSubscription = orchestrator.events$.subscribe((event) => {
-        // A new pid is written at once: a crash right after must still find it. A pid that is gone
-        // may linger a moment (the reaper checks start times), so a teardown's writes are coalesced.
-        if (event.type === "running") supervisor.recordState();
-        else if (event.type === "stopped" || event.type === "exited") supervisor.recordStateSoon();
+        // The project's tag, written at once above, already lets a reaper find every process: the
+        // pids are for ps and for a precise reap, so their writes are gathered, at most ten a second.
+        if (event.type === "running" || event.type === "stopped" || event.type === "exited") supervisor.recordStateSoon();
       });
       supervisor.startWatchdog();
       return supervisor;
@@ -107,10 +112,10 @@ export class ProjectSupervisor {
   private recordStateSoon(): void {
     if (this.stateWriteScheduled) return;
     this.stateWriteScheduled = true;
-    setImmediate(() => {
+    setTimeout(() => {
       this.stateWriteScheduled = false;
       if (!this.shutDown) this.recordState();
-    });
+    }, 100).unref();
   }
 
   private recordState(): void {
@@ -126,6 +131,7 @@ export class ProjectSupervisor {
       project: this.project.name,
       dir: this.project.dir,
       socket: this.socketPath,
+      projectTag: this.projectTag,
       supervisor: { pid: process.pid, startedAt: this.startedAt, ...(startTime === undefined ? {} : { startTime }) },
       services,
     });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { killTree } from "../process/kill-tree.js";
-import { isRunning, readProcess } from "../process/process-table.js";
+import { killProject, killTree } from "../process/kill-tree.js";
+import { isRunning, processesOfProject, readProcess } from "../process/process-table.js";
 
 /** What `.sbx/state.json` records of a running project: enough to find it, and to clean up after it. */
 export interface ProjectState {
@@ -9,6 +9,8 @@ export interface ProjectState {
   project: string;
   dir: string;
   socket: string;
+  /** The SBX_PROJECT_ID every process of the project carries. */
+  projectTag?: string;
   supervisor: { pid: number; startTime?: number; startedAt: number };
   /** Each running service: its process group (led by `pid`), the leader's /proc start time, its tree tag. */
   services: Record<string, { pid: number; startTime?: number; tag: string; startedAt: number }>;
@@ -56,15 +58,19 @@ export function supervisorAlive(state: ProjectState): boolean {
 
 /**
  * Ends every service tree a dead supervisor left behind (found by process group and by the tree
- * tag its processes carry), then removes its socket and state. Returns how many services it reaped.
+ * tag its processes carry, and every process that carries the project's tag), then removes its
+ * socket and state. Returns how many processes were still there to end.
  */
 export async function reapStale(projectDir: string, state: ProjectState): Promise<number> {
   const services = Object.values(state.services);
+  const left = state.projectTag === undefined ? services.length : processesOfProject(state.projectTag).length;
   await Promise.all(
     services.map((s) => killTree(s.pid, { signal: "SIGTERM", gracePeriodMs: 2_000, tag: s.tag, ...(s.startTime === undefined ? {} : { leaderStartTime: s.startTime }) })),
   );
+  // Whatever started after the last state write carries the project's tag all the same.
+  if (state.projectTag !== undefined) await killProject(state.projectTag, 2_000);
   if (existsSync(state.socket)) rmSync(state.socket, { force: true });
   removeState(projectDir);
   rmSync(join(stateDirectory(projectDir), "supervisor.lock"), { force: true });
-  return services.length;
+  return left;
 }

@@ -155,7 +155,8 @@ services:
     expect(processesMarked(p.marker).length).toBeGreaterThan(0);
     expect((await p.sbx("ps")).stdout).toContain("its supervisor (pid");
     const down = await p.sbx("down");
-    expect(down.stdout).toMatch(/had died: stopped the 2 services it left behind/);
+    // db and api, each a shell with a sleep: every one of them carries the project's tag.
+    expect(down.stdout).toMatch(/had died: stopped the 4 processes it left behind/);
     await expectNothingLeft(p.marker);
   });
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { killTree } from "../../src/process/kill-tree.js";
+import { killProject, killTree } from "../../src/process/kill-tree.js";
 import { LineSplitter } from "../../src/process/line-splitter.js";
 import { processTreeOf, readProcess } from "../../src/process/process-table.js";
 import { spawnCommand, type SpawnedProcess } from "../../src/process/spawn-command.js";
@@ -96,5 +96,20 @@ describe("killTree", () => {
     const child = await spawnCommand({ kind: "exec", argv: ["true"] }, { cwd: process.cwd(), env: { PATH: process.env.PATH ?? "" } });
     await child.exit;
     expect(await killTree(child.pid, { signal: "SIGTERM", gracePeriodMs: 1_000 })).toEqual({ forced: false });
+  });
+
+  it("killProject ends every process that carries the project's tag, and nothing else", async () => {
+    const project = `project-${process.pid}-${Date.now()}`;
+    const env = (projectTag?: string) => ({ PATH: process.env.PATH ?? "", SBX_TREE_ID: `t-${Math.random()}`, ...(projectTag ? { SBX_PROJECT_ID: projectTag } : {}) });
+    const mine = [
+      await spawnCommand({ kind: "shell", script: "sleep 100 & wait" }, { cwd: process.cwd(), env: env(project) }),
+      await spawnCommand({ kind: "exec", argv: ["setsid", "sleep", "100"] }, { cwd: process.cwd(), env: env(project) }),
+    ];
+    const other = await spawnCommand({ kind: "exec", argv: ["sleep", "100"] }, { cwd: process.cwd(), env: env(`${project}-other`) });
+    started.push(...mine, other);
+    await eventually(() => mine.every((p) => readProcess(p.pid) !== undefined), "the processes");
+    expect(await killProject(project, 1_000)).toBeGreaterThanOrEqual(3);
+    await expectAllGone(mine.map((p) => p.pid), 100);
+    expect(readProcess(other.pid)?.state).not.toBe("Z");
   });
 });

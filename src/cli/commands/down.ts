@@ -16,7 +16,7 @@ export async function downCommand(options: GlobalOptions & { timeoutMs?: number 
   }
   if (connection.kind === "stale") {
     const count = await reapStale(dir, connection.state);
-    io.stdout.write(`the supervisor (pid ${connection.state.supervisor.pid}) had died: stopped the ${count === 1 ? "1 service" : `${count} services`} it left behind\n`);
+    io.stdout.write(`the supervisor (pid ${connection.state.supervisor.pid}) had died: stopped the ${count === 1 ? "1 process" : `${count} processes`} it left behind\n`);
     return 0;
   }
   const query = options.timeoutMs === undefined ? "" : `?timeout=${options.timeoutMs}`;
