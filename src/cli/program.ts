@@ -95,11 +95,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           supervise: own.supervise === true,
       };
       if ((upOptions.detach || upOptions.wait) && !upOptions.supervise) {
-        // Handing the work to a background supervisor needs the manifest, not the engine.
-        const { planUp } = await import("./commands/up-plan.js");
+        // The background supervisor loads the manifest and the engine; this only waits for its word.
         const { detachUp } = await import("./commands/up-detached.js");
-        const { project, selection } = planUp(upOptions, io);
-        exitCode = await detachUp(project, selection, upOptions, io);
+        exitCode = await detachUp(upOptions, io);
       } else {
         const { upCommand } = await import("./commands/up.js");
         exitCode = await upCommand(upOptions, io);

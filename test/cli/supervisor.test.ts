@@ -1,10 +1,12 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { rootCertificates } from "node:tls";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isRunning } from "../../src/process/process-table.js";
 import { backgroundProject, type BackgroundProject } from "../helpers/background-projects.js";
 import { expectNothingLeft, processesMarked } from "../helpers/leftovers.js";
 import { fixture } from "../helpers/processes.js";
+import { runSbx } from "../helpers/run-sbx.js";
 import { startSbx } from "../helpers/sbx-process.js";
 
 const node = JSON.stringify(process.execPath);
@@ -91,6 +93,36 @@ services:
     expect(up.code).toBe(1);
     expect(up.stderr).toContain("not ready within --wait-timeout 500 ms");
     await expectNothingLeft(p.marker);
+  });
+
+  it("up -d with a broken manifest says what up says, file:line and key, exits 2 and leaves nothing", async () => {
+    const p = project(`services:\n  api:\n    comand: "sleep 60"\n`);
+    const foreground = await p.sbx("up");
+    const detached = await p.sbx("up", "-d");
+    expect(detached.code).toBe(2);
+    expect(detached.stderr).toContain("sandbox.yaml:3:5 services.api.comand");
+    expect(detached.stderr).toBe(foreground.stderr);
+    await expectNothingLeft(p.marker);
+    expect(existsSync(join(p.dir, ".sbx", "state.json"))).toBe(false);
+  });
+
+  it("up --wait prints the manifest's warnings", async () => {
+    const p = project(`services:\n  api:\n    command: "echo \${SBX_TEST_UNSET_VARIABLE}; sleep 60"\n`);
+    const up = await p.sbx("up", "--wait");
+    expect(up.code).toBe(0);
+    expect(up.stderr).toContain("sandbox.yaml:3 variable SBX_TEST_UNSET_VARIABLE is not set: using an empty string");
+  });
+
+  it("the supervisor starts without NODE_EXTRA_CA_CERTS, which its services still get", async () => {
+    const p = project(`services:\n  api:\n    command: "echo certs=$$NODE_EXTRA_CA_CERTS; sleep 60"\n    ready: { log: certs= }\n`);
+    const certs = join(p.dir, "extra-ca.pem");
+    writeFileSync(certs, rootCertificates[0] as string);
+    const up = await runSbx(p.dir, ["up", "--wait"], { ...p.env, NODE_EXTRA_CA_CERTS: certs });
+    expect(up.stderr).toBe("");
+    expect(up.code).toBe(0);
+    const state = JSON.parse(readFileSync(join(p.dir, ".sbx", "state.json"), "utf8")) as { supervisor: { pid: number } };
+    expect(readFileSync(`/proc/${state.supervisor.pid}/environ`, "utf8").split("\0")).not.toContain(`NODE_EXTRA_CA_CERTS=${certs}`);
+    expect((await p.sbx("logs", "api")).stdout).toContain(`certs=${certs}`);
   });
 
   it("refuses a second up in the same directory, naming the supervisor", async () => {

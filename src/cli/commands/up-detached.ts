@@ -1,16 +1,15 @@
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { SbxError } from "../../errors.js";
-import type { Selection } from "../../graph/select-services.js";
-import type { Project } from "../../manifest/types.js";
+import { dirname, join, resolve } from "node:path";
+import { findManifestFiles } from "../../manifest/find-manifest.js";
 import { ControlClient } from "../../server/control-client.js";
-import { readState, stateDirectory, supervisorAlive } from "../../server/state-file.js";
+import { stateDirectory } from "../../server/state-file.js";
 import { socketPathFor } from "../../server/socket-path.js";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
+import { supervisorEnvironment } from "../supervisor-environment.js";
 import type { UpOptions } from "./up-plan.js";
-import type { SupervisorReport } from "./up-report.js";
+import { errorFromReport, type SupervisorReport } from "./up-report.js";
 
 /** The sbx being run (the bundle, or dist/cli/main.js): the supervisor is the same program. */
 const cliPath = process.argv[1] as string;
@@ -19,27 +18,37 @@ const cliPath = process.argv[1] as string;
  * `sbx up -d` / `--wait`: starts the project in a background supervisor (its own session, no
  * terminal, its output in `.sbx/sbx.log`) and returns once the services are started, or with
  * `--wait` once they are ready; on a failure the supervisor tears down and this exits 1.
+ *
+ * The supervisor is started first and does all the work, loading the manifest included: a Node.js
+ * start-up is the longest step of `up --wait`, and this way nothing waits for it twice. What goes
+ * wrong there (a broken manifest, a project already running) comes back as a report, and is
+ * thrown here as if it had happened here.
  */
-export async function detachUp(project: Project, selection: Selection, options: UpOptions, io: CliIo): Promise<number> {
-  const state = readState(project.dir);
-  if (state && supervisorAlive(state)) {
-    throw new SbxError("ALREADY_RUNNING", `project ${state.project} is already running in ${project.dir} (supervisor pid ${state.supervisor.pid}): use sbx ps, sbx logs, or sbx down`);
-  }
-  mkdirSync(stateDirectory(project.dir), { recursive: true });
-  const logPath = join(stateDirectory(project.dir), "sbx.log");
+export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
+  const files = findManifestFiles(options.file, io.cwd, options.projectDir === undefined ? io.cwd : resolve(io.cwd, options.projectDir));
+  const projectDir = options.projectDir === undefined ? dirname(files[0] as string) : resolve(io.cwd, options.projectDir);
+  mkdirSync(stateDirectory(projectDir), { recursive: true });
+  const logPath = join(stateDirectory(projectDir), "sbx.log");
   const log = openSync(logPath, "a");
-  const child = spawn(process.execPath, [cliPath, ...childArguments(project, options)], {
+  const child = spawn(process.execPath, [cliPath, ...childArguments(files, projectDir, options)], {
     cwd: io.cwd,
-    env: { ...io.env, NO_COLOR: "1" },
+    env: supervisorEnvironment(io.env),
     detached: true,
     stdio: ["ignore", log, log, "ipc"],
   });
   closeSync(log);
 
   const wanted = options.wait ? "ready" : "started";
-  const outcome = await new Promise<SupervisorReport | { type: "exited"; code: number | null } | { type: "timeout" }>((resolve) => {
+  let plan = { project: "", services: 0 };
+  type Outcome = Exclude<SupervisorReport, { type: "planned" }> | { type: "exited"; code: number | null } | { type: "timeout" };
+  const outcome = await new Promise<Outcome>((resolve) => {
     child.on("message", (message: SupervisorReport) => {
-      if (message.type === wanted || message.type === "failed") resolve(message);
+      if (message.type === "planned") {
+        plan = message;
+        for (const warning of message.warnings) io.stderr.write(`warning: ${warning}\n`);
+      } else if (message.type === wanted || message.type === "failed" || message.type === "rejected") {
+        resolve(message);
+      }
     });
     child.once("exit", (code) => resolve({ type: "exited", code }));
     if (options.waitTimeoutMs !== undefined) setTimeout(() => resolve({ type: "timeout" }), options.waitTimeoutMs).unref();
@@ -53,10 +62,14 @@ export async function detachUp(project: Project, selection: Selection, options: 
     case "started":
     case "ready": {
       detach();
-      const count = selection.services.length === 1 ? "1 service" : `${selection.services.length} services`;
-      io.stdout.write(`${project.name}: ${count} ${outcome.type === "ready" ? "ready" : "started"} in the background (supervisor pid ${child.pid}). See sbx ps, sbx logs -f; stop with sbx down.\n`);
+      const count = plan.services === 1 ? "1 service" : `${plan.services} services`;
+      io.stdout.write(`${plan.project}: ${count} ${outcome.type === "ready" ? "ready" : "started"} in the background (supervisor pid ${child.pid}). See sbx ps, sbx logs -f; stop with sbx down.\n`);
       return ExitCode.ok;
     }
+    case "rejected":
+      // Nothing was started: the supervisor only ends, having written the same to its log.
+      await waitForExit(child);
+      throw errorFromReport(outcome.error);
     case "failed": {
       io.stderr.write(`error: ${outcome.message}\n`);
       if (outcome.lastLines.length > 0) io.stderr.write(`last lines of ${outcome.service ?? "the service"}:\n${outcome.lastLines.map((l) => `  ${l}`).join("\n")}\n`);
@@ -66,7 +79,7 @@ export async function detachUp(project: Project, selection: Selection, options: 
     }
     case "timeout": {
       io.stderr.write(`error: not ready within --wait-timeout ${options.waitTimeoutMs} ms: stopping every service\n`);
-      await new ControlClient(socketPathFor(project.dir)).post("/v1/down").catch(() => child.kill("SIGTERM"));
+      await new ControlClient(socketPathFor(projectDir)).post("/v1/down").catch(() => child.kill("SIGTERM"));
       await waitForExit(child);
       return ExitCode.serviceFailed;
     }
@@ -76,10 +89,10 @@ export async function detachUp(project: Project, selection: Selection, options: 
   }
 }
 
-function childArguments(project: Project, options: UpOptions): string[] {
+function childArguments(files: readonly string[], projectDir: string, options: UpOptions): string[] {
   const args = ["up", "--supervise", "--timestamps"];
-  for (const file of project.files) args.push("-f", file);
-  args.push("--project-dir", project.dir);
+  for (const file of files) args.push("-f", file);
+  args.push("--project-dir", projectDir);
   for (const profile of options.profile) args.push("--profile", profile);
   if (options.noDeps) args.push("--no-deps");
   if (options.exitCodeFrom) args.push("--exit-code-from", options.exitCodeFrom);

@@ -22,8 +22,7 @@ export interface UpOptions extends GlobalOptions {
 
 /**
  * What `up` will run: the project loaded and the services selected, every option checked, so that
- * a mistake fails before anything starts. Kept apart from the engine so that `up -d`, which only
- * hands the work to a background supervisor, does not load it.
+ * a mistake fails before anything starts.
  */
 export function planUp(options: UpOptions, io: CliIo): { project: Project; selection: Selection } {
   const project = loadProject(loadOptionsFrom(options, io));

@@ -1,37 +1,70 @@
 import { Subscription } from "rxjs";
 import type { Orchestrator } from "../../engine/orchestrator.js";
+import { ManifestError, SbxError, type Diagnostic, type SbxErrorCode } from "../../errors.js";
+
+/** An error of the supervisor's, in a form that crosses the IPC channel and becomes the same error again. */
+export type ReportedError =
+  | { kind: "manifest"; diagnostics: readonly Diagnostic[] }
+  | { kind: "sbx"; code: SbxErrorCode; message: string }
+  | { kind: "internal"; message: string; stack?: string };
 
 /** What the background supervisor tells the `sbx up -d` that started it. */
 export type SupervisorReport =
+  /** The manifest is loaded and the services chosen; nothing has started yet. */
+  | { type: "planned"; project: string; services: number; warnings: readonly string[] }
+  /** Nothing could start: the manifest, the command line, or a project already running. */
+  | { type: "rejected"; error: ReportedError }
   | { type: "started" }
   | { type: "ready" }
   | { type: "failed"; message: string; service?: string; lastLines: readonly string[] };
 
+/** Sends a report to the parent, if there is one; a parent that has already gone is no error of ours. */
+export function sendReport(message: SupervisorReport): void {
+  // The parent leaves as soon as it has what it waited for: a later message may find the
+  // channel closing.
+  if (process.send && process.connected) process.send(message, undefined, {}, () => {});
+}
+
+export function reportedError(error: unknown): ReportedError {
+  if (error instanceof ManifestError) return { kind: "manifest", diagnostics: error.diagnostics };
+  if (error instanceof SbxError) return { kind: "sbx", code: error.code, message: error.message };
+  if (error instanceof Error) return { kind: "internal", message: error.message, ...(error.stack === undefined ? {} : { stack: error.stack }) };
+  return { kind: "internal", message: String(error) };
+}
+
+export function errorFromReport(reported: ReportedError): Error {
+  switch (reported.kind) {
+    case "manifest":
+      return new ManifestError(reported.diagnostics);
+    case "sbx":
+      return new SbxError(reported.code, reported.message);
+    case "internal": {
+      const error = new Error(reported.message);
+      if (reported.stack !== undefined) error.stack = reported.stack;
+      return error;
+    }
+  }
+}
+
 /**
- * In the background supervisor: tells the parent over IPC once every service has started, then
- * once every one is ready (or which one failed). Nothing is sent without an IPC channel.
+ * In the background supervisor: tells the parent once every service has started, then once
+ * every one is ready (or which one failed).
  */
-export function reportToParent(orchestrator: Orchestrator): Subscription {
-  const send = process.send?.bind(process);
-  if (!send) return Subscription.EMPTY;
-  const report = (message: SupervisorReport): void => {
-    // The parent leaves as soon as it has what it waited for: a later message may find the
-    // channel closing, which must not count as an error of ours.
-    if (process.connected) send(message, undefined, {}, () => {});
-  };
+export function reportProgress(orchestrator: Orchestrator): Subscription {
+  if (!process.send) return Subscription.EMPTY;
   let started = false;
   const subscription = orchestrator.states$.subscribe((states) => {
     if (started) return;
     const all = [...states.values()];
     if (all.every((s) => s.everRunning || s.status === "completed" || s.status === "failed" || s.status === "skipped")) {
       started = true;
-      report({ type: "started" });
+      sendReport({ type: "started" });
     }
   });
   orchestrator.whenReady().then(
-    () => report({ type: "ready" }),
+    () => sendReport({ type: "ready" }),
     (error: Error & { context?: { service?: string; lastLogLines?: readonly string[] } }) =>
-      report({
+      sendReport({
         type: "failed",
         message: error.message,
         ...(error.context?.service ? { service: error.context.service } : {}),

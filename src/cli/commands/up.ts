@@ -1,7 +1,7 @@
 import { SbxError } from "../../errors.js";
 import { ProjectSupervisor } from "../../server/project-supervisor.js";
 import { planUp, type UpOptions } from "./up-plan.js";
-import { reportToParent } from "./up-report.js";
+import { reportedError, reportProgress, sendReport } from "./up-report.js";
 
 export type { UpOptions } from "./up-plan.js";
 import type { ServiceEvent } from "../../engine/events.js";
@@ -21,14 +21,12 @@ export interface SignalSource {
  * service fails to start or to become ready, or as --abort-on-container-exit / --exit-code-from say.
  */
 export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSource = process): Promise<number> {
-  const { project, selection } = planUp(options, io);
-
+  let onDown = (): void => {};
+  const { selection, supervisor } = await openProject(options, io, () => onDown());
   const names = selection.services.map((s) => s.name);
   const renderer = new TerminalRenderer(io.stdout, names, { color: colorEnabled(io, options.color), timestamps: options.timestamps === true });
-  let onDown = (): void => {};
-  const supervisor = await ProjectSupervisor.open(project, selection, { onDown: () => onDown() });
   const orchestrator = supervisor.orchestrator;
-  const report = options.supervise ? reportToParent(orchestrator) : undefined;
+  const report = options.supervise ? reportProgress(orchestrator) : undefined;
   const abortOnExit = options.abortOnContainerExit === true || options.exitCodeFrom !== undefined;
 
   let exitCode: number | undefined;
@@ -123,4 +121,20 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
   renderer.flush();
   if (forced) return ExitCode.interrupted;
   return exitCode ?? ExitCode.ok;
+}
+
+/**
+ * Loads the project and becomes its supervisor. In the background supervisor of `up -d` the
+ * parent hears of either outcome: what was planned, or why nothing could start.
+ */
+async function openProject(options: UpOptions, io: CliIo, onDown: () => void) {
+  try {
+    const { project, selection } = planUp(options, io);
+    if (options.supervise) sendReport({ type: "planned", project: project.name, services: selection.services.length, warnings: project.warnings });
+    const supervisor = await ProjectSupervisor.open(project, selection, { onDown });
+    return { project, selection, supervisor };
+  } catch (error) {
+    if (options.supervise) sendReport({ type: "rejected", error: reportedError(error) });
+    throw error;
+  }
 }
