@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { processIo } from "./io.js";
 import { runCli } from "./program.js";
-import { restoreSupervisorEnvironment } from "./supervisor-environment.js";
+import { restoreCaCerts } from "./extra-ca-certs.js";
 
-restoreSupervisorEnvironment();
+restoreCaCerts();
 
 // A reader that goes away (`sbx logs -f | head`) is no crash: a command that supervises
 // services tears them down as on SIGTERM; any other simply ends.

@@ -23,7 +23,7 @@ export async function sbx(cwd: string, args: string[], env: Record<string, strin
   return { code, stdout, stderr };
 }
 
-/** The bin that package.json names: what a user runs. */
+/** The bundled CLI, which bin/sbx (the bin that package.json names) runs with Node.js. */
 export const binPath = fileURLToPath(new URL("../../dist/cli/sbx.mjs", import.meta.url));
 
 /** Runs the built `sbx` binary as a user would, in a child process. */

@@ -7,7 +7,7 @@ import { stateDirectory } from "../../server/state-file.js";
 import { socketPathFor } from "../../server/socket-path.js";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
-import { supervisorEnvironment } from "../supervisor-environment.js";
+import { withCaCertsAside } from "../extra-ca-certs.js";
 import type { UpOptions } from "./up-plan.js";
 import { errorFromReport, type SupervisorReport } from "./up-report.js";
 
@@ -32,7 +32,7 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
   const log = openSync(logPath, "a");
   const child = spawn(process.execPath, [cliPath, ...childArguments(files, projectDir, options)], {
     cwd: io.cwd,
-    env: supervisorEnvironment(io.env),
+    env: { ...withCaCertsAside(io.env), NO_COLOR: "1" },
     detached: true,
     stdio: ["ignore", log, log, "ipc"],
   });
