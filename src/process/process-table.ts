@@ -40,17 +40,19 @@ export function readProcess(pid: number): ProcessInfo | undefined {
 
 /**
  * Many trees are often killed at once (a teardown stops every service in parallel), each scanning
- * /proc: a scan younger than this is shared.
+ * /proc: a scan that ended less than this ago is shared. It counts from the scan's end: a scan of
+ * a busy machine takes longer than this, and the trees a teardown kills one after the other would
+ * otherwise each make their own.
  */
 const SCAN_TTL_MS = 5;
-let lastScan: { at: number; table: ProcessInfo[] } | undefined;
+let lastScan: { endedAt: number; table: ProcessInfo[] } | undefined;
 
 /** Every process on the machine that /proc shows (a scan at most a few milliseconds old). */
 export function listProcesses(): ProcessInfo[] {
-  const now = performance.now();
-  if (lastScan && now - lastScan.at < SCAN_TTL_MS) return lastScan.table;
-  lastScan = { at: now, table: scanProcesses() };
-  return lastScan.table;
+  if (lastScan && performance.now() - lastScan.endedAt < SCAN_TTL_MS) return lastScan.table;
+  const table = scanProcesses();
+  lastScan = { endedAt: performance.now(), table };
+  return table;
 }
 
 function scanProcesses(): ProcessInfo[] {
@@ -110,27 +112,49 @@ export function processesOfProject(projectTag: string, table: readonly ProcessIn
   return table.filter((info) => index.get(info.pid)?.project === projectTag);
 }
 
-// Each process's tags, read from its environment once per scan: all the trees of a teardown share it.
-const tagIndexes = new WeakMap<readonly ProcessInfo[], Map<number, { tree?: string; project?: string }>>();
+interface Tags {
+  tree?: string;
+  project?: string;
+}
 
-function tagIndex(table: readonly ProcessInfo[]): Map<number, { tree?: string; project?: string }> {
+// Each process's tags, by pid and start time: a process's environment as /proc shows it is the one
+// it started with, so it is read once per process, not on every scan (a teardown of fifty services
+// scans /proc many times, and read every environment each time: 80% of its CPU).
+const tagsOfProcess = new Map<number, { startTime: number; tags: Tags | undefined }>();
+const tagIndexes = new WeakMap<readonly ProcessInfo[], Map<number, Tags>>();
+
+function tagIndex(table: readonly ProcessInfo[]): Map<number, Tags> {
   let index = tagIndexes.get(table);
   if (index) return index;
   index = new Map();
+  const present = new Set<number>();
   for (const info of table) {
-    let environ: Buffer;
-    try {
-      environ = readFileSync(`/proc/${info.pid}/environ`);
-    } catch {
-      continue;
+    present.add(info.pid);
+    let known = tagsOfProcess.get(info.pid);
+    if (known?.startTime !== info.startTime) {
+      known = { startTime: info.startTime, tags: readTags(info.pid) };
+      // A child of ours caught between fork and exec still shows our environment, without the
+      // tags it is about to get: it is read again on the next scan.
+      if (info.ppid !== process.pid) tagsOfProcess.set(info.pid, known);
     }
-    const tree = variableIn(environ, TREE_TAG_VARIABLE);
-    if (tree === undefined) continue;
-    const project = variableIn(environ, PROJECT_TAG_VARIABLE);
-    index.set(info.pid, project === undefined ? { tree } : { tree, project });
+    if (known.tags) index.set(info.pid, known.tags);
   }
+  for (const pid of tagsOfProcess.keys()) if (!present.has(pid)) tagsOfProcess.delete(pid);
   tagIndexes.set(table, index);
   return index;
+}
+
+function readTags(pid: number): Tags | undefined {
+  let environ: Buffer;
+  try {
+    environ = readFileSync(`/proc/${pid}/environ`);
+  } catch {
+    return undefined;
+  }
+  const tree = variableIn(environ, TREE_TAG_VARIABLE);
+  if (tree === undefined) return undefined;
+  const project = variableIn(environ, PROJECT_TAG_VARIABLE);
+  return project === undefined ? { tree } : { tree, project };
 }
 
 /** A variable's value in a /proc/PID/environ block (NUL-separated `NAME=value` entries). */
