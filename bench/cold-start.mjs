@@ -8,12 +8,12 @@ export async function benchColdStart({ runs, log }) {
   const marker = newMarker();
   const env = { [marker.name]: marker.value };
   try {
-    await run(process.execPath, [sbxBin, "up", "-d"], { cwd: psProject.dir, env });
+    await run(sbxBin, ["up", "-d"], { cwd: psProject.dir, env });
     const commands = {
       "node -e ''": [process.execPath, ["-e", ""], project.dir],
-      "sbx --version": [process.execPath, [sbxBin, "--version"], project.dir],
-      "sbx validate": [process.execPath, [sbxBin, "validate"], project.dir],
-      "sbx ps": [process.execPath, [sbxBin, "ps"], psProject.dir],
+      "sbx --version": [sbxBin, ["--version"], project.dir],
+      "sbx validate": [sbxBin, ["validate"], project.dir],
+      "sbx ps": [sbxBin, ["ps"], psProject.dir],
     };
     const rows = [];
     for (const [name, [command, args, cwd]] of Object.entries(commands)) {
@@ -22,7 +22,7 @@ export async function benchColdStart({ runs, log }) {
       rows.push({ name, ...stats(times) });
       log(`  ${name}: median ${stats(times).median.toFixed(0)} ms`);
     }
-    await run(process.execPath, [sbxBin, "down"], { cwd: psProject.dir, env });
+    await run(sbxBin, ["down"], { cwd: psProject.dir, env });
     return rows;
   } finally {
     killMarked(marker);

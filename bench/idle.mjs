@@ -13,7 +13,7 @@ export async function benchIdle({ sizes, windowMs, log }) {
     const marker = newMarker();
     const env = { [marker.name]: marker.value };
     try {
-      await run(process.execPath, [sbxBin, "up", "--wait"], { cwd: project.dir, env });
+      await run(sbxBin, ["up", "--wait"], { cwd: project.dir, env });
       const pid = JSON.parse(readFileSync(join(project.dir, ".sbx", "state.json"), "utf8")).supervisor.pid;
       // Two windows: the first after ready, which holds V8's one-off garbage collections after
       // start-up (its "memory reducer"), and the next, the steady state of a project left running.
@@ -24,7 +24,7 @@ export async function benchIdle({ sizes, windowMs, log }) {
       const row = { size, windowMs, firstCpuMs: afterFirst - atReady, cpuMs: cpuMs(pid) - afterFirst, rssMb: rssMb(pid) };
       rows.push(row);
       log(`  ${size} idle services: ${row.firstCpuMs.toFixed(0)} ms of CPU in the first ${windowMs / 1000} s after ready, ${row.cpuMs.toFixed(0)} ms in the next; ${row.rssMb.toFixed(1)} MB RSS`);
-      await run(process.execPath, [sbxBin, "down"], { cwd: project.dir, env });
+      await run(sbxBin, ["down"], { cwd: project.dir, env });
     } finally {
       killMarked(marker);
       project.remove();

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = fileURLToPath(new URL("../", import.meta.url));
-export const sbxBin = join(root, "dist", "cli", "sbx.mjs");
+/** The command users run: bin/sbx, which starts Node.js on the bundled CLI. */
+export const sbxBin = join(root, "bin", "sbx");
 export const bin = (name) => join(root, "node_modules", ".bin", name);
 export const fixture = (name) => join(root, "bench", "fixtures", name);
 export const testFixture = (name) => join(root, "test", "fixtures", name);

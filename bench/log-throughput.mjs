@@ -12,7 +12,7 @@ export async function benchLogThroughput({ lines, runs, log }) {
   for (let i = 0; i < runs; i++) {
     results.raw.push((await run("/bin/sh", ["-c", `${printer} | cat > /dev/null`])).ms);
     const project = tempProject(`services:\n  chatty: { command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(testFixture("print-lines.mjs"))}, "${lines}"] }\n`);
-    results.sbx.push((await run(process.execPath, [sbxBin, "up"], { cwd: project.dir, stdio: ["ignore", devNull(), "inherit"] })).ms);
+    results.sbx.push((await run(sbxBin, ["up"], { cwd: project.dir, stdio: ["ignore", devNull(), "inherit"] })).ms);
     const logged = readFileSync(join(project.dir, ".sbx", "logs", "chatty.log"), "utf8").split("\n").length - 1;
     if (logged !== lines) everyLineLogged = false;
     project.remove();

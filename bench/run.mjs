@@ -21,7 +21,7 @@ const wanted = (name) => only.length === 0 || only.includes(name);
 const sections = {};
 if (wanted("startup")) {
   log("startup-to-ready and teardown of N TCP services");
-  sections.startup = await benchStartupTeardown({ sizes: quick ? [1, 10] : [1, 10, 50, 200], runs: quick ? 1 : 3, log });
+  sections.startup = await benchStartupTeardown({ sizes: quick ? [1, 10] : [1, 10, 50, 200], runs: (size) => (quick ? 1 : size >= 200 ? 3 : 5), log });
 }
 if (wanted("logs")) {
   log("1,000,000 log lines");

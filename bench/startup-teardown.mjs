@@ -31,9 +31,9 @@ async function sbx(ports) {
   const project = tempProject(yaml);
   const env = { [marker.name]: marker.value };
   try {
-    const upRun = await run(process.execPath, [sbxBin, "up", "--wait"], { cwd: project.dir, env });
+    const upRun = await run(sbxBin, ["up", "--wait"], { cwd: project.dir, env });
     if (upRun.code !== 0) throw new Error(`sbx up --wait exited ${upRun.code}`);
-    const downRun = await run(process.execPath, [sbxBin, "down"], { cwd: project.dir, env });
+    const downRun = await run(sbxBin, ["down"], { cwd: project.dir, env });
     const { survivors } = await waitGone(marker, 5_000);
     return { up: upRun.ms, down: downRun.ms, survivors };
   } finally {
@@ -63,7 +63,7 @@ export async function benchStartupTeardown({ sizes, runs, log }) {
   const rows = [];
   for (const size of sizes) {
     const results = { lower: [], sbx: [], peer: [] };
-    for (let i = 0; i < runs; i++) {
+    for (let i = 0; i < runs(size); i++) {
       results.lower.push(await lowerBound(await freePorts(size)));
       results.sbx.push(await sbx(await freePorts(size)));
       results.peer.push(await concurrentlyWaitOn(await freePorts(size)));
