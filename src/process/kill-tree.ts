@@ -47,7 +47,14 @@ export async function killTree(pid: number, options: KillTreeOptions): Promise<{
 
   const signalAll = (signal: NodeJS.Signals): void => {
     if (leaderIsOurs) sendSignal(-pid, signal);
-    for (const info of targets.values()) if (isRunning(info.pid, info.startTime)) sendSignal(info.pid, signal);
+    for (const info of targets.values()) {
+      const now = readProcess(info.pid);
+      if (now === undefined || now.state === "Z" || now.startTime !== info.startTime) continue;
+      // The group's signal reached its members already: each signal wakes a process, and a
+      // teardown of many services sends hundreds.
+      if (leaderIsOurs && now.pgid === pid) continue;
+      sendSignal(info.pid, signal);
+    }
   };
   const alive = (): ProcessInfo[] => [...targets.values()].filter((info) => isRunning(info.pid, info.startTime));
 

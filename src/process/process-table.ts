@@ -40,19 +40,20 @@ export function readProcess(pid: number): ProcessInfo | undefined {
 
 /**
  * Many trees are often killed at once (a teardown stops every service in parallel), each scanning
- * /proc: a scan that ended less than this ago is shared. It counts from the scan's end: a scan of
- * a busy machine takes longer than this, and the trees a teardown kills one after the other would
- * otherwise each make their own.
+ * /proc: a scan is shared until the event loop next turns, and for a few milliseconds after it
+ * ended. The trees of a teardown are killed one after the other in one turn, which takes longer
+ * than those milliseconds on a busy machine: they would otherwise each make their own.
  */
 const SCAN_TTL_MS = 5;
-let lastScan: { endedAt: number; table: ProcessInfo[] } | undefined;
+let lastScan: { endedAt: number; table: ProcessInfo[]; thisTurn: boolean } | undefined;
 
-/** Every process on the machine that /proc shows (a scan at most a few milliseconds old). */
+/** Every process on the machine that /proc shows (a scan of this turn of the event loop, or a few milliseconds old). */
 export function listProcesses(): ProcessInfo[] {
-  if (lastScan && performance.now() - lastScan.endedAt < SCAN_TTL_MS) return lastScan.table;
-  const table = scanProcesses();
-  lastScan = { endedAt: performance.now(), table };
-  return table;
+  if (lastScan && (lastScan.thisTurn || performance.now() - lastScan.endedAt < SCAN_TTL_MS)) return lastScan.table;
+  const scan = { table: scanProcesses(), endedAt: performance.now(), thisTurn: true };
+  setImmediate(() => (scan.thisTurn = false)).unref();
+  lastScan = scan;
+  return scan.table;
 }
 
 function scanProcesses(): ProcessInfo[] {
