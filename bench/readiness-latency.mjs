@@ -1,5 +1,7 @@
 // From the moment a port opens, or a log line is printed, to sbx's ready event: each service
 // writes the time it opened its port or printed its line; the ready event has its own time.
+// They do so 1.5-2 s after they start, once the twenty Node.js start-ups are over: what is
+// measured is sbx's reaction, not a machine busy starting processes.
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { freePorts, root, stats, tempProject } from "./lib.mjs";
@@ -8,8 +10,10 @@ const { loadProject, selectServices } = await import(pathToFileURL(join(root, "d
 const { Orchestrator } = await import(pathToFileURL(join(root, "dist", "engine", "orchestrator.js")).href);
 
 const TCP_SERVICE = (port) =>
-  `[${JSON.stringify(process.execPath)}, -e, "setTimeout(() => require('node:net').createServer().listen(${port}, '127.0.0.1', () => console.log('opened ' + Date.now())), 300 + Math.random() * 200)"]`;
-const LOG_SERVICE = `[${JSON.stringify(process.execPath)}, -e, "setTimeout(() => console.log('ready at ' + Date.now()), 300 + Math.random() * 200); setInterval(() => {}, 1000)"]`;
+  `[${JSON.stringify(process.execPath)}, -e, "setTimeout(() => require('node:net').createServer().listen(${port}, '127.0.0.1', () => console.log('opened ' + Date.now())), 1500 + Math.random() * 500)"]`;
+// Node.js sets up process.stdout on its first use, which takes milliseconds: done at start, so
+// that the time written is the time the line goes out.
+const LOG_SERVICE = `[${JSON.stringify(process.execPath)}, -e, "process.stdout.write(''); setTimeout(() => process.stdout.write('ready at ' + Date.now() + String.fromCharCode(10)), 1500 + Math.random() * 500); setInterval(() => {}, 1000)"]`;
 
 export async function benchReadinessLatency({ services, log }) {
   const ports = await freePorts(services);

@@ -78,8 +78,9 @@ ${startup.map((r) => `| ${r.size} | ${fmtStats(r.lower.down)} | ${fmtStats(r.sbx
 
 ## Readiness latency
 
-${readiness.services} services of each kind, each opening its port (or printing its line) 300–500 ms after it starts and
-writing down when; the latency is sbx's ready event's time minus that.
+${readiness.services} services of each kind, each opening its port (or printing its line) 1.5–2 s after it starts (once the Node.js
+start-ups of all of them are over) and writing down when; the latency is sbx's ready event's time minus that. The
+engine runs in the benchmark's process (\`up()\`'s path).
 
 | check | median | min – max |
 | --- | --- | --- |
