@@ -42,7 +42,8 @@ export function readProcess(pid: number): ProcessInfo | undefined {
  * Many trees are often killed at once (a teardown stops every service in parallel), each scanning
  * /proc: a scan is shared until the event loop next turns, and for a few milliseconds after it
  * ended. The trees of a teardown are killed one after the other in one turn, which takes longer
- * than those milliseconds on a busy machine: they would otherwise each make their own.
+ * than those milliseconds on a busy machine: they would otherwise each make their own. A process
+ * we start makes the scan old at once (see forgetProcessScan).
  */
 const SCAN_TTL_MS = 5;
 let lastScan: { endedAt: number; table: ProcessInfo[]; thisTurn: boolean } | undefined;
@@ -54,6 +55,11 @@ export function listProcesses(): ProcessInfo[] {
   setImmediate(() => (scan.thisTurn = false)).unref();
   lastScan = scan;
   return scan.table;
+}
+
+/** A process was just started: the next listing must show it. */
+export function forgetProcessScan(): void {
+  lastScan = undefined;
 }
 
 function scanProcesses(): ProcessInfo[] {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { statSync } from "node:fs";
 import type { Readable } from "node:stream";
 import type { Command } from "../manifest/types.js";
+import { forgetProcessScan } from "./process-table.js";
 
 export interface ExitStatus {
   exitCode: number | null;
@@ -41,6 +42,7 @@ export async function spawnCommand(command: Command, options: { cwd: string; env
   assertDirectory(options.cwd);
   const [file, args] = command.kind === "shell" ? ["/bin/sh", ["-c", command.script]] : [command.argv[0], command.argv.slice(1)];
   const child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  forgetProcessScan();
   if (child.pid === undefined) {
     const error = await new Promise<NodeJS.ErrnoException>((resolve) => child.once("error", resolve));
     throw new SpawnError(describeSpawnFailure(file, error), error.code, { cause: error });
