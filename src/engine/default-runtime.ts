@@ -3,6 +3,7 @@ import type { Readable } from "node:stream";
 import { randomUUID } from "node:crypto";
 import { killTree } from "../process/kill-tree.js";
 import { TREE_TAG_VARIABLE } from "../process/process-table.js";
+import type { LineBlock } from "../process/line-block.js";
 import { LineSplitter } from "../process/line-splitter.js";
 import { spawnCommand } from "../process/spawn-command.js";
 import { descendsFrom, describePortHolder, findPortHolder, isPortTaken } from "../readiness/port-holder.js";
@@ -18,10 +19,10 @@ export function serviceEnvironment(service: Service): Record<string, string> {
 }
 
 /** Feeds a stream's lines to `onLines`, chunk by chunk, the last one too when the stream ends without a newline. */
-function pipeLines(stream: Readable, onLines: (texts: readonly string[]) => void): void {
+function pipeLines(stream: Readable, onLines: (lines: LineBlock) => void): void {
   const splitter = new LineSplitter();
-  stream.on("data", (chunk: Buffer) => onLines(splitter.push(chunk)));
-  stream.on("end", () => onLines(splitter.end()));
+  stream.on("data", (chunk: Buffer) => onLines(splitter.pushBlock(chunk)));
+  stream.on("end", () => onLines(splitter.endBlock()));
 }
 
 /** A tag unique to one run of one service: `api.1f0c…`. */
@@ -34,8 +35,8 @@ export const defaultRuntime: ServiceRuntime = {
   async spawn(service, onLines) {
     const tag = newTreeTag(service.name);
     const spawned = await spawnCommand(service.command, { cwd: service.workingDir, env: { ...serviceEnvironment(service), [TREE_TAG_VARIABLE]: tag } });
-    pipeLines(spawned.stdout, (texts) => onLines("stdout", texts));
-    pipeLines(spawned.stderr, (texts) => onLines("stderr", texts));
+    pipeLines(spawned.stdout, (lines) => onLines("stdout", lines));
+    pipeLines(spawned.stderr, (lines) => onLines("stderr", lines));
     return { pid: spawned.pid, tag, exit: spawned.exit };
   },
 

@@ -181,7 +181,7 @@ export class Orchestrator {
       lastLines: (count) => logs.tail(count).map((line) => line.text),
       linesSinceRunStart$: () => logs.sinceRunStart$(),
       markRunStart: () => logs.markRunStart(),
-      onOutput: (stream, texts) => logs.appendLines(stream, texts),
+      onOutput: (stream, lines) => logs.appendLines(stream, lines),
       ownPids: () => this.ownPids(),
     });
     this.supervisors.set(service.name, supervisor);

@@ -1,3 +1,4 @@
+import type { LineBlock } from "../process/line-block.js";
 import type { Observable } from "rxjs";
 import type { ReadySpec, Service } from "../manifest/types.js";
 
@@ -31,7 +32,7 @@ export interface ReadyContext {
  */
 export interface ServiceRuntime {
   /** Starts the service's command; rejects when it cannot be started at all. Its output comes to `onLines` in the batches read. */
-  spawn(service: Service, onLines: (stream: "stdout" | "stderr", texts: readonly string[]) => void): Promise<RunningProcess>;
+  spawn(service: Service, onLines: (stream: "stdout" | "stderr", lines: LineBlock) => void): Promise<RunningProcess>;
   /** Ends the process group and every descendant: `signal`, then SIGKILL after `gracePeriodMs`. */
   killTree(pid: number, options: { signal: NodeJS.Signals; gracePeriodMs: number; tag?: string }): Promise<{ forced: boolean }>;
   /** Emits once: ready, or the reasons it was not within the spec's timeout. */

@@ -1,3 +1,4 @@
+import type { LineBlock } from "../process/line-block.js";
 import { firstValueFrom, race, map, from, type Observable } from "rxjs";
 import { defaults } from "../defaults.js";
 import type { Command, Service } from "../manifest/types.js";
@@ -26,7 +27,7 @@ export interface SupervisorContext {
   /** Marks where a run's output starts, so that its log check sees only its own lines. */
   markRunStart(run: number): void;
   /** The service's output, in the batches of lines it was read in. */
-  onOutput(stream: "stdout" | "stderr", texts: readonly string[]): void;
+  onOutput(stream: "stdout" | "stderr", lines: LineBlock): void;
   /** Pids of the project's own processes: a port held by one of them is not "taken by something else". */
   ownPids(): ReadonlySet<number>;
 }
@@ -118,7 +119,7 @@ export class ServiceSupervisor {
       this.ctx.markRunStart(run);
       let child: RunningProcess;
       try {
-        child = await this.ctx.runtime.spawn(this.service, (stream, texts) => this.ctx.onOutput(stream, texts));
+        child = await this.ctx.runtime.spawn(this.service, (stream, lines) => this.ctx.onOutput(stream, lines));
       } catch (error) {
         return this.fail({ message: `could not start: ${(error as Error).message}`, lastLines: [] });
       }

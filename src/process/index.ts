@@ -4,4 +4,4 @@ export { ServiceLog } from "./service-log.js";
 export { formatLogFileLine, parseLogFileLine, type LogLine } from "./log-line.js";
 export { killTree, type KillTreeOptions } from "./kill-tree.js";
 export { listProcesses, processTreeOf, readProcess, isRunning, type ProcessInfo } from "./process-table.js";
-export { RingBuffer } from "./ring-buffer.js";
+export { LineTail } from "./line-tail.js";

@@ -1,7 +1,8 @@
 import { Observable, Subject } from "rxjs";
 import { LogFileWriter } from "./log-file-writer.js";
 import { formatLogFileLine, logFileTime, type LogLine } from "./log-line.js";
-import { RingBuffer } from "./ring-buffer.js";
+import { LineBlock } from "./line-block.js";
+import { LineTail } from "./line-tail.js";
 
 /** Lines of one service read together, at one time: seq `firstSeq`, `firstSeq + 1`, … */
 export interface LogBatch {
@@ -9,7 +10,7 @@ export interface LogBatch {
   stream: "stdout" | "stderr";
   time: number;
   firstSeq: number;
-  texts: readonly string[];
+  lines: LineBlock;
 }
 
 /**
@@ -18,7 +19,7 @@ export interface LogBatch {
  * replay of the tail and the live stream, as both happen in one synchronous step.
  */
 export class ServiceLog {
-  private readonly tailBuffer: RingBuffer<LogLine>;
+  private readonly tailBuffer: LineTail;
   private readonly file?: LogFileWriter;
   private readonly live = new Subject<LogLine>();
   private readonly liveBatches = new Subject<LogBatch>();
@@ -37,41 +38,36 @@ export class ServiceLog {
     readonly path: string | undefined,
     tailLines: number,
   ) {
-    this.tailBuffer = new RingBuffer(tailLines);
+    this.tailBuffer = new LineTail(service, Math.max(1, tailLines));
     if (path !== undefined) this.file = new LogFileWriter(path);
   }
 
   append(stream: "stdout" | "stderr", text: string, time = Date.now()): LogLine {
     const line: LogLine = { service: this.service, stream, text, time, seq: ++this.seq };
-    this.tailBuffer.push(line);
+    const lines = LineBlock.of([text]);
+    this.tailBuffer.push(stream, lines, time, line.seq);
     this.file?.write(formatLogFileLine(line));
     this.live.next(line);
-    if (this.liveBatches.observed) this.liveBatches.next({ service: this.service, stream, time, firstSeq: line.seq, texts: [text] });
+    if (this.liveBatches.observed) this.liveBatches.next({ service: this.service, stream, time, firstSeq: line.seq, lines });
     return line;
   }
 
   /**
    * Lines read together (one chunk of a pipe), all at the same time: one file write, one batch,
-   * and line objects only for what the tail keeps or a line subscriber wants. A million-line
-   * flood then costs little more than its text.
+   * and line objects only for a line subscriber (a log readiness check, a follower). A
+   * million-line flood then costs little more than its text.
    */
-  appendLines(stream: "stdout" | "stderr", texts: readonly string[], time = Date.now()): void {
-    if (texts.length === 0) return;
+  appendLines(stream: "stdout" | "stderr", lines: LineBlock, time = Date.now()): void {
+    if (lines.count === 0) return;
     const firstSeq = this.seq + 1;
-    this.seq += texts.length;
-    const everyLine = this.live.observed;
-    const keepFrom = everyLine ? 0 : Math.max(0, texts.length - this.tailBuffer.capacity);
-    for (let i = keepFrom; i < texts.length; i++) {
-      const line: LogLine = { service: this.service, stream, text: texts[i] as string, time, seq: firstSeq + i };
-      this.tailBuffer.push(line);
-      if (everyLine) this.live.next(line);
+    this.seq += lines.count;
+    this.tailBuffer.push(stream, lines, time, firstSeq);
+    if (this.live.observed) {
+      const texts = lines.lines;
+      for (let i = 0; i < texts.length; i++) this.live.next({ service: this.service, stream, text: texts[i] as string, time, seq: firstSeq + i });
     }
-    if (this.file) {
-      const prefix = `${logFileTime(time)} ${stream === "stdout" ? "out" : "err"} `;
-      // join builds the whole text in one allocation: cheaper than thousands of concatenations.
-      this.file.write(`${prefix}${texts.join(`\n${prefix}`)}\n`);
-    }
-    if (this.liveBatches.observed) this.liveBatches.next({ service: this.service, stream, time, firstSeq, texts });
+    this.file?.write(lines.prefixed(`${logFileTime(time)} ${stream === "stdout" ? "out" : "err"} `));
+    if (this.liveBatches.observed) this.liveBatches.next({ service: this.service, stream, time, firstSeq, lines });
   }
 
   /** The seq of the last line so far (0 before any). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { LineBlock } from "../../src/process/line-block.js";
 import { LineSplitter } from "../../src/process/line-splitter.js";
 
 describe("LineSplitter", () => {
@@ -49,5 +50,42 @@ describe("LineSplitter", () => {
     expect(splitter.end()).toEqual([]);
     expect(count).toBe(1_000_000);
     expect(inOrder).toBe(true);
+  });
+
+  it("gives blocks of the same lines as push, however the bytes are cut", () => {
+    // Random text of short lines, empty lines, \r\n, lone \r and multi-byte characters, cut at random.
+    let seed = 7;
+    const random = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const pieces = ["a", "bc", "✓", "日本", " ", "\n", "\n", "\r\n", "\r", "$&", "x".repeat(50)];
+    for (let round = 0; round < 50; round++) {
+      let text = "";
+      for (let i = 0; i < 200; i++) text += pieces[random(pieces.length)];
+      const bytes = Buffer.from(text);
+      const byLines = new LineSplitter();
+      const byBlocks = new LineSplitter();
+      const expected: string[] = [];
+      const got: string[] = [];
+      for (let at = 0; at < bytes.length; ) {
+        const next = Math.min(bytes.length, at + 1 + random(40));
+        expected.push(...byLines.push(bytes.subarray(at, next)));
+        const block = byBlocks.pushBlock(bytes.subarray(at, next));
+        expect(block.lines).toHaveLength(block.count);
+        got.push(...block.lines);
+        at = next;
+      }
+      expected.push(...byLines.end());
+      got.push(...byBlocks.endBlock().lines);
+      expect(got).toEqual(expected);
+    }
+  });
+});
+
+describe("LineBlock", () => {
+  it("prefixes every line and ends each with a newline, a $ in the prefix included", () => {
+    expect(LineBlock.of(["a", "", "c"]).prefixed("api | ")).toBe("api | a\napi | \napi | c\n");
+    expect(LineBlock.of(["x", "y"]).prefixed("$& $1 $$ | ")).toBe("$& $1 $$ | x\n$& $1 $$ | y\n");
+    expect(LineBlock.of([]).prefixed("p ")).toBe("");
+    expect(LineBlock.of([""]).prefixed("p ")).toBe("p \n");
+    expect(LineBlock.fromJoined("", 1).lines).toEqual([""]);
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseLogFileLine } from "../../src/process/log-line.js";
+import { LineBlock } from "../../src/process/line-block.js";
 import { ServiceLog } from "../../src/process/service-log.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
@@ -97,9 +98,9 @@ describe("ServiceLog", () => {
     const path = join(tempDir(), "batch.log");
     const log = new ServiceLog("b", path, 3);
     const batches: { firstSeq: number; texts: readonly string[] }[] = [];
-    log.batches$.subscribe((batch) => batches.push({ firstSeq: batch.firstSeq, texts: batch.texts }));
+    log.batches$.subscribe((batch) => batches.push({ firstSeq: batch.firstSeq, texts: batch.lines.lines }));
     log.append("stdout", "single");
-    log.appendLines("stderr", ["a", "b", "c", "d", "e"], Date.UTC(2026, 0, 1));
+    log.appendLines("stderr", LineBlock.of(["a", "b", "c", "d", "e"]), Date.UTC(2026, 0, 1));
     expect(log.lastSeq).toBe(6);
     expect(log.tail().map((l) => [l.seq, l.stream, l.text])).toEqual([
       [4, "stderr", "c"],
@@ -113,7 +114,7 @@ describe("ServiceLog", () => {
     // A line subscriber sees every line of a batch, each with its own number.
     const seen: number[] = [];
     const subscription = log.lines$.subscribe((line) => seen.push(line.seq));
-    log.appendLines("stdout", ["f", "g"]);
+    log.appendLines("stdout", LineBlock.of(["f", "g"]));
     subscription.unsubscribe();
     expect(seen).toEqual([7, 8]);
     await log.close();

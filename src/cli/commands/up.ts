@@ -71,7 +71,7 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
   process.on("uncaughtException", onCrash);
   process.on("unhandledRejection", onCrash);
 
-  const lines = orchestrator.batches$.subscribe((batch) => renderer.outputLines(batch.service, batch.texts, batch.time));
+  const lines = orchestrator.batches$.subscribe((batch) => renderer.outputLines(batch.service, batch.lines, batch.time));
   const events = orchestrator.events$.subscribe((event) => {
     renderer.event(event);
     const verdict = judge(event);

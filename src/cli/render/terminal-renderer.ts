@@ -1,3 +1,4 @@
+import type { LineBlock } from "../../process/line-block.js";
 import { createColors } from "picocolors";
 import type { ServiceEvent } from "../../engine/events.js";
 import { BatchedWriter } from "./batched-writer.js";
@@ -43,10 +44,9 @@ export class TerminalRenderer {
   }
 
   /** Lines a service printed together: one string for the lot. */
-  outputLines(service: string, texts: readonly string[], time: number): void {
-    if (texts.length === 0) return;
-    const head = `${this.stamp(time)}${this.prefix(service).output}`;
-    this.writer.write(`${head}${texts.join(`\n${head}`)}\n`);
+  outputLines(service: string, lines: LineBlock, time: number): void {
+    if (lines.count === 0) return;
+    this.writer.write(lines.prefixed(`${this.stamp(time)}${this.prefix(service).output}`));
   }
 
   /** An event of the engine, as sbx's own words. */
