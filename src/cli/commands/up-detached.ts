@@ -15,6 +15,14 @@ import { errorFromReport, type SupervisorReport } from "./up-report.js";
 const cliPath = process.argv[1] as string;
 
 /**
+ * V8's memory reducer runs a full collection some seconds after the allocations of start-up stop,
+ * to give memory back: in an idle supervisor it was the only work, 25-40 ms of CPU in the first
+ * 20 s, for 2 MB (52.6 against 54.7 MB with 10 services); after a flood of a million log lines it
+ * gave nothing back. Without it, an idle project costs no CPU from the moment it is ready.
+ */
+const SUPERVISOR_NODE_OPTIONS = ["--no-memory-reducer"];
+
+/**
  * `sbx up -d` / `--wait`: starts the project in a background supervisor (its own session, no
  * terminal, its output in `.sbx/sbx.log`) and returns once the services are started, or with
  * `--wait` once they are ready; on a failure the supervisor tears down and this exits 1.
@@ -30,7 +38,7 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
   mkdirSync(stateDirectory(projectDir), { recursive: true });
   const logPath = join(stateDirectory(projectDir), "sbx.log");
   const log = openSync(logPath, "a");
-  const child = spawn(process.execPath, [cliPath, ...childArguments(files, projectDir, options)], {
+  const child = spawn(process.execPath, [...SUPERVISOR_NODE_OPTIONS, cliPath, ...childArguments(files, projectDir, options)], {
     cwd: io.cwd,
     env: { ...withCaCertsAside(io.env), NO_COLOR: "1" },
     detached: true,
