@@ -66,7 +66,7 @@ export class ServiceLog {
       const texts = lines.lines;
       for (let i = 0; i < texts.length; i++) this.live.next({ service: this.service, stream, text: texts[i] as string, time, seq: firstSeq + i });
     }
-    this.file?.write(lines.prefixed(`${logFileTime(time)} ${stream === "stdout" ? "out" : "err"} `));
+    this.file?.writeLines(`${logFileTime(time)} ${stream === "stdout" ? "out" : "err"} `, lines);
     if (this.liveBatches.observed) this.liveBatches.next({ service: this.service, stream, time, firstSeq, lines });
   }
 
