@@ -139,10 +139,12 @@ function tagIndex(table: readonly ProcessInfo[]): Map<number, Tags> {
     present.add(info.pid);
     let known = tagsOfProcess.get(info.pid);
     if (known?.startTime !== info.startTime) {
-      known = { startTime: info.startTime, tags: readTags(info.pid) };
+      const read = readTags(info.pid);
+      known = { startTime: info.startTime, tags: read === "unreadable" ? undefined : read };
       // A child of ours caught between fork and exec still shows our environment, without the
-      // tags it is about to get: it is read again on the next scan.
-      if (info.ppid !== process.pid) tagsOfProcess.set(info.pid, known);
+      // tags it is about to get, and an environment that could not be read may be readable
+      // later: both are read again on the next scan.
+      if (info.ppid !== process.pid && read !== "unreadable") tagsOfProcess.set(info.pid, known);
     }
     if (known.tags) index.set(info.pid, known.tags);
   }
@@ -151,12 +153,12 @@ function tagIndex(table: readonly ProcessInfo[]): Map<number, Tags> {
   return index;
 }
 
-function readTags(pid: number): Tags | undefined {
+function readTags(pid: number): Tags | undefined | "unreadable" {
   let environ: Buffer;
   try {
     environ = readFileSync(`/proc/${pid}/environ`);
   } catch {
-    return undefined;
+    return "unreadable";
   }
   const tree = variableIn(environ, TREE_TAG_VARIABLE);
   if (tree === undefined) return undefined;
