@@ -9,16 +9,19 @@ export async function benchColdStart({ runs, log }) {
   const env = { [marker.name]: marker.value };
   try {
     await run(sbxBin, ["up", "-d"], { cwd: psProject.dir, env });
+    const { NODE_EXTRA_CA_CERTS: caCerts, ...withoutCaCerts } = process.env;
     const commands = {
       "node -e ''": [process.execPath, ["-e", ""], project.dir],
+      // The floor of sbx's own start: bin/sbx starts Node.js without the variable.
+      ...(caCerts === undefined ? {} : { "node -e '' without NODE_EXTRA_CA_CERTS": [process.execPath, ["-e", ""], project.dir, withoutCaCerts] }),
       "sbx --version": [sbxBin, ["--version"], project.dir],
       "sbx validate": [sbxBin, ["validate"], project.dir],
       "sbx ps": [sbxBin, ["ps"], psProject.dir],
     };
     const rows = [];
-    for (const [name, [command, args, cwd]] of Object.entries(commands)) {
+    for (const [name, [command, args, cwd, baseEnv]] of Object.entries(commands)) {
       const times = [];
-      for (let i = 0; i < runs; i++) times.push((await run(command, args, { cwd, env })).ms);
+      for (let i = 0; i < runs; i++) times.push((await run(command, args, { cwd, env, ...(baseEnv ? { baseEnv } : {}) })).ms);
       rows.push({ name, ...stats(times) });
       log(`  ${name}: median ${stats(times).median.toFixed(0)} ms`);
     }

@@ -91,7 +91,7 @@ export function pollPorts(ports, intervalMs = 100) {
 export function run(command, args, options = {}) {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: options.stdio ?? "ignore", cwd: options.cwd, env: { ...process.env, NO_COLOR: "1", ...options.env } });
+    const child = spawn(command, args, { stdio: options.stdio ?? "ignore", cwd: options.cwd, env: { ...(options.baseEnv ?? process.env), NO_COLOR: "1", ...options.env } });
     child.once("error", reject);
     child.once("close", (code) => resolve({ code, ms: performance.now() - started }));
   });

@@ -21,7 +21,7 @@ const wanted = (name) => only.length === 0 || only.includes(name);
 const sections = {};
 if (wanted("startup")) {
   log("startup-to-ready and teardown of N TCP services");
-  sections.startup = await benchStartupTeardown({ sizes: quick ? [1, 10] : [1, 10, 50, 200], runs: (size) => (quick ? 1 : size >= 200 ? 3 : 5), log });
+  sections.startup = await benchStartupTeardown({ sizes: quick ? [1, 10] : [1, 10, 50, 200], runs: (size) => (quick ? 1 : size >= 200 ? 2 : 5), log });
 }
 if (wanted("logs")) {
   log("1,000,000 log lines");
@@ -47,8 +47,10 @@ const cpu = cpus()[0]?.model ?? "unknown CPU";
 let md = `# Benchmarks
 
 Measured by \`npm run bench\` (${quick ? "BENCH_QUICK=1, fewer rounds" : "the full run"}) on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB,
-Node.js ${process.version}, Linux. Each figure is the median of the runs, with min–max in brackets; ratios are to the
-lower bound measured in the same run. These machines are shared and noisy: compare ratios, not absolute times.
+Node.js ${process.version}, Linux${process.env.NODE_EXTRA_CA_CERTS ? ", NODE_EXTRA_CA_CERTS set (every Node.js process that starts with it, the services' included, reads those certificates first: 55 ms of CPU here; sbx's own processes start without it)" : ""}.
+Each figure is the median of the runs (5, and 2 for 200 services), with min–max in brackets; ratios are to the
+lower bound measured in the same run. These machines are shared and noisy: compare ratios, not absolute times, and
+expect a ratio to move by a few hundredths between runs. sbx is run as users run it, through \`bin/sbx\`.
 Reproduce all with \`npm run bench\`, or one section with \`npm run build && node bench/run.mjs SECTION\` (startup, logs,
 readiness, idle, cold); \`BENCH_QUICK=1\` runs fewer and smaller rounds.
 
@@ -90,8 +92,7 @@ engine runs in the benchmark's process (\`up()\`'s path).
 ## Idle cost of a running project
 
 The supervisor of \`sbx up -d\` with N services that sleep; CPU time (user + system) from /proc (10 ms ticks), over
-the first ${idle[0].windowMs / 1000} s after ready (which hold V8's one-off collections after start-up) and over the next ${idle[0].windowMs / 1000} s;
-RSS at the end.
+the first ${idle[0].windowMs / 1000} s after ready and over the next ${idle[0].windowMs / 1000} s; RSS at the end.
 
 | services | CPU, first ${idle[0].windowMs / 1000} s | CPU, next ${idle[0].windowMs / 1000} s | RSS |
 | --- | --- | --- | --- |
