@@ -47,7 +47,7 @@ const cpu = cpus()[0]?.model ?? "unknown CPU";
 let md = `# Benchmarks
 
 Measured by \`npm run bench\` (${quick ? "BENCH_QUICK=1, fewer rounds" : "the full run"}) on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB,
-Node.js ${process.version}, Linux${process.env.NODE_EXTRA_CA_CERTS ? ", NODE_EXTRA_CA_CERTS set (every Node.js process that starts with it, the services' included, reads those certificates first: 55 ms of CPU here; sbx's own processes start without it)" : ""}.
+Node.js ${process.version}, Linux${process.env.NODE_EXTRA_CA_CERTS ? ", NODE_EXTRA_CA_CERTS set (every Node.js process that starts with it, the services' included, reads those certificates first, as the two `node -e ''` rows of the cold-start table show; sbx's own processes start without it)" : ""}.
 Each figure is the median of the runs (5, and 2 for 200 services), with min–max in brackets; ratios are to the
 lower bound measured in the same run. These machines are shared and noisy: compare ratios, not absolute times, and
 expect a ratio to move by a few hundredths between runs. sbx is run as users run it, through \`bin/sbx\`.
