@@ -43,6 +43,13 @@ class LogFileThread {
 
   constructor() {
     this.worker.unref();
+    // A thread that dies takes the lines not yet written with it: every writer is told, and
+    // close() does not wait for it.
+    this.worker.on("error", (error) => {
+      for (const onFailure of this.failures.values()) onFailure(`the log file thread failed: ${error.message}`);
+      for (const resolve of this.waiting.values()) resolve(`the log file thread failed: ${error.message}`);
+      this.waiting.clear();
+    });
     this.worker.on("message", (reply: Reply) => {
       if (reply.kind === "failed") {
         this.failures.get(reply.fd)?.(reply.error);

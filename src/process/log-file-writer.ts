@@ -8,6 +8,7 @@ const FLUSH_AT = 256 * 1024;
 /** Over this many bytes a second, over all log files, the writing goes to the log file thread. */
 const FLOOD_BYTES_PER_SECOND = 1024 * 1024;
 const sharedMeter = new FloodMeter(FLOOD_BYTES_PER_SECOND);
+let threadUnavailable = false;
 
 export interface LogFileWriterOptions {
   /** What decides when a flood begins (tests give their own). */
@@ -93,10 +94,18 @@ export class LogFileWriter {
   /** Whether writes go to the thread: from the first write after a flood began, what is pending written first. */
   private useThread(): boolean {
     if (this.threaded) return true;
-    if (!this.meter.isFlooded) return false;
+    if (!this.meter.isFlooded || threadUnavailable) return false;
+    let thread: ReturnType<typeof logFileThread>;
+    try {
+      thread = logFileThread();
+    } catch {
+      // No thread to be had (a limit on threads): the writes stay on this one, as before a flood.
+      threadUnavailable = true;
+      return false;
+    }
     this.flush();
     this.threaded = true;
-    logFileThread().watch(this.fd as number, (error) => (this.failed ??= new Error(error)));
+    thread.watch(this.fd as number, (error) => (this.failed ??= new Error(error)));
     return true;
   }
 }
