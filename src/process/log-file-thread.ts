@@ -40,12 +40,14 @@ class LogFileThread {
   private readonly waiting = new Map<number, (error: string | undefined) => void>();
   private readonly failures = new Map<number, (error: string) => void>();
   private busy = 0;
+  private dead?: string;
 
   constructor() {
     this.worker.unref();
     // A thread that dies takes the lines not yet written with it: every writer is told, and
     // close() does not wait for it.
     this.worker.on("error", (error) => {
+      this.dead = `the log file thread failed: ${error.message}`;
       for (const onFailure of this.failures.values()) onFailure(`the log file thread failed: ${error.message}`);
       for (const resolve of this.waiting.values()) resolve(`the log file thread failed: ${error.message}`);
       this.waiting.clear();
@@ -73,6 +75,7 @@ class LogFileThread {
 
   /** Resolves once every write to `fd` asked before is done, with the error that stopped them, if one did. */
   sync(fd: number): Promise<string | undefined> {
+    if (this.dead !== undefined) return Promise.resolve(this.dead);
     const id = this.nextId++;
     if (this.busy++ === 0) this.worker.ref();
     return new Promise((resolve) => {
