@@ -1,32 +1,38 @@
-// Bundles the CLI into dist/cli/sbx.mjs and a few chunks its commands load as they need them:
+// Bundles the CLI into dist/cli/sbx.cjs and a few chunks its commands load as they need them:
 // Node then reads a handful of modules instead of a couple of hundred (rxjs alone is ~150),
 // which takes tens of milliseconds off every start.
-// The library (dist/index.js) stays unbundled, for the tools that import it.
-import { chmodSync } from "node:fs";
+// The library (dist/index.js) stays unbundled ES modules, for the tools that import it.
+import { chmodSync, rmSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { build } from "rolldown";
 
+const out = new URL("../dist/cli/", import.meta.url);
+// Chunks carry a hash in their names: those of an earlier build would only pile up.
+rmSync(new URL("chunks/", out), { recursive: true, force: true });
+
 await build({
-  input: new URL("../dist/cli/main.js", import.meta.url).pathname,
+  input: new URL("main.js", out).pathname,
   // The ES module builds of our dependencies, not the CommonJS ones the "node" condition picks
   // (and the "node" platform always adds): rxjs's CommonJS build is 220 modules that all run at
-  // start-up, where its ES build shakes down to what we use. Node's own modules stay imports.
+  // start-up, where its ES build shakes down to what we use. Node's own modules stay requires.
   platform: "neutral",
   external: [/^node:/, ...builtinModules],
   resolve: { conditionNames: ["es2015", "import", "default"], mainFields: ["module", "main"] },
+  // The one use of import.meta, finding the package's own directory, in CommonJS terms.
+  transform: { define: { "import.meta.url": "__sbxModuleUrl" } },
   logLevel: "warn",
   output: {
+    // CommonJS: Node's CommonJS loader starts the CLI 19-23 ms sooner than its ES module loader
+    // does the same code (--version 85 -> 66 ms, validate 132 -> 109 ms, medians of 21).
+    format: "cjs",
     // Chunks beside the entry: a command loads only what it needs (`sbx --version` not the engine).
-    dir: new URL("../dist/cli/", import.meta.url).pathname,
-    entryFileNames: "sbx.mjs",
-    chunkFileNames: "chunks/[name]-[hash].mjs",
-    format: "esm",
-    // The CommonJS dependencies left (dotenv, commander, tree-kill) require Node's modules, which
-    // the "neutral" platform does not provide for.
-    intro: 'import { createRequire as __sbxCreateRequire } from "node:module";\nconst require = __sbxCreateRequire(import.meta.url);',
+    dir: out.pathname,
+    entryFileNames: "sbx.cjs",
+    chunkFileNames: "chunks/[name]-[hash].cjs",
+    intro: 'var __sbxModuleUrl = require("node:url").pathToFileURL(__filename).href;',
   },
 });
 
-// Both entry points are executable: npx keeps a link to the bin it first saw in its cache, and a
-// checkout built anew would otherwise meet that link with a file npm never marked executable.
-for (const entry of ["../dist/cli/sbx.mjs", "../dist/cli/main.js"]) chmodSync(new URL(entry, import.meta.url), 0o755);
+// The entry is executable: npx keeps a link to the bin it first saw in its cache, and a checkout
+// built anew would otherwise meet that link with a file npm never marked executable.
+chmodSync(new URL("sbx.cjs", out), 0o755);

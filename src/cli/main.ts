@@ -13,5 +13,7 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   else process.exit(0);
 });
 
-const code = await runCli(process.argv.slice(2), processIo());
-process.exitCode = code;
+// No top-level await: the bundle is CommonJS.
+void runCli(process.argv.slice(2), processIo()).then((code) => {
+  process.exitCode = code;
+});

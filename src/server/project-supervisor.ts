@@ -143,7 +143,7 @@ export class ProjectSupervisor {
    * Waiting costs two small processes and no CPU.
    */
   private startWatchdog(): void {
-    const cliPath = join(sbxPackage().dir, "dist", "cli", "sbx.mjs");
+    const cliPath = join(sbxPackage().dir, "dist", "cli", "sbx.cjs");
     const watchdog = spawn("/bin/sh", ["-c", 'cat > /dev/null; exec "$0" "$1" __reap "$2"', process.execPath, cliPath, this.project.dir], {
       detached: true,
       stdio: ["pipe", "ignore", "ignore"],

@@ -24,7 +24,7 @@ export async function sbx(cwd: string, args: string[], env: Record<string, strin
 }
 
 /** The bundled CLI, which bin/sbx (the bin that package.json names) runs with Node.js. */
-export const binPath = fileURLToPath(new URL("../../dist/cli/sbx.mjs", import.meta.url));
+export const binPath = fileURLToPath(new URL("../../dist/cli/sbx.cjs", import.meta.url));
 
 /** Runs the built `sbx` binary as a user would, in a child process. */
 export function sbxBinary(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): CliResult {

@@ -11,7 +11,7 @@ import { withCaCertsAside } from "../extra-ca-certs.js";
 import type { UpOptions } from "./up-plan.js";
 import { errorFromReport, type SupervisorReport } from "./up-report.js";
 
-/** The sbx being run (the bundle, or dist/cli/main.js): the supervisor is the same program. */
+/** The sbx being run (the bundle dist/cli/sbx.cjs, or dist/cli/main.js): the supervisor is the same program. */
 const cliPath = process.argv[1] as string;
 
 /**
