@@ -1,14 +1,16 @@
-// Bundles the CLI into dist/cli/sbx.cjs and a few chunks its commands load as they need them:
+// Bundles the CLI into dist/cli/cli.cjs and a few chunks its commands load as they need them:
 // Node then reads a handful of modules instead of a couple of hundred (rxjs alone is ~150),
 // which takes tens of milliseconds off every start.
 // The library (dist/index.js) stays unbundled ES modules, for the tools that import it.
-import { chmodSync, rmSync } from "node:fs";
-import { builtinModules } from "node:module";
+import { chmodSync, readdirSync, rmSync } from "node:fs";
+import { builtinModules, createRequire } from "node:module";
 import { build } from "rolldown";
 
 const out = new URL("../dist/cli/", import.meta.url);
-// Chunks carry a hash in their names: those of an earlier build would only pile up.
+// Chunks carry a hash in their names: those of an earlier build would only pile up, as would
+// code caches of files that are no more.
 rmSync(new URL("chunks/", out), { recursive: true, force: true });
+for (const file of readdirSync(out)) if (file.endsWith(".v8")) rmSync(new URL(file, out));
 
 await build({
   input: new URL("main.js", out).pathname,
@@ -27,11 +29,16 @@ await build({
     format: "cjs",
     // Chunks beside the entry: a command loads only what it needs (`sbx --version` not the engine).
     dir: out.pathname,
-    entryFileNames: "sbx.cjs",
+    entryFileNames: "cli.cjs",
     chunkFileNames: "chunks/[name]-[hash].cjs",
     intro: 'var __sbxModuleUrl = require("node:url").pathToFileURL(__filename).href;',
   },
 });
+
+// V8 code caches of the bundle, which dist/cli/sbx.cjs (src/cli/sbx.cts) loads it with.
+const { writeCodeCache } = createRequire(import.meta.url)(new URL("code-cache.cjs", out).pathname);
+writeCodeCache(new URL("cli.cjs", out).pathname);
+for (const chunk of readdirSync(new URL("chunks/", out))) if (chunk.endsWith(".cjs")) writeCodeCache(new URL(`chunks/${chunk}`, out).pathname);
 
 // The entry is executable: npx keeps a link to the bin it first saw in its cache, and a checkout
 // built anew would otherwise meet that link with a file npm never marked executable.

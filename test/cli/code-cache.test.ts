@@ -1,0 +1,28 @@
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/temp-dir.js";
+
+const cliDir = fileURLToPath(new URL("../../dist/cli/", import.meta.url));
+const codeCache = createRequire(import.meta.url)(join(cliDir, "code-cache.cjs")) as {
+  codeCacheAccepted(filename: string): boolean;
+};
+
+describe("the CLI's V8 code caches", () => {
+  it("exist for the bundle and every chunk, and V8 takes them", () => {
+    const files = [join(cliDir, "cli.cjs"), ...readdirSync(join(cliDir, "chunks")).filter((f) => f.endsWith(".cjs")).map((f) => join(cliDir, "chunks", f))];
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) expect(codeCache.codeCacheAccepted(file), file).toBe(true);
+  });
+
+  it("a cache V8 refuses changes nothing but the time", () => {
+    const dir = tempDir({ "a.cjs": "module.exports = require('./b.cjs') + 1;\n", "a.cjs.v8": "not a code cache", "b.cjs": "#!/usr/bin/env node\nmodule.exports = 41;\n" });
+    const script = `require(${JSON.stringify(join(cliDir, "code-cache.cjs"))}).useCodeCaches(${JSON.stringify(dir)}); console.log(require(${JSON.stringify(join(dir, "a.cjs"))}));`;
+    const run = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe("42\n");
+  });
+});
