@@ -21,7 +21,7 @@ const wanted = (name) => only.length === 0 || only.includes(name);
 const sections = {};
 if (wanted("startup")) {
   log("startup-to-ready and teardown of N TCP services");
-  sections.startup = await benchStartupTeardown({ sizes: quick ? [1, 10] : [1, 10, 50, 200], runs: (size) => (quick ? 1 : size >= 200 ? 2 : 5), log });
+  sections.startup = await benchStartupTeardown({ sizes: quick ? [1, 10] : [1, 10, 50, 200], runs: (size) => (quick ? 1 : size >= 200 ? 2 : size === 50 ? 7 : 5), log });
 }
 if (wanted("logs")) {
   log("1,000,000 log lines");
@@ -48,7 +48,7 @@ let md = `# Benchmarks
 
 Measured by \`npm run bench\` (${quick ? "BENCH_QUICK=1, fewer rounds" : "the full run"}) on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB,
 Node.js ${process.version}, Linux${process.env.NODE_EXTRA_CA_CERTS ? ", NODE_EXTRA_CA_CERTS set (every Node.js process that starts with it, the services' included, reads those certificates first, as the two `node -e ''` rows of the cold-start table show; sbx's own processes start without it)" : ""}.
-Each figure is the median of the runs (5, and 2 for 200 services), with min–max in brackets; ratios are to the
+Each figure is the median of the runs (5, 7 for 50 services and 2 for 200), with min–max in brackets; ratios are to the
 lower bound measured in the same run. These machines are shared and noisy: compare ratios, not absolute times, and
 expect a ratio to move by a few hundredths between runs. sbx is run as users run it, through \`bin/sbx\`.
 Reproduce all with \`npm run bench\`, or one section with \`npm run build && node bench/run.mjs SECTION\` (startup, logs,
