@@ -21,6 +21,8 @@ const failed = new Map();
 parentPort.on("message", (request) => {
   if (request.kind === "sync") {
     parentPort.postMessage({ kind: "synced", id: request.id, error: failed.get(request.fd) });
+    // Asked for at close: the next file may get the same descriptor.
+    failed.delete(request.fd);
     return;
   }
   if (failed.has(request.fd)) return;
