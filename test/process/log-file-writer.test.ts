@@ -37,4 +37,19 @@ describe("LogFileWriter", () => {
     await writer.close();
     expect(writer.error?.message).toMatch(/ENOSPC|no space/i);
   });
+
+  it("a failure belongs to its file: the next file on the same descriptor is written", async () => {
+    const meter = new FloodMeter(0);
+    meter.add(1);
+    const broken = new LogFileWriter("/dev/full", { meter });
+    broken.writeLines("p ", LineBlock.of(["a"]));
+    await broken.close();
+    expect(broken.error).toBeDefined();
+    const path = join(tempDir(), "next.log");
+    const next = new LogFileWriter(path, { meter });
+    next.writeLines("p ", LineBlock.of(["b", "c"]));
+    await next.close();
+    expect(next.error).toBeUndefined();
+    expect(readFileSync(path, "utf8")).toBe("p b\np c\n");
+  });
 });
