@@ -1,12 +1,10 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { killTree } from "../../src/process/kill-tree.js";
 import { LineSplitter } from "../../src/process/line-splitter.js";
 import { spawnCommand, SpawnError, type SpawnedProcess } from "../../src/process/spawn-command.js";
 import { readProcess } from "../../src/process/process-table.js";
 import { expectAllGone, fixture } from "../helpers/processes.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const started: SpawnedProcess[] = [];
 afterEach(async () => {
@@ -30,7 +28,7 @@ async function run(command: Parameters<typeof spawnCommand>[0], options: { cwd?:
 
 describe("spawnCommand", () => {
   it("runs a string through /bin/sh -c, with env and cwd", async () => {
-    const cwd = mkdtempSync(join(tmpdir(), "sbx-cwd-"));
+    const cwd = tempDir();
     const { exit, lines } = await run({ kind: "shell", script: 'echo "$GREETING from $(pwd)"; echo oops >&2; exit 3' }, { cwd, env: { GREETING: "hi" } });
     expect(exit).toEqual({ exitCode: 3, signal: null });
     expect(lines).toEqual([`hi from ${cwd}`, "err: oops"]);
