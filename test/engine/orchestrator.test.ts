@@ -131,7 +131,8 @@ services:
       const ready = eventOf(s.events, "db", "ready");
       expect(ready.checked).toBe(true);
       expect(ready.afterMs).toBeGreaterThanOrEqual(200);
-      expect(s.output("db")).toContain(`listening on 127.0.0.1:${port}`);
+      // The port may accept before the line the server prints as it does reaches us: no order between the two.
+      await eventually(() => s.output("db").includes(`listening on 127.0.0.1:${port}`), "the server's line");
     });
 
     it("http: not ready on 503, ready on the expected status", async () => {
