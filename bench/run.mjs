@@ -50,7 +50,7 @@ Measured by \`npm run bench\` (${quick ? "BENCH_QUICK=1, fewer rounds" : "the fu
 Node.js ${process.version}, Linux${process.env.NODE_EXTRA_CA_CERTS ? ", NODE_EXTRA_CA_CERTS set (every Node.js process that starts with it, the services' included, reads those certificates first, as the two `node -e ''` rows of the cold-start table show; sbx's own processes start without it)" : ""}.
 Each figure is the median of the runs (5, 7 for 50 services and 2 for 200), with min–max in brackets; ratios are to the
 lower bound measured in the same run. These machines are shared and noisy: compare ratios, not absolute times, and
-expect a ratio to move by a few hundredths between runs. sbx is run as users run it, through \`bin/sbx\`.
+expect a ratio to move by up to a tenth between runs. sbx is run as users run it, through \`bin/sbx\`.
 Reproduce all with \`npm run bench\`, or one section with \`npm run build && node bench/run.mjs SECTION\` (startup, logs,
 readiness, idle, cold); \`BENCH_QUICK=1\` runs fewer and smaller rounds.
 

@@ -35,8 +35,15 @@ export class LineBlock {
 
   /** Each line after `prefix` and ended by a newline, as one string. */
   prefixed(prefix: string): string {
-    if (this.count === 0) return "";
-    // In a replacement string `$` is special ($&, $1): doubled, it stands for itself.
-    return `${prefix}${this.text.replaceAll("\n", `\n${prefix.replaceAll("$", "$$$$")}`)}\n`;
+    return this.count === 0 ? "" : prefixLines(this.text, prefix);
   }
+}
+
+/**
+ * Lines joined by "\n" (at least one), each put after `prefix` and ended by a newline. Self-contained:
+ * the log file thread runs this very function's source.
+ */
+export function prefixLines(text: string, prefix: string): string {
+  // In a replacement string `$` is special ($&, $1): doubled, it stands for itself.
+  return prefix + text.replaceAll("\n", "\n" + prefix.replaceAll("$", "$$$$")) + "\n";
 }

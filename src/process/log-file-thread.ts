@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import { prefixLines } from "./line-block.js";
 
 /**
  * A thread that writes log files, for floods: the supervisor's own thread then only reads the
@@ -9,12 +10,16 @@ import { Worker } from "node:worker_threads";
  * Started only when writes come fast (see FloodMeter): an idle project does not pay for a thread.
  */
 
-/** What the thread is asked: write lines (each after `prefix`) to `fd`, or say when all before is done. */
-type Request = { kind: "lines"; fd: number; prefix: string; text: string } | { kind: "sync"; fd: number; id: number };
+/** What the thread is asked: write text, or lines each after `prefix`, to `fd`; or say when all before is done. */
+type Request =
+  | { kind: "text"; fd: number; text: string }
+  | { kind: "lines"; fd: number; prefix: string; text: string }
+  | { kind: "sync"; fd: number; id: number };
 type Reply = { kind: "synced"; id: number; error?: string } | { kind: "failed"; fd: number; error: string };
 
 // The thread's code, run as its own small script: it must not load the CLI's bundle again.
 const THREAD_SOURCE = `
+const prefixLines = ${prefixLines.toString()};
 const { parentPort } = require("node:worker_threads");
 const { writeSync } = require("node:fs");
 const failed = new Map();
@@ -26,7 +31,7 @@ parentPort.on("message", (request) => {
     return;
   }
   if (failed.has(request.fd)) return;
-  const text = request.prefix + request.text.replaceAll("\\n", "\\n" + request.prefix.replaceAll("$", "$$$$")) + "\\n";
+  const text = request.kind === "lines" ? prefixLines(request.text, request.prefix) : request.text;
   try {
     writeSync(request.fd, text);
   } catch (error) {
@@ -64,6 +69,10 @@ class LogFileThread {
       // Idle again: nothing keeps the process alive for the thread's sake.
       if (--this.busy === 0) this.worker.unref();
     });
+  }
+
+  write(fd: number, text: string): void {
+    this.worker.postMessage({ kind: "text", fd, text } satisfies Request);
   }
 
   writeLines(fd: number, prefix: string, text: string): void {

@@ -41,8 +41,7 @@ export class LogFileWriter {
   write(text: string): void {
     if (this.failed || this.fd === undefined) return;
     if (this.useThread()) {
-      // The thread puts a newline after each line: text already ended by one is given without it.
-      logFileThread().writeLines(this.fd, "", text.endsWith("\n") ? text.slice(0, -1) : text);
+      logFileThread().write(this.fd, text);
       return;
     }
     this.pending += text;

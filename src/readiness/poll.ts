@@ -37,8 +37,8 @@ export function probeOnce$(probe: Probe, signal?: AbortSignal): Observable<Probe
  */
 export function poll$(probe: Probe, intervalMs: number, scheduler: SchedulerLike = asyncScheduler): Observable<ProbeResult> {
   return new Observable<ProbeResult>((subscriber) => {
-    // One controller for the whole poll, not one per attempt: a poll of fifty services makes
-    // thousands of attempts while they start, and this is the cheapest way to abort the one in flight.
+    // One controller for the whole poll, not one per attempt: fifty services starting make
+    // hundreds of attempts, and this is the cheapest way to abort the one in flight.
     const controller = new AbortController();
     const attempts = pollAttempts$(() => probeOnce$(probe, controller.signal), intervalMs, scheduler).subscribe(subscriber);
     return () => {

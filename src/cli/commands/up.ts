@@ -132,7 +132,7 @@ async function openProject(options: UpOptions, io: CliIo, onDown: () => void) {
     const { project, selection } = planUp(options, io);
     if (options.supervise) sendReport({ type: "planned", project: project.name, services: selection.services.length, warnings: project.warnings });
     const supervisor = await ProjectSupervisor.open(project, selection, { onDown });
-    return { project, selection, supervisor };
+    return { selection, supervisor };
   } catch (error) {
     if (options.supervise) sendReport({ type: "rejected", error: reportedError(error) });
     throw error;
