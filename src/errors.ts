@@ -9,7 +9,8 @@ export type SbxErrorCode =
   | "UNKNOWN_SERVICE"
   | "SERVICE_FAILED"
   | "ALREADY_RUNNING"
-  | "NOT_RUNNING";
+  | "NOT_RUNNING"
+  | "STATE_UNTRUSTED";
 
 export interface SbxErrorContext {
   /** The service the error is about. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { defaults } from "../defaults.js";
 import type { Command } from "../manifest/types.js";
-import { killTree } from "../process/kill-tree.js";
+import { killTagged, killTree } from "../process/kill-tree.js";
 import { LineSplitter } from "../process/line-splitter.js";
 import { TREE_TAG_VARIABLE } from "../process/process-table.js";
 import { ServiceLog } from "../process/service-log.js";
@@ -104,8 +104,13 @@ export class LocalProcess implements Process {
     return logsOf(this.log);
   }
 
+  /** Ends the whole tree: the process, its group, its descendants; once it has ended, what it left running. */
   async kill(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
-    if (this.pidValue === undefined || this.exitValue !== undefined) return;
+    if (this.pidValue === undefined) return;
+    if (this.exitValue !== undefined) {
+      await killTagged({ trees: [this.tag] }, { signal, gracePeriodMs: KILL_GRACE_PERIOD_MS });
+      return;
+    }
     this.killedOnPurpose = true;
     await killTree(this.pidValue, { signal, gracePeriodMs: signal === "SIGKILL" ? 0 : KILL_GRACE_PERIOD_MS, tag: this.tag });
     await this.exited;

@@ -38,7 +38,8 @@ export class RemoteSandbox implements ProcessSandbox {
 
   /** Connects to the project running in `projectDir`; rejects when nothing runs there. */
   static connect(projectDir: string): RemoteSandbox {
-    const state = readState(projectDir);
+    const { state, warnings } = readState(projectDir);
+    for (const warning of warnings) process.emitWarning(warning, "SbxWarning");
     if (!state || !supervisorAlive(state)) throw new SbxError("NOT_RUNNING", `nothing is running in ${projectDir}: start it with sbx up`);
     return new RemoteSandbox(new ControlClient(state.socket), projectDir);
   }

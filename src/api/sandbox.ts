@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import { toCommand } from "../manifest/normalise.js";
 import { ProcessExistsError, ProcessNotFoundError } from "./errors.js";
-import { LocalProcess } from "./local-process.js";
+import { killTagged } from "../process/kill-tree.js";
+import { KILL_GRACE_PERIOD_MS, LocalProcess } from "./local-process.js";
 import { logEventStream } from "./log-event-stream.js";
 import { RemoteSandbox } from "./remote-sandbox.js";
 import type { ExecOptions, ExecResult, Process, ProcessLogs, ProcessSandbox, StartProcessOptions } from "./types.js";
@@ -23,6 +24,8 @@ export interface SandboxOptions {
  */
 export class Sandbox implements ProcessSandbox {
   private readonly processes = new Map<string, LocalProcess>();
+  /** The tree tag of every process started: a finished one may have left a daemon behind, which destroy() ends. */
+  private readonly treeTags = new Set<string>();
   private readonly cwd: string;
   private readonly recordTtlMs: number;
   private readonly onExit = (): void => this.killSynchronously();
@@ -53,6 +56,7 @@ export class Sandbox implements ProcessSandbox {
       env,
     });
     this.processes.set(id, managed);
+    this.treeTags.add(managed.treeTag);
     await managed.start();
     if (options.autoCleanup !== false) {
       managed.ended.addEventListener("abort", () => {
@@ -116,9 +120,14 @@ export class Sandbox implements ProcessSandbox {
     return { exitCode, stdout, stderr, success: exitCode === 0 };
   }
 
-  /** Kills every process and forgets them all. */
+  /**
+   * Kills every process and forgets them all; also whatever a process left running after it
+   * ended (a daemon it started), found by the tag its whole tree carries.
+   */
   async destroy(): Promise<void> {
     await this.killAllProcesses("SIGTERM");
+    await killTagged({ trees: [...this.treeTags] }, { gracePeriodMs: KILL_GRACE_PERIOD_MS });
+    this.treeTags.clear();
     this.processes.clear();
     process.off("exit", this.onExit);
   }

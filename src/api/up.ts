@@ -41,7 +41,9 @@ export async function up(options: UpOptions = {}): Promise<Stack> {
   const files = options.file === undefined ? [] : typeof options.file === "string" ? [options.file] : [...options.file];
   const project = loadProject({ files, ...(options.cwd ? { cwd: options.cwd } : {}), env: { ...process.env, ...options.env } });
   const selection = selectServices(project, { ...(options.services ? { services: options.services } : {}), ...(options.profiles ? { profiles: options.profiles } : {}) });
-  const supervisor = await ProjectSupervisor.open(project, selection);
+  // `env` reaches the services as if it were in this process's environment: under the manifest's own.
+  const baseEnvironment = Object.fromEntries(Object.entries(options.env ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const supervisor = await ProjectSupervisor.open(project, selection, { baseEnvironment, kind: "api" });
   const orchestrator = supervisor.orchestrator;
   const running = orchestrator.run();
   let downed: Promise<void> | undefined;

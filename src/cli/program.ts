@@ -169,10 +169,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   program
     .command("__reap", { hidden: true })
     .argument("<DIR>")
-    .action(async (dir: string) => {
-      const { readState, reapStale, supervisorAlive } = await import("../server/state-file.js");
-      const state = readState(dir);
-      if (state && !supervisorAlive(state)) await reapStale(dir, state);
+    .argument("[PROJECT_TAG]")
+    .action(async (dir: string, projectTag: string | undefined) => {
+      const { reapAfterCrash } = await import("../server/reap.js");
+      await reapAfterCrash(dir, projectTag);
     });
 
   program

@@ -2,6 +2,7 @@ import { dirname, resolve } from "node:path";
 import { SbxError } from "../errors.js";
 import { findManifestFiles } from "../manifest/find-manifest.js";
 import { ControlClient } from "../server/control-client.js";
+import { findProjectProcesses, type ProjectProcesses } from "../server/project-processes.js";
 import { readState, supervisorAlive, type ProjectState } from "../server/state-file.js";
 import type { GlobalOptions } from "./global-options.js";
 import type { CliIo } from "./io.js";
@@ -19,22 +20,39 @@ export function projectDirOf(options: GlobalOptions, io: CliIo): string {
 export type ProjectConnection =
   | { kind: "running"; state: ProjectState; client: ControlClient }
   | { kind: "stale"; state: ProjectState }
+  /** No state to trust, but processes that carry the directory's tag run: `.sbx` was deleted, or its state is not trusted. */
+  | { kind: "untracked"; processes: ProjectProcesses }
   | { kind: "none" };
 
-/** Whether a supervisor runs the project, and a client of its control API when one does. */
-export function connectToProject(projectDir: string): ProjectConnection {
-  const state = readState(projectDir);
-  if (!state) return { kind: "none" };
-  if (!supervisorAlive(state)) return { kind: "stale", state };
-  return { kind: "running", state, client: new ControlClient(state.socket) };
+/**
+ * Whether a supervisor runs the project, and a client of its control API when one does. A state
+ * that cannot be trusted is ignored with a warning on stderr.
+ */
+export function connectToProject(projectDir: string, io: Pick<CliIo, "stderr">): ProjectConnection {
+  const { state, warnings } = readState(projectDir);
+  for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
+  if (state) {
+    if (!supervisorAlive(state)) return { kind: "stale", state };
+    return { kind: "running", state, client: new ControlClient(state.socket) };
+  }
+  const processes = findProjectProcesses(projectDir);
+  return processes ? { kind: "untracked", processes } : { kind: "none" };
 }
 
 /** A client of the running project, or a plain error saying nothing runs there. */
-export function requireRunning(projectDir: string): { state: ProjectState; client: ControlClient } {
-  const connection = connectToProject(projectDir);
+export function requireRunning(projectDir: string, io: Pick<CliIo, "stderr">): { state: ProjectState; client: ControlClient } {
+  const connection = connectToProject(projectDir, io);
   if (connection.kind === "running") return connection;
   if (connection.kind === "stale") {
     throw new SbxError("NOT_RUNNING", `nothing is running in ${projectDir}: its supervisor (pid ${connection.state.supervisor.pid}) died; sbx down cleans up what it left`);
   }
+  if (connection.kind === "untracked") throw new SbxError("NOT_RUNNING", untrackedMessage(projectDir, connection.processes));
   throw new SbxError("NOT_RUNNING", `nothing is running in ${projectDir}: start it with sbx up`);
+}
+
+/** What to say of processes that carry the project's tag while no state tells of them. */
+export function untrackedMessage(projectDir: string, found: ProjectProcesses): string {
+  const count = found.pids.length === 1 ? "1 process" : `${found.pids.length} processes`;
+  const who = found.liveSupervisor ? `its supervisor (pid ${found.liveSupervisor.pid}) runs` : "its supervisor is gone";
+  return `${count} of the project in ${projectDir} run, but its state in .sbx is missing (${who}): sbx down stops them`;
 }

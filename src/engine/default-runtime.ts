@@ -1,7 +1,7 @@
 import { map } from "rxjs";
 import type { Readable } from "node:stream";
 import { randomUUID } from "node:crypto";
-import { killTree } from "../process/kill-tree.js";
+import { killTagged, killTree } from "../process/kill-tree.js";
 import { TREE_TAG_VARIABLE } from "../process/process-table.js";
 import type { LineBlock } from "../process/line-block.js";
 import { LineSplitter } from "../process/line-splitter.js";
@@ -41,6 +41,8 @@ export const defaultRuntime: ServiceRuntime = {
   },
 
   killTree: (pid, options) => killTree(pid, options),
+
+  endTagged: (treeTags, options) => (treeTags.length === 0 ? Promise.resolve(0) : killTagged({ trees: treeTags }, options)),
 
   ready$(spec, context) {
     return readyChecks$(spec, { lines$: context.lines$, cwd: context.service.workingDir, env: serviceEnvironment(context.service) }).pipe(

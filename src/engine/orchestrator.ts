@@ -21,8 +21,10 @@ export interface OrchestratorOptions {
   /** Lines kept in memory per service. */
   logTailLines?: number;
   runtime?: ServiceRuntime;
-  /** Variables added to every service's environment (the project's tag, for one). */
+  /** Variables added to every service's environment, over the manifest's (the project's tags). */
   environment?: Readonly<Record<string, string>>;
+  /** Variables every service gets under the manifest's own, as if sbx's environment held them (up()'s `env`). */
+  baseEnvironment?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -42,6 +44,7 @@ export class Orchestrator {
   private readonly store: EventStore;
   private readonly runtime: ServiceRuntime;
   private readonly extraEnvironment: Readonly<Record<string, string>>;
+  private readonly baseEnvironment: Readonly<Record<string, string>>;
   private readonly logs = new Map<string, ServiceLog>();
   private readonly supervisors = new Map<string, ServiceSupervisor>();
   private readonly lives = new Map<string, Promise<void>>();
@@ -61,6 +64,7 @@ export class Orchestrator {
     this.states$ = this.store.states$;
     this.runtime = options.runtime ?? defaultRuntime;
     this.extraEnvironment = options.environment ?? {};
+    this.baseEnvironment = options.baseEnvironment ?? {};
     const logDir = options.logDir ?? join(project.dir, ".sbx", "logs");
     ensureStateDirectory(join(project.dir, ".sbx"));
     for (const service of selection.services) {
@@ -168,7 +172,7 @@ export class Orchestrator {
   }
 
   private launch(declared: Service): void {
-    const service = { ...declared, environment: { ...declared.environment, ...this.extraEnvironment } };
+    const service = { ...declared, environment: { ...this.baseEnvironment, ...declared.environment, ...this.extraEnvironment } };
     const logs = this.logs.get(service.name) as ServiceLog;
     const dependencies = this.selection.graph.dependenciesOf(service.name);
     const supervisor = new ServiceSupervisor(service, {

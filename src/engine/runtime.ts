@@ -35,6 +35,8 @@ export interface ServiceRuntime {
   spawn(service: Service, onLines: (stream: "stdout" | "stderr", lines: LineBlock) => void): Promise<RunningProcess>;
   /** Ends the process group and every descendant: `signal`, then SIGKILL after `gracePeriodMs`. */
   killTree(pid: number, options: { signal: NodeJS.Signals; gracePeriodMs: number; tag?: string }): Promise<{ forced: boolean }>;
+  /** Ends every process that carries one of these tree tags (what earlier runs left running): `signal`, then SIGKILL after `gracePeriodMs`. */
+  endTagged(treeTags: readonly string[], options: { signal: NodeJS.Signals; gracePeriodMs: number }): Promise<number>;
   /** Emits once: ready, or the reasons it was not within the spec's timeout. */
   ready$(spec: ReadySpec, context: ReadyContext): Observable<ReadyResult>;
   /** Who holds `host:port` if something outside `ownPids` does (`pid 123 (python3 -m http.server)`), else undefined. */

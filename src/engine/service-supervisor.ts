@@ -50,6 +50,9 @@ export class ServiceSupervisor {
   /** A grace period given for this stop (`sbx down -t`), instead of the service's own. */
   private gracePeriodOverride?: number;
   private finished?: Promise<void>;
+  /** The tree tag of every run so far: what a run left running after it ended carries it. */
+  private readonly runTags: string[] = [];
+  private leftoversEnded?: Promise<void>;
 
   constructor(
     readonly service: Service,
@@ -73,7 +76,12 @@ export class ServiceSupervisor {
       if (this.current) void this.killCurrent(true);
     }
     this.stopController.abort();
-    return this.finished ?? Promise.resolve();
+    const ended = this.finished ?? Promise.resolve();
+    // A run that ended on its own may have left processes behind (a one-shot that started a
+    // daemon): stopping the service ends them too. A forced stop ends them at once.
+    if (options.force) return ended.then(() => this.endLeftovers(true));
+    this.leftoversEnded ??= ended.then(() => this.endLeftovers(false));
+    return this.leftoversEnded;
   }
 
   /** The process of the current run, while there is one. */
@@ -124,6 +132,7 @@ export class ServiceSupervisor {
         return this.fail({ message: `could not start: ${(error as Error).message}`, lastLines: [] });
       }
       this.current = child;
+      this.runTags.push(child.tag);
       const startedAt = Date.now();
       this.emit({ type: "running", run, pid: child.pid });
 
@@ -152,6 +161,8 @@ export class ServiceSupervisor {
         this.emit({ type: "restarting", run, delayMs: delay, restarts });
         const slept = await abortableSleep(delay, this.noMoreRuns);
         if (!slept) return this.emit({ type: "stopped", forced: false });
+        // The next run starts clean, as a restarted container would: nothing of the last one is left.
+        await this.endLeftovers(false);
         continue;
       }
       if (succeeded) return this.emit({ type: "completed", run });
@@ -215,6 +226,14 @@ export class ServiceSupervisor {
     });
     const { exitCode, signal } = await child.exit;
     return { exitCode, signal, forced: forced || force };
+  }
+
+  /** Ends what earlier runs left running: the stop signal and the grace period, or SIGKILL at once. */
+  private async endLeftovers(force: boolean): Promise<void> {
+    await this.ctx.runtime.endTagged(this.runTags, {
+      signal: force ? "SIGKILL" : this.service.stopSignal,
+      gracePeriodMs: force ? 0 : (this.gracePeriodOverride ?? this.service.stopGracePeriodMs),
+    });
   }
 
   private fail(reason: FailureReason): void {

@@ -1,5 +1,5 @@
 import treeKill from "tree-kill";
-import { hasProcTable, isRunning, listProcesses, processesOfProject, processesTagged, processTreeOf, readProcess, type ProcessInfo } from "./process-table.js";
+import { hasProcTable, isRunning, listProcesses, processesTagged, processesWithTags, processTreeOf, readProcess, type ProcessInfo, type Tags } from "./process-table.js";
 
 export interface KillTreeOptions {
   /** Sent first to the group and every descendant. */
@@ -24,9 +24,9 @@ export interface KillTreeOptions {
  * signalled, each checked by its start time so that a reused pid is never hit.
  */
 export async function killTree(pid: number, options: KillTreeOptions): Promise<{ forced: boolean }> {
-  if (!hasProcTable) return killTreePortable(pid, options);
+  if (!hasProcTable) return mayBeSignalled(pid) ? killTreePortable(pid, options) : { forced: false };
   const poll = options.pollMs ?? 10;
-  const leader = readProcess(pid);
+  const leader = mayBeSignalled(pid) ? readProcess(pid) : undefined;
   const leaderIsOurs = leader !== undefined && (options.leaderStartTime === undefined || leader.startTime === options.leaderStartTime);
   // Taken before any signal: once the leader dies its children are re-parented and the tree is lost.
   const targets = new Map<number, ProcessInfo>();
@@ -84,6 +84,7 @@ export async function killTree(pid: number, options: KillTreeOptions): Promise<{
 }
 
 function sendSignal(pid: number, signal: NodeJS.Signals): void {
+  if (!mayBeSignalled(pid)) return;
   try {
     process.kill(pid, signal);
   } catch (error) {
@@ -91,6 +92,25 @@ function sendSignal(pid: number, signal: NodeJS.Signals): void {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== "ESRCH" && code !== "EPERM") throw error;
   }
+}
+
+/**
+ * Whether a pid (or, negative, a process group) names one process or group that is not sbx
+ * itself. 0, 1 and -1 stand for many processes (our own group; init; every process we may
+ * signal, the whole machine for root), and a pid read from a file may be any of them.
+ */
+export function mayBeSignalled(target: number): boolean {
+  if (!Number.isSafeInteger(target)) return false;
+  const pid = Math.abs(target);
+  if (pid <= 1 || pid === process.pid) return false;
+  return !(target < 0 && pid === ownProcessGroup());
+}
+
+let ownGroup: number | undefined;
+
+function ownProcessGroup(): number | undefined {
+  ownGroup ??= readProcess(process.pid)?.pgid;
+  return ownGroup;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -119,21 +139,39 @@ async function killTreePortable(pid: number, options: KillTreeOptions): Promise<
   return { forced: options.signal !== "SIGKILL" };
 }
 
+/** Which tagged processes to end: those of any of these trees, of this project run, or of any run in this directory. */
+export interface TagSelector {
+  trees?: readonly string[];
+  project?: string;
+  dir?: string;
+}
+
+function selects(selector: TagSelector, tags: Tags): boolean {
+  return (
+    (tags.tree !== undefined && selector.trees?.includes(tags.tree) === true) ||
+    (selector.project !== undefined && tags.project === selector.project) ||
+    (selector.dir !== undefined && tags.dir === selector.dir)
+  );
+}
+
 /**
- * Ends every process of a project whose supervisor died: `SIGTERM`, then SIGKILL to what is left
- * after the grace period. Only processes carrying the project's tag are touched.
+ * Ends every process whose environment carries one of the tags selected: `signal` (SIGTERM by
+ * default), then SIGKILL to what is left after the grace period. Only processes carrying the
+ * tags are touched, each by its pid and start time. Resolves with how many there were.
  */
-export async function killProject(projectTag: string, gracePeriodMs: number): Promise<number> {
+export async function killTagged(selector: TagSelector, options: { signal?: NodeJS.Signals; gracePeriodMs: number }): Promise<number> {
   if (!hasProcTable) return 0;
   const targets = new Map<number, ProcessInfo>();
   const track = (): void => {
-    for (const info of processesOfProject(projectTag)) if (!targets.has(info.pid) && info.state !== "Z") targets.set(info.pid, info);
+    for (const info of processesWithTags((tags) => selects(selector, tags))) if (!targets.has(info.pid) && info.state !== "Z") targets.set(info.pid, info);
   };
   const alive = (): ProcessInfo[] => [...targets.values()].filter((info) => isRunning(info.pid, info.startTime));
   track();
   const found = targets.size;
-  for (const info of alive()) sendSignal(info.pid, "SIGTERM");
-  const deadline = Date.now() + gracePeriodMs;
+  if (found === 0) return 0;
+  const signal = options.signal ?? "SIGTERM";
+  for (const info of alive()) sendSignal(info.pid, signal);
+  const deadline = Date.now() + (signal === "SIGKILL" ? 0 : options.gracePeriodMs);
   while (alive().length > 0 && Date.now() < deadline) {
     await sleep(10);
     track();
@@ -144,4 +182,12 @@ export async function killProject(projectTag: string, gracePeriodMs: number): Pr
     track();
   }
   return found;
+}
+
+/**
+ * Ends every process of a project whose supervisor died: `SIGTERM`, then SIGKILL to what is left
+ * after the grace period. Only processes carrying the project's tag are touched.
+ */
+export function killProject(projectTag: string, gracePeriodMs: number): Promise<number> {
+  return killTagged({ project: projectTag }, { gracePeriodMs });
 }

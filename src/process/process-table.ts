@@ -105,6 +105,15 @@ export const TREE_TAG_VARIABLE = "SBX_TREE_ID";
 export const PROJECT_TAG_VARIABLE = "SBX_PROJECT_ID";
 
 /**
+ * The project's directory, which every process of a project carries too: what finds a running
+ * project when its `.sbx` directory, and with it the state file, has been deleted.
+ */
+export const PROJECT_DIR_VARIABLE = "SBX_PROJECT_DIR";
+
+/** Which process supervises the project: `PID:START_TIME:KIND`, KIND `cli` (sbx up) or `api` (up() in a program). */
+export const SUPERVISOR_VARIABLE = "SBX_SUPERVISOR";
+
+/**
  * The processes whose environment carries `SBX_TREE_ID=tag`: every descendant of a service, even
  * one that called setsid and whose parent died, so that it is neither in the group nor in the tree.
  */
@@ -119,9 +128,32 @@ export function processesOfProject(projectTag: string, table: readonly ProcessIn
   return table.filter((info) => index.get(info.pid)?.project === projectTag);
 }
 
-interface Tags {
+/** The processes whose tags `match` accepts. */
+export function processesWithTags(match: (tags: Tags) => boolean, table: readonly ProcessInfo[] = listProcesses()): ProcessInfo[] {
+  const index = tagIndex(table);
+  return table.filter((info) => {
+    const tags = index.get(info.pid);
+    return tags !== undefined && match(tags);
+  });
+}
+
+/** The processes of whatever project runs in `dir` (any run of it), with their tags. */
+export function processesOfProjectDir(dir: string, table: readonly ProcessInfo[] = listProcesses()): (ProcessInfo & { tags: Tags })[] {
+  const index = tagIndex(table);
+  const out: (ProcessInfo & { tags: Tags })[] = [];
+  for (const info of table) {
+    const tags = index.get(info.pid);
+    if (tags?.dir === dir && info.state !== "Z") out.push({ ...info, tags });
+  }
+  return out;
+}
+
+/** The sbx tags a process carries in its environment. */
+export interface Tags {
   tree?: string;
   project?: string;
+  dir?: string;
+  supervisor?: string;
 }
 
 // Each process's tags, by pid and start time: a process's environment as /proc shows it is the one
@@ -163,7 +195,9 @@ function readTags(pid: number): Tags | undefined | "unreadable" {
   const tree = variableIn(environ, TREE_TAG_VARIABLE);
   if (tree === undefined) return undefined;
   const project = variableIn(environ, PROJECT_TAG_VARIABLE);
-  return project === undefined ? { tree } : { tree, project };
+  const dir = variableIn(environ, PROJECT_DIR_VARIABLE);
+  const supervisor = variableIn(environ, SUPERVISOR_VARIABLE);
+  return { tree, ...(project === undefined ? {} : { project }), ...(dir === undefined ? {} : { dir }), ...(supervisor === undefined ? {} : { supervisor }) };
 }
 
 /** A variable's value in a /proc/PID/environ block (NUL-separated `NAME=value` entries). */

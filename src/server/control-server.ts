@@ -80,6 +80,15 @@ export class ControlServer {
   }
 
   /**
+   * Listens again at `socketPath` after its file was removed (the project's `.sbx` deleted while it
+   * runs): the old listening socket is closed, connections already open go on.
+   */
+  relisten(socketPath: string): Promise<void> {
+    this.server.close();
+    return this.listen(socketPath);
+  }
+
+  /**
    * Stops listening, ends the event streams, and lets the answers under way go out — POST /v1/down
    * is answered after the services stopped, which is also when the supervisor closes — before
    * cutting what is left (after a second at most).

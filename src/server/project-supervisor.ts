@@ -1,21 +1,44 @@
 import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, watch, writeFileSync, writeSync, type FSWatcher } from "node:fs";
 import type { Socket } from "node:net";
 import { join } from "node:path";
 import type { Subscription } from "rxjs";
-import { SbxError } from "../errors.js";
+import { Sandbox } from "../api/sandbox.js";
+import { defaults } from "../defaults.js";
 import { Orchestrator, type OrchestratorOptions } from "../engine/orchestrator.js";
+import { SbxError } from "../errors.js";
 import type { Selection } from "../graph/select-services.js";
 import type { Project } from "../manifest/types.js";
-import { randomUUID } from "node:crypto";
-import { isRunning, PROJECT_TAG_VARIABLE, readProcess } from "../process/process-table.js";
-import { Sandbox } from "../api/sandbox.js";
+import { killTagged } from "../process/kill-tree.js";
+import { isRunning, readProcess } from "../process/process-table.js";
 import { sbxPackage } from "../package-root.js";
 import { ControlServer } from "./control-server.js";
-import { socketPathFor } from "./socket-path.js";
 import { ProcessRegistry } from "./process-registry.js";
-import { ownStartTime, readState, reapStale, removeState, stateDirectory, supervisorAlive, writeState, type ProjectState } from "./state-file.js";
+import { findProjectProcesses, projectEnvironment, type SupervisorKind } from "./project-processes.js";
+import { ensureSocketDirectory, socketPathFor } from "./socket-path.js";
+import {
+  checkStateDirectory,
+  ownStartTime,
+  readState,
+  reapStale,
+  removeOwnSocket,
+  removeState,
+  stateDirectory,
+  statePath,
+  supervisorAlive,
+  writeState,
+  type ProjectState,
+} from "./state-file.js";
 
+export interface ProjectSupervisorOptions extends OrchestratorOptions {
+  /** Told when POST /v1/down begins. */
+  onDown?: () => void;
+  /** Where warnings go (a state file that could not be trusted, a dead supervisor's processes reaped). */
+  warn?: (message: string) => void;
+  /** Who runs the supervisor: sbx's command or a program through up(); recorded in the project's processes. */
+  kind?: SupervisorKind;
+}
 
 /**
  * A running project: its orchestrator, its control API on `.sbx/sbx.sock`, its state file, the
@@ -26,6 +49,8 @@ export class ProjectSupervisor {
   private stateSubscription?: Subscription;
   private watchdogInput?: Socket;
   private shutDown?: Promise<void>;
+  /** The grace period a `down -t` gave, for the last sweep of the project's processes. */
+  private downGracePeriodMs?: number;
 
   private constructor(
     readonly orchestrator: Orchestrator,
@@ -37,46 +62,53 @@ export class ProjectSupervisor {
     private readonly lockPath: string,
     readonly startedAt: number,
     private readonly projectTag: string,
+    private readonly warn: (message: string) => void,
   ) {}
 
   /**
    * Becomes the supervisor of the project's directory: refuses when a live one holds it, reaps
    * what a dead one left behind, then serves the control API. Services start with `run()`.
    */
-  static async open(project: Project, selection: Selection, options: OrchestratorOptions & { onDown?: () => void } = {}): Promise<ProjectSupervisor> {
-    mkdirSync(stateDirectory(project.dir), { recursive: true });
-    await reapIfStale(project.dir);
+  static async open(project: Project, selection: Selection, options: ProjectSupervisorOptions = {}): Promise<ProjectSupervisor> {
+    const warn = options.warn ?? ((message: string) => process.emitWarning(message, "SbxWarning"));
+    checkStateDirectory(project.dir);
+    mkdirSync(stateDirectory(project.dir), { recursive: true, mode: 0o700 });
+    await reapIfStale(project.dir, warn);
     const lockPath = join(stateDirectory(project.dir), "supervisor.lock");
     acquireLock(lockPath, project.dir);
     try {
-      // Every process of the project carries this tag: a reaper finds them all, even one started
-      // after the last write of the state file.
+      // Every process of the project carries these tags: a reaper finds them all, even one started
+      // after the last write of the state file, and even once `.sbx` has been deleted.
       const projectTag = `${project.name}.${randomUUID()}`;
-      const tagEnvironment = { [PROJECT_TAG_VARIABLE]: projectTag };
-      const orchestrator = new Orchestrator(project, selection, { ...options, environment: tagEnvironment });
+      const tagEnvironment = projectEnvironment(projectTag, project.dir, options.kind ?? "api");
+      const orchestrator = new Orchestrator(project, selection, { ...options, environment: { ...options.environment, ...tagEnvironment } });
       const socketPath = socketPathFor(project.dir);
+      ensureSocketDirectory(socketPath, project.dir);
       const startedAt = Date.now();
-      const sandbox = new Sandbox({ cwd: project.dir, env: tagEnvironment });
+      const sandbox = new Sandbox({ cwd: project.dir, env: { ...options.baseEnvironment, ...tagEnvironment } });
       let recordState = (): void => {};
+      let supervisor: ProjectSupervisor | undefined;
       const server = new ControlServer({
         orchestrator,
         processes: new ProcessRegistry(orchestrator, sandbox, () => recordState()),
         project: { name: project.name, dir: project.dir, supervisorPid: process.pid, startedAt },
         down: async (gracePeriodMs) => {
           options.onDown?.();
+          if (supervisor && gracePeriodMs !== undefined) supervisor.downGracePeriodMs = gracePeriodMs;
           await Promise.all([orchestrator.stop(gracePeriodMs === undefined ? {} : { gracePeriodMs }), sandbox.killAllProcesses()]);
         },
       });
       await server.listen(socketPath);
-      const supervisor = new ProjectSupervisor(orchestrator, sandbox, project, server, socketPath, lockPath, startedAt, projectTag);
+      supervisor = new ProjectSupervisor(orchestrator, sandbox, project, server, socketPath, lockPath, startedAt, projectTag, warn);
       supervisor.recordState();
-      recordState = () => supervisor.recordStateSoon();
+      recordState = () => supervisor?.recordStateSoon();
       supervisor.stateSubscription = orchestrator.events$.subscribe((event) => {
         // The project's tag, written at once above, already lets a reaper find every process: the
         // pids are for ps and for a precise reap, so their writes are gathered, at most ten a second.
-        if (event.type === "running" || event.type === "stopped" || event.type === "exited") supervisor.recordStateSoon();
+        if (event.type === "running" || event.type === "stopped" || event.type === "exited") supervisor?.recordStateSoon();
       });
       supervisor.startWatchdog();
+      supervisor.watchStateDirectory();
       return supervisor;
     } catch (error) {
       rmSync(lockPath, { force: true });
@@ -84,19 +116,30 @@ export class ProjectSupervisor {
     }
   }
 
-  /** Stops the control API and removes the socket, the state and the lock; the services must be stopped already. */
+  /**
+   * Ends whatever of the project still runs (a daemon that a one-shot service started and left,
+   * a process started through the API), stops the control API and removes the socket, the state
+   * and the lock. The services must be stopped already.
+   */
   close(): Promise<void> {
     this.shutDown ??= (async () => {
+      this.outerWatcher?.close();
+      this.innerWatcher?.close();
       this.stateSubscription?.unsubscribe();
       await this.sandbox.destroy();
+      await killTagged({ project: this.projectTag }, { gracePeriodMs: this.downGracePeriodMs ?? this.longestGracePeriod() });
       await this.server.close();
-      rmSync(this.socketPath, { force: true });
+      removeOwnSocket(this.project.dir);
       removeState(this.project.dir);
       // With the state gone, the watchdog finds nothing to reap when its pipe closes.
       this.watchdogInput?.destroy();
-      rmSync(this.lockPath, { force: true });
+      removeQuietly(this.lockPath);
     })();
     return this.shutDown;
+  }
+
+  private longestGracePeriod(): number {
+    return Math.max(defaults.stopGracePeriodMs, ...this.orchestrator.selection.services.map((s) => s.stopGracePeriodMs));
   }
 
   /** Each pid's /proc start time, read once: the state is written on every start and stop. */
@@ -119,14 +162,13 @@ export class ProjectSupervisor {
   }
 
   private recordState(): void {
-    const services: ProjectState["services"] = {};
     const started = this.sandbox.runningProcesses().map(({ id, pid, tag }) => ({ service: `process:${id}`, pid, tag }));
-    for (const { service, pid, tag } of [...this.orchestrator.runningProcesses(), ...started]) {
-      const startTime = this.startTimeOf(pid);
-      services[service] = { pid, tag, startedAt: this.orchestrator.state(service)?.startedAt ?? Date.now(), ...(startTime === undefined ? {} : { startTime }) };
-    }
+    const services = stampedEntries(
+      [...this.orchestrator.runningProcesses(), ...started].map((entry) => ({ ...entry, startedAt: this.orchestrator.state(entry.service)?.startedAt ?? Date.now() })),
+      (pid) => this.startTimeOf(pid),
+    );
     const startTime = ownStartTime();
-    writeState(this.project.dir, {
+    const state: ProjectState = {
       version: 1,
       project: this.project.name,
       dir: this.project.dir,
@@ -134,17 +176,27 @@ export class ProjectSupervisor {
       projectTag: this.projectTag,
       supervisor: { pid: process.pid, startedAt: this.startedAt, ...(startTime === undefined ? {} : { startTime }) },
       services,
-    });
+    };
+    try {
+      writeState(this.project.dir, state);
+      this.stateWriteFailed = false;
+    } catch (error) {
+      // `.sbx` gone, or a full disk: the project runs on, found by its processes' tags meanwhile.
+      if (!this.stateWriteFailed) this.warn(`cannot write ${statePath(this.project.dir)}: ${(error as Error).message}`);
+      this.stateWriteFailed = true;
+    }
   }
+
+  private stateWriteFailed = false;
 
   /**
    * A process that outlives this one: `cat` waits on a pipe from us, and when the pipe closes
-   * because we died (SIGKILL, out of memory), `sbx __reap` tears down what the state file records.
-   * Waiting costs two small processes and no CPU.
+   * because we died (SIGKILL, out of memory), `sbx __reap` ends every process that carries the
+   * project's tag and removes the state. Waiting costs two small processes and no CPU.
    */
   private startWatchdog(): void {
     const cliPath = join(sbxPackage().dir, "dist", "cli", "sbx.cjs");
-    const watchdog = spawn("/bin/sh", ["-c", 'cat > /dev/null; exec "$0" "$1" __reap "$2"', process.execPath, cliPath, this.project.dir], {
+    const watchdog = spawn("/bin/sh", ["-c", 'cat > /dev/null; exec "$0" "$1" __reap "$2" "$3"', process.execPath, cliPath, this.project.dir, this.projectTag], {
       detached: true,
       stdio: ["pipe", "ignore", "ignore"],
     });
@@ -155,14 +207,117 @@ export class ProjectSupervisor {
     input.unref();
     this.watchdogInput = input;
   }
+
+  /**
+   * `.sbx` may be deleted while the project runs (`git clean -xfd`, `rm -rf .sbx`): then `sbx ps`
+   * and `sbx down` would find no state and no socket. The directory is watched (inotify: no cost
+   * while nothing changes) and what went missing is made again: the directory, the state, the
+   * lock and the socket.
+   */
+  private watchStateDirectory(): void {
+    let scheduled = false;
+    const soon = (): void => {
+      if (scheduled || this.shutDown) return;
+      scheduled = true;
+      setTimeout(() => {
+        scheduled = false;
+        if (!this.shutDown) void this.restoreStateDirectory();
+      }, 20).unref();
+    };
+    const watchFor = (path: string, names: readonly string[]): FSWatcher | undefined => {
+      try {
+        const watcher = watch(path, { persistent: false }, (_event, name) => {
+          if (name === null || names.includes(name)) soon();
+        });
+        // A watched directory that is removed ends its watcher, with an error on some systems.
+        watcher.on("error", soon);
+        return watcher;
+      } catch {
+        return undefined;
+      }
+    };
+    this.outerWatcher = watchFor(this.project.dir, [".sbx"]);
+    this.watchInner = () => {
+      this.innerWatcher?.close();
+      this.innerWatcher = watchFor(stateDirectory(this.project.dir), ["state.json", "sbx.sock", "supervisor.lock"]);
+    };
+    this.watchInner();
+  }
+
+  private outerWatcher?: FSWatcher;
+  private innerWatcher?: FSWatcher;
+  private watchInner = (): void => {};
+
+  /** Makes again what went missing of `.sbx`; what cannot be made (a file where the directory was) is left, and the project runs on. */
+  private async restoreStateDirectory(): Promise<void> {
+    const directory = stateDirectory(this.project.dir);
+    try {
+      if (!existsSync(directory)) {
+        mkdirSync(directory, { recursive: true, mode: 0o700 });
+        writeFileSync(join(directory, ".gitignore"), "# Written by sbx: logs and runtime state, never to be committed.\n*\n", { flag: "wx", mode: 0o600 });
+        this.watchInner();
+      }
+      if (!lstatSync(directory).isDirectory()) return;
+      if (!existsSync(statePath(this.project.dir))) this.recordState();
+      if (!existsSync(this.lockPath)) writeLock(this.lockPath);
+      if (!isSocketAt(this.socketPath)) await this.server.relisten(this.socketPath);
+    } catch {
+      // sbx down finds the project by its processes' tags all the same.
+    }
+  }
 }
 
-/** Reaps a dead supervisor's services when its state says so; throws when a live one holds the directory. */
-async function reapIfStale(projectDir: string): Promise<void> {
-  const state = readState(projectDir);
-  if (!state) return;
-  if (supervisorAlive(state)) throw alreadyRunning(projectDir, state);
-  await reapStale(projectDir, state);
+/** The entries of the state file: only those whose start time could be read, which is what makes a pid evidence. */
+export function stampedEntries(
+  processes: readonly { service: string; pid: number; tag: string; startedAt: number }[],
+  startTimeOf: (pid: number) => number | undefined,
+): ProjectState["services"] {
+  const services: ProjectState["services"] = {};
+  for (const { service, pid, tag, startedAt } of processes) {
+    const startTime = startTimeOf(pid);
+    // Gone already, or not readable: it is recorded by its tags, which every process carries.
+    if (startTime === undefined) continue;
+    services[service] = { pid, tag, startedAt, startTime };
+  }
+  return services;
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {}
+}
+
+function isSocketAt(path: string): boolean {
+  try {
+    return lstatSync(path).isSocket();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reaps a dead supervisor's services when its state says so, and processes of an earlier run that
+ * carry the directory's tag and whose supervisor is gone; throws when a live supervisor holds the
+ * directory, found through its state or, when `.sbx` was deleted, through its processes' tags.
+ */
+async function reapIfStale(projectDir: string, warn: (message: string) => void): Promise<void> {
+  const { state, warnings } = readState(projectDir);
+  for (const warning of warnings) warn(warning);
+  if (state) {
+    if (supervisorAlive(state)) throw alreadyRunning(projectDir, state);
+    await reapStale(projectDir, state);
+  }
+  const found = findProjectProcesses(projectDir);
+  if (!found) return;
+  if (found.liveSupervisor) {
+    throw new SbxError(
+      "ALREADY_RUNNING",
+      `a project is already running in ${projectDir} (supervisor pid ${found.liveSupervisor.pid}, ${found.pids.length === 1 ? "1 process" : `${found.pids.length} processes`}), but its .sbx directory was removed: use sbx down to stop it`,
+    );
+  }
+  const count = await killTagged({ dir: projectDir }, { gracePeriodMs: 2_000 });
+  warn(`stopped ${count === 1 ? "1 process" : `${count} processes`} that a dead supervisor of ${projectDir} had left running`);
 }
 
 function alreadyRunning(projectDir: string, state: ProjectState): SbxError {
@@ -173,21 +328,29 @@ function alreadyRunning(projectDir: string, state: ProjectState): SbxError {
   );
 }
 
-/** An exclusive lock file holding our pid; a lock whose process is gone is taken over. */
+/** The lock's content: our pid and start time, so that a reused pid never passes for its holder. */
+function writeLock(lockPath: string, flag: "wx" | "w" = "w"): void {
+  const fd = openSync(lockPath, flag, 0o600);
+  try {
+    writeSync(fd, `${process.pid}:${ownStartTime() ?? 0}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** An exclusive lock file holding our pid and start time; a lock whose process is gone is taken over. */
 function acquireLock(lockPath: string, projectDir: string): void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(lockPath, "wx", 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
+      writeLock(lockPath, "wx");
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const holder = Number(readFileSafe(lockPath));
-      if (Number.isInteger(holder) && holder > 0 && isRunning(holder)) {
-        const state = readState(projectDir);
+      const [pid, startTime] = readFileSafe(lockPath).split(":").map(Number) as [number, number | undefined];
+      if (Number.isSafeInteger(pid) && pid > 1 && startTime !== undefined && startTime > 0 && isRunning(pid, startTime)) {
+        const { state } = readState(projectDir);
         if (state) throw alreadyRunning(projectDir, state);
-        throw new SbxError("ALREADY_RUNNING", `another sbx (pid ${holder}) is starting this project in ${projectDir}`);
+        throw new SbxError("ALREADY_RUNNING", `another sbx (pid ${pid}) is starting this project in ${projectDir}`);
       }
       rmSync(lockPath, { force: true });
     }

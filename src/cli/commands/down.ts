@@ -1,26 +1,74 @@
+import { defaults } from "../../defaults.js";
+import { killTagged } from "../../process/kill-tree.js";
+import { isRunning, readProcess } from "../../process/process-table.js";
+import type { ProjectProcesses } from "../../server/project-processes.js";
 import { reapStale } from "../../server/state-file.js";
 import type { GlobalOptions } from "../global-options.js";
 import type { CliIo } from "../io.js";
-import { connectToProject, projectDirOf } from "../project-connection.js";
+import { connectToProject, projectDirOf, type ProjectConnection } from "../project-connection.js";
+
+/** How long a live supervisor gets to write its state again after `.sbx` was deleted. */
+const STATE_RESTORE_WAIT_MS = 2_000;
 
 /**
  * `sbx down [-t DURATION]`: stops the running project's services in reverse dependency order, whole
- * trees; where a supervisor died without doing so, reaps what its state file records.
+ * trees; where a supervisor died without doing so, reaps what its state file records; where the
+ * state is gone (`.sbx` deleted), finds the project's processes by the tag they carry.
  */
 export async function downCommand(options: GlobalOptions & { timeoutMs?: number }, io: CliIo): Promise<number> {
   const dir = projectDirOf(options, io);
-  const connection = connectToProject(dir);
-  if (connection.kind === "none") {
-    io.stdout.write(`nothing is running in ${dir}\n`);
-    return 0;
+  let connection = connectToProject(dir, io);
+  if (connection.kind === "untracked" && connection.processes.liveSupervisor) connection = await stateRestored(dir, connection, io);
+  switch (connection.kind) {
+    case "none":
+      io.stdout.write(`nothing is running in ${dir}\n`);
+      return 0;
+    case "stale": {
+      const count = await reapStale(dir, connection.state);
+      io.stdout.write(`the supervisor (pid ${connection.state.supervisor.pid}) had died: stopped the ${count === 1 ? "1 process" : `${count} processes`} it left behind\n`);
+      return 0;
+    }
+    case "untracked": {
+      const count = await stopUntracked(dir, connection.processes, options.timeoutMs);
+      io.stdout.write(`the project's state in ${dir}/.sbx was missing: stopped the ${count === 1 ? "1 process" : `${count} processes`} that carry its tag\n`);
+      return 0;
+    }
+    case "running": {
+      const query = options.timeoutMs === undefined ? "" : `?timeout=${options.timeoutMs}`;
+      await connection.client.post(`/v1/down${query}`);
+      io.stdout.write(`${connection.state.project}: every service is stopped\n`);
+      return 0;
+    }
   }
-  if (connection.kind === "stale") {
-    const count = await reapStale(dir, connection.state);
-    io.stdout.write(`the supervisor (pid ${connection.state.supervisor.pid}) had died: stopped the ${count === 1 ? "1 process" : `${count} processes`} it left behind\n`);
-    return 0;
+}
+
+/** A live supervisor writes its state again soon after `.sbx` is deleted: wait a little for it. */
+async function stateRestored(dir: string, connection: ProjectConnection, io: CliIo): Promise<ProjectConnection> {
+  const deadline = Date.now() + STATE_RESTORE_WAIT_MS;
+  let current = connection;
+  while (current.kind === "untracked" && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Its warnings were told once already.
+    current = connectToProject(dir, { stderr: { write: () => true } });
   }
-  const query = options.timeoutMs === undefined ? "" : `?timeout=${options.timeoutMs}`;
-  await connection.client.post(`/v1/down${query}`);
-  io.stdout.write(`${connection.state.project}: every service is stopped\n`);
-  return 0;
+  return current;
+}
+
+/**
+ * Stops a project known only by its processes' tags. A supervisor that is sbx's own command is
+ * asked to tear down as on SIGTERM (so that nothing restarts what is stopped); then every process
+ * that carries the directory's tag is ended.
+ */
+async function stopUntracked(dir: string, found: ProjectProcesses, timeoutMs: number | undefined): Promise<number> {
+  const gracePeriodMs = timeoutMs ?? defaults.stopGracePeriodMs;
+  const supervisor = found.liveSupervisor;
+  if (supervisor?.kind === "cli") {
+    const startTime = readProcess(supervisor.pid)?.startTime;
+    try {
+      process.kill(supervisor.pid, "SIGTERM");
+    } catch {}
+    const deadline = Date.now() + gracePeriodMs + 5_000;
+    while (startTime !== undefined && isRunning(supervisor.pid, startTime) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return Math.max(found.pids.length, await killTagged({ dir }, { gracePeriodMs }));
 }

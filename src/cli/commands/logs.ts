@@ -28,7 +28,7 @@ export async function logsCommand(options: LogsOptions, io: CliIo, signal?: Abor
   const dir = projectDirOf(options, io);
   const since = sinceTime(options.since);
   const keep = (line: LogLine): boolean => since === undefined || line.time >= since;
-  const connection = connectToProject(dir);
+  const connection = connectToProject(dir, io);
 
   if (options.follow && connection.kind === "running") {
     const names = options.services.length > 0 ? options.services : (await connection.client.get<{ services: string[] }>("/v1/project")).services;

@@ -7,7 +7,7 @@ const DONE = { start: "started", stop: "stopped", restart: "restarted" } as cons
 
 /** `sbx stop | start | restart SERVICE...`: acts on the named services of the running project, one after another. */
 export async function serviceActionCommand(action: "start" | "stop" | "restart", services: string[], options: GlobalOptions, io: CliIo): Promise<number> {
-  const { client } = requireRunning(projectDirOf(options, io));
+  const { client } = requireRunning(projectDirOf(options, io), io);
   for (const name of services) {
     const status = await client.post<ServiceStatusView>(`/v1/services/${encodeURIComponent(name)}/${action}`);
     io.stdout.write(`${name} ${DONE[action]}${status.pid === null ? "" : ` (pid ${status.pid})`}\n`);

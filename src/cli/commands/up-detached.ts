@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { findManifestFiles } from "../../manifest/find-manifest.js";
 import { ControlClient } from "../../server/control-client.js";
-import { stateDirectory } from "../../server/state-file.js";
+import { checkStateDirectory, stateDirectory } from "../../server/state-file.js";
 import { socketPathFor } from "../../server/socket-path.js";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
@@ -35,7 +35,8 @@ const SUPERVISOR_NODE_OPTIONS = ["--no-memory-reducer"];
 export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
   const files = findManifestFiles(options.file, io.cwd, options.projectDir === undefined ? io.cwd : resolve(io.cwd, options.projectDir));
   const projectDir = options.projectDir === undefined ? dirname(files[0] as string) : resolve(io.cwd, options.projectDir);
-  mkdirSync(stateDirectory(projectDir), { recursive: true });
+  checkStateDirectory(projectDir);
+  mkdirSync(stateDirectory(projectDir), { recursive: true, mode: 0o700 });
   const logPath = join(stateDirectory(projectDir), "sbx.log");
   const log = openSync(logPath, "a");
   const child = spawn(process.execPath, [...SUPERVISOR_NODE_OPTIONS, cliPath, ...childArguments(files, projectDir, options)], {
@@ -48,12 +49,14 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
 
   const wanted = options.wait ? "ready" : "started";
   let plan = { project: "", services: 0 };
-  type Outcome = Exclude<SupervisorReport, { type: "planned" }> | { type: "exited"; code: number | null } | { type: "timeout" };
+  type Outcome = Exclude<SupervisorReport, { type: "planned" } | { type: "warning" }> | { type: "exited"; code: number | null } | { type: "timeout" };
   const outcome = await new Promise<Outcome>((resolve) => {
     child.on("message", (message: SupervisorReport) => {
       if (message.type === "planned") {
         plan = message;
         for (const warning of message.warnings) io.stderr.write(`warning: ${warning}\n`);
+      } else if (message.type === "warning") {
+        io.stderr.write(`warning: ${message.message}\n`);
       } else if (message.type === wanted || message.type === "failed" || message.type === "rejected") {
         resolve(message);
       }

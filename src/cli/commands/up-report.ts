@@ -12,6 +12,8 @@ export type ReportedError =
 export type SupervisorReport =
   /** The manifest is loaded and the services chosen; nothing has started yet. */
   | { type: "planned"; project: string; services: number; warnings: readonly string[] }
+  /** Something the user should know before the services start (a state file that could not be trusted). */
+  | { type: "warning"; message: string }
   /** Nothing could start: the manifest, the command line, or a project already running. */
   | { type: "rejected"; error: ReportedError }
   | { type: "started" }

@@ -131,7 +131,11 @@ async function openProject(options: UpOptions, io: CliIo, onDown: () => void) {
   try {
     const { project, selection } = planUp(options, io);
     if (options.supervise) sendReport({ type: "planned", project: project.name, services: selection.services.length, warnings: project.warnings });
-    const supervisor = await ProjectSupervisor.open(project, selection, { onDown });
+    const warn = (message: string): void => {
+      io.stderr.write(`warning: ${message}\n`);
+      if (options.supervise) sendReport({ type: "warning", message });
+    };
+    const supervisor = await ProjectSupervisor.open(project, selection, { onDown, warn, kind: "cli" });
     return { selection, supervisor };
   } catch (error) {
     if (options.supervise) sendReport({ type: "rejected", error: reportedError(error) });

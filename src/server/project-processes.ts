@@ -1,0 +1,50 @@
+import { isRunning, processesOfProjectDir, PROJECT_DIR_VARIABLE, PROJECT_TAG_VARIABLE, readProcess, SUPERVISOR_VARIABLE } from "../process/process-table.js";
+
+/** Who supervises a project: sbx's own command (`sbx up`, `up -d`), or a program through the API's up(). */
+export type SupervisorKind = "cli" | "api";
+
+/**
+ * The tags every process of a project run carries in its environment: the run's own tag, the
+ * project's directory, and its supervisor. They find the project's processes whatever happened
+ * to its `.sbx` directory.
+ */
+export function projectEnvironment(projectTag: string, projectDir: string, kind: SupervisorKind): Record<string, string> {
+  const startTime = readProcess(process.pid)?.startTime ?? 0;
+  return {
+    [PROJECT_TAG_VARIABLE]: projectTag,
+    [PROJECT_DIR_VARIABLE]: projectDir,
+    [SUPERVISOR_VARIABLE]: `${process.pid}:${startTime}:${kind}`,
+  };
+}
+
+/** A project found by its processes' tags rather than by its state file. */
+export interface ProjectProcesses {
+  /** Pids of the processes that carry the directory's tag. */
+  pids: number[];
+  /** The run tags among them (one, unless an older run left processes behind). */
+  projectTags: string[];
+  /** A supervisor of theirs that still runs (checked by its start time). */
+  liveSupervisor?: { pid: number; kind: SupervisorKind };
+}
+
+/** The processes of any run of the project in `dir`, or undefined when none runs. */
+export function findProjectProcesses(dir: string): ProjectProcesses | undefined {
+  const found = processesOfProjectDir(dir);
+  if (found.length === 0) return undefined;
+  const projectTags = [...new Set(found.flatMap((info) => (info.tags.project === undefined ? [] : [info.tags.project])))];
+  let liveSupervisor: ProjectProcesses["liveSupervisor"];
+  for (const text of new Set(found.map((info) => info.tags.supervisor))) {
+    const supervisor = parseSupervisor(text);
+    if (supervisor && isRunning(supervisor.pid, supervisor.startTime)) liveSupervisor = { pid: supervisor.pid, kind: supervisor.kind };
+  }
+  return { pids: found.map((info) => info.pid), projectTags, ...(liveSupervisor ? { liveSupervisor } : {}) };
+}
+
+function parseSupervisor(text: string | undefined): { pid: number; startTime: number; kind: SupervisorKind } | undefined {
+  const match = /^(\d+):(\d+):(cli|api)$/.exec(text ?? "");
+  if (!match) return undefined;
+  const pid = Number(match[1]);
+  const startTime = Number(match[2]);
+  if (pid <= 1 || startTime <= 0) return undefined;
+  return { pid, startTime, kind: match[3] as SupervisorKind };
+}
