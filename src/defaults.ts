@@ -33,6 +33,11 @@ export const defaults = {
   restartMinUptimeMs: 10_000,
   /** Log lines kept in memory per service; the log file holds the rest. */
   logTailLines: 10_000,
+  /**
+   * How long a log pattern may work on one batch of lines before it counts as runaway (catastrophic
+   * backtracking) and its check fails: sane patterns take microseconds a line.
+   */
+  logPatternBudgetMs: 1_000,
   /** Log lines shown with a service that failed. */
   failureLogLines: 10,
 } as const;

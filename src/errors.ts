@@ -10,7 +10,8 @@ export type SbxErrorCode =
   | "SERVICE_FAILED"
   | "ALREADY_RUNNING"
   | "NOT_RUNNING"
-  | "STATE_UNTRUSTED";
+  | "STATE_UNTRUSTED"
+  | "PATTERN_TOO_SLOW";
 
 export interface SbxErrorContext {
   /** The service the error is about. */

@@ -7,6 +7,7 @@ import type { LineBlock } from "../process/line-block.js";
 import { LineSplitter } from "../process/line-splitter.js";
 import { spawnCommand } from "../process/spawn-command.js";
 import { descendsFrom, describePortHolder, findPortHolder, isPortTaken } from "../readiness/port-holder.js";
+import { patternThread } from "../readiness/pattern-thread.js";
 import { readyChecks$ } from "../readiness/ready.js";
 import type { Service } from "../manifest/types.js";
 import type { ServiceRuntime } from "./runtime.js";
@@ -32,6 +33,11 @@ export function newTreeTag(service: string): string {
 
 /** The real runtime: processes, signals and sockets of this machine. */
 export const defaultRuntime: ServiceRuntime = {
+  prepare(services) {
+    // The pattern thread takes some milliseconds to start: not while a service's first line waits.
+    if (services.some((service) => service.ready?.log !== undefined)) patternThread().warmUp();
+  },
+
   async spawn(service, onLines) {
     const tag = newTreeTag(service.name);
     const spawned = await spawnCommand(service.command, { cwd: service.workingDir, env: { ...serviceEnvironment(service), [TREE_TAG_VARIABLE]: tag } });

@@ -70,6 +70,7 @@ export class Orchestrator {
     for (const service of selection.services) {
       this.logs.set(service.name, new ServiceLog(service.name, join(logDir, `${service.name}.log`), options.logTailLines ?? defaults.logTailLines));
     }
+    this.runtime.prepare?.(selection.services);
     this.lines$ = merge(...[...this.logs.values()].map((logs) => logs.lines$));
     this.batches$ = merge(...[...this.logs.values()].map((logs) => logs.batches$));
   }

@@ -31,6 +31,8 @@ export interface ReadyContext {
  * tests may wrap it to observe or to slow it down.
  */
 export interface ServiceRuntime {
+  /** Told once which services will run, before any starts: what takes time to set up can begin. */
+  prepare?(services: readonly Service[]): void;
   /** Starts the service's command; rejects when it cannot be started at all. Its output comes to `onLines` in the batches read. */
   spawn(service: Service, onLines: (stream: "stdout" | "stderr", lines: LineBlock) => void): Promise<RunningProcess>;
   /** Ends the process group and every descendant: `signal`, then SIGKILL after `gracePeriodMs`. */

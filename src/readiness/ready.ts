@@ -1,4 +1,4 @@
-import { asyncScheduler, combineLatest, defer, filter, map, merge, Observable, take, tap, timer, type SchedulerLike } from "rxjs";
+import { asyncScheduler, catchError, combineLatest, defer, filter, map, merge, Observable, of, share, take, tap, timer, type SchedulerLike } from "rxjs";
 import type { ReadySpec } from "../manifest/types.js";
 import { execProbe } from "./exec-check.js";
 import { httpProbe } from "./http-check.js";
@@ -19,9 +19,14 @@ export interface ReadyChecksContext {
 interface NamedCheck {
   /** `tcp 127.0.0.1:8080`: how the check is named in a failure report. */
   label: string;
-  passed$: Observable<ProbeResult>;
+  passed$: Observable<CheckResult>;
   lastReason: string;
+  /** Whether it may fail for good before the timeout (only a log check can); its results are then shared. */
+  mayFailForGood?: boolean;
 }
+
+/** A probe's result, or a failure after which the check can never pass (a log pattern that ran away). */
+type CheckResult = ProbeResult | { ok: false; reason: string; final: true };
 
 /**
  * Every check of a `ready` block at once: emits `{ ok: true }` when all have passed, or after the
@@ -44,16 +49,31 @@ export function readyChecks$(spec: ReadySpec, context: ReadyChecksContext): Obse
     if (spec.exec) add(`exec ${commandLabel(spec.exec)}`, poll$(execProbe(spec.exec, { cwd: context.cwd, env: context.env }), spec.intervalMs, scheduler));
     if (spec.log) {
       const pattern = spec.log.pattern;
-      const check: NamedCheck = { label: `log /${pattern.source}/`, lastReason: `no line matched /${pattern.source}/ yet`, passed$: new Observable() };
-      check.passed$ = logMatch$(context.lines$, pattern).pipe(map((): ProbeResult => ({ ok: true })), tap(() => (check.lastReason = "passed")));
+      const check: NamedCheck = { label: `log /${pattern.source}/`, lastReason: `no line matched /${pattern.source}/ yet`, passed$: new Observable(), mayFailForGood: true };
+      check.passed$ = logMatch$(context.lines$, pattern).pipe(
+        map((): CheckResult => ({ ok: true })),
+        catchError((error: unknown) => of<CheckResult>({ ok: false, reason: error instanceof Error ? error.message : String(error), final: true })),
+        tap((result) => (check.lastReason = result.ok ? "passed" : result.reason)),
+        share(),
+      );
       checks.push(check);
     }
 
     const allPassed$ = combineLatest(checks.map((check) => check.passed$.pipe(filter((r) => r.ok), take(1)))).pipe(map((): ReadyOutcome => ({ ok: true })));
+    // A check that can never pass ends the wait at once, with its reason.
+    const hopeless$ = merge(
+      ...checks.filter((check) => check.mayFailForGood).map((check) =>
+        check.passed$.pipe(
+          filter((r) => !r.ok && "final" in r),
+          take(1),
+          map((): ReadyOutcome => ({ ok: false, reasons: [`${check.label}: ${check.lastReason}`] })),
+        ),
+      ),
+    );
     const timedOut$ = timer(spec.timeoutMs, scheduler).pipe(
       map((): ReadyOutcome => ({ ok: false, reasons: checks.filter((c) => c.lastReason !== "passed").map((c) => `${c.label}: ${c.lastReason}`) })),
     );
-    return merge(allPassed$, timedOut$).pipe(take(1));
+    return merge(allPassed$, hopeless$, timedOut$).pipe(take(1));
   });
 }
 
