@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { defaults } from "../defaults.js";
+import { timerDelay } from "../manifest/duration.js";
 import type { Command } from "../manifest/types.js";
 import { killTagged, killTree } from "../process/kill-tree.js";
 import { LineSplitter } from "../process/line-splitter.js";
@@ -88,7 +89,7 @@ export class LocalProcess implements Process {
         for (const line of splitter.end()) this.log.append(stream, line);
       });
     }
-    const timer = this.options.timeout === undefined ? undefined : setTimeout(() => void this.kill("SIGTERM"), this.options.timeout);
+    const timer = this.options.timeout === undefined ? undefined : setTimeout(() => void this.kill("SIGTERM"), timerDelay(this.options.timeout));
     timer?.unref();
     void spawned.exit.then((status) => {
       if (timer) clearTimeout(timer);

@@ -1,5 +1,6 @@
 import { firstValueFrom, from, map, race, type Observable } from "rxjs";
 import { defaults } from "../defaults.js";
+import { timerDelay } from "../manifest/duration.js";
 import type { ServiceLog } from "../process/service-log.js";
 import { logMatch$ } from "../readiness/log-check.js";
 import { readyChecks$ } from "../readiness/ready.js";
@@ -36,8 +37,8 @@ export function waitForExitOf(target: WaitTarget, timeout?: number | WaitOptions
 /** Ready when a GET answers 200–399 (or the status asked), or with `mode: "tcp"` when a connection succeeds. */
 export async function waitForPortOf(target: WaitTarget, port: number, options: WaitForPortOptions = {}): Promise<void> {
   const host = options.host ?? defaults.readyHost;
-  const timeoutMs = options.timeout ?? defaults.readyTimeoutMs;
-  const intervalMs = options.interval ?? defaults.readyIntervalMs;
+  const timeoutMs = timerDelay(options.timeout ?? defaults.readyTimeoutMs);
+  const intervalMs = timerDelay(options.interval ?? defaults.readyIntervalMs);
   const path = options.path ?? "/";
   const status = options.status === undefined ? defaults.httpStatus : [typeof options.status === "number" ? { min: options.status, max: options.status } : options.status];
   const spec =
@@ -79,7 +80,7 @@ async function raceExit<T>(target: WaitTarget, source$: Observable<T>, waitingFo
 function bounded<T>(target: WaitTarget, promise: Promise<T>, timeoutMs: number | undefined, signal: AbortSignal | undefined, onTimeout: () => Error): Promise<T> {
   if (timeoutMs === undefined && signal === undefined) return promise;
   return new Promise<T>((resolve, reject) => {
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => done(() => reject(onTimeout())), timeoutMs);
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => done(() => reject(onTimeout())), timerDelay(timeoutMs));
     const onAbort = (): void => done(() => reject(new ProcessWaitAbortedError(target.id, signal?.reason)));
     const done = (settle: () => void): void => {
       if (timer) clearTimeout(timer);
@@ -114,5 +115,5 @@ function escapeRegExp(text: string): string {
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => setTimeout(resolve, timerDelay(ms)).unref());
 }

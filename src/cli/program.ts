@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { SbxError } from "../errors.js";
 import { sbxPackage } from "../package-root.js";
-import { parseDuration } from "../manifest/duration.js";
+import { MAX_DURATION_MS, MAX_DURATION_TEXT, parseDuration } from "../manifest/duration.js";
 import { exitCodeFor, ExitCode } from "./exit-codes.js";
 import type { UpOptions } from "./commands/up-plan.js";
 import type { GlobalOptions } from "./global-options.js";
@@ -27,6 +27,7 @@ function sharedOptions(shortFile: boolean): Option[] {
 function durationOption(flag: string, value: string): number {
   const ms = parseDuration(/^\d+$/.test(value) ? Number(value) : value);
   if (ms === undefined) throw new SbxError("USAGE", `${flag} ${value}: give a duration such as 30s, 1m30s or 500ms`);
+  if (ms > MAX_DURATION_MS) throw new SbxError("USAGE", `${flag} ${value}: longer than the longest duration, ${MAX_DURATION_TEXT}`);
   return ms;
 }
 
