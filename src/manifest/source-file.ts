@@ -1,5 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import { formatKeyPath, type Diagnostic } from "../errors.js";
+import { checkDocument } from "./check-document.js";
 import type { SourceLocation } from "./types.js";
 
 export type KeyPath = readonly (string | number)[];
@@ -21,7 +22,8 @@ export interface ParsedSource {
 
 export function parseSource(file: string, text: string): ParsedSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, merge: true, prettyErrors: false });
+  // logLevel: the yaml package would print its warnings on the console; checkDocument reports them.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, merge: true, prettyErrors: false, logLevel: "silent" });
   const source: SourceFile = { file, doc, lineCounter };
   // After the first syntax error the parser's further complaints are mostly its echoes: keep the
   // first, and every duplicate key (each is a problem of its own).
@@ -36,7 +38,24 @@ export function parseSource(file: string, text: string): ParsedSource {
     return { file, line, column, path: "", message };
   });
   if (diagnostics.length > 0) return { source, data: undefined, diagnostics };
-  return { source, data: doc.toJS({ maxAliasCount: 1000 }) as unknown, diagnostics };
+  const at = (offset: number, path: KeyPath, message: string): Diagnostic => {
+    const [line, column] = positionOf(source, offset);
+    return { file, line, column, path: formatKeyPath(path), message };
+  };
+  try {
+    const problems = checkDocument(doc, text);
+    if (problems.length > 0) return { source, data: undefined, diagnostics: problems.map((p) => at(p.offset, p.path, p.message)) };
+    // checkDocument has bounded what aliases expand to, which is what the package's alias count guards.
+    return { source, data: doc.toJS({ maxAliasCount: -1 }) as unknown, diagnostics };
+  } catch (error) {
+    // Whatever else the package cannot convert (a document nested thousands of levels deep).
+    return { source, data: undefined, diagnostics: [at(0, [], `cannot read this YAML: ${firstSentence((error as Error).message)}`)] };
+  }
+}
+
+/** A file whose bytes are not UTF-8, at the first that is not. */
+export function notUtf8Diagnostic(file: string, failure: { line: number; column: number; byte: string }): Diagnostic {
+  return { file, line: failure.line, column: failure.column, path: "", message: `the file is not UTF-8: byte ${failure.byte} cannot be read as text; save the file as UTF-8` };
 }
 
 /** The yaml package's messages may carry a source excerpt after the first line: keep the sentence. */
