@@ -1,7 +1,8 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { defaults } from "../defaults.js";
 import { SbxError } from "../errors.js";
+import { nonFileKindAt } from "./read-file.js";
 
 /**
  * The manifest files to load: the ones given (relative to `cwd`), or the first
@@ -12,7 +13,8 @@ export function findManifestFiles(given: readonly string[], cwd: string, startDi
     return given.map((file) => {
       const path = resolve(cwd, file);
       if (!existsSync(path)) throw new SbxError("MANIFEST_NOT_FOUND", `manifest ${file} not found (looked for ${path})`);
-      if (statSync(path).isDirectory()) throw new SbxError("MANIFEST_NOT_FOUND", `manifest ${file} is a directory, not a file`);
+      const kind = nonFileKindAt(path);
+      if (kind) throw new SbxError("MANIFEST_NOT_FOUND", `manifest ${file} is ${kind}, not a file`);
       return path;
     });
   }
@@ -21,7 +23,11 @@ export function findManifestFiles(given: readonly string[], cwd: string, startDi
   for (;;) {
     for (const name of names) {
       const path = join(dir, name);
-      if (existsSync(path) && !statSync(path).isDirectory()) return [path];
+      if (!existsSync(path)) continue;
+      const kind = nonFileKindAt(path);
+      if (kind === "a directory") continue;
+      if (kind) throw new SbxError("MANIFEST_NOT_FOUND", `manifest ${path} is ${kind}, not a file`);
+      return [path];
     }
     const parent = dirname(dir);
     if (parent === dir) break;

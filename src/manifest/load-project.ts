@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { defaults } from "../defaults.js";
 import { ManifestError, SbxError, type Diagnostic } from "../errors.js";
@@ -10,7 +9,8 @@ import { mergeManifests } from "./merge.js";
 import { normalise } from "./normalise.js";
 import type { RawManifest } from "./raw-types.js";
 import { checkSchema } from "./schema/check-schema.js";
-import { parseSource, SourceLocator, type SourceFile } from "./source-file.js";
+import { decodeUtf8, readRegularFile } from "./read-file.js";
+import { notUtf8Diagnostic, parseSource, SourceLocator, type SourceFile } from "./source-file.js";
 import type { Project } from "./types.js";
 
 export interface LoadOptions {
@@ -44,7 +44,12 @@ export function loadProject(options: LoadOptions = {}): Project {
   const sources: SourceFile[] = [];
   let merged: unknown;
   for (const file of files) {
-    const parsed = parseSource(file, readManifest(file));
+    const text = decodeUtf8(readManifest(file));
+    if (!text.ok) {
+      diagnostics.push(notUtf8Diagnostic(file, text));
+      continue;
+    }
+    const parsed = parseSource(file, text.text);
     sources.push(parsed.source);
     diagnostics.push(...parsed.diagnostics);
     if (parsed.diagnostics.length > 0) continue;
@@ -64,10 +69,8 @@ export function loadProject(options: LoadOptions = {}): Project {
   return { ...result.project, warnings };
 }
 
-function readManifest(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (error) {
-    throw new SbxError("MANIFEST_NOT_FOUND", `cannot read manifest ${file}: ${(error as Error).message}`, {}, { cause: error });
-  }
+function readManifest(file: string): Buffer {
+  const read = readRegularFile(file);
+  if (!read.ok) throw new SbxError("MANIFEST_NOT_FOUND", `cannot read manifest ${file}: ${read.reason}`);
+  return read.bytes;
 }
