@@ -28,7 +28,7 @@ export function checkSemantics(data: unknown, locator: SourceLocator): Diagnosti
       const at = typeof entry.key === "number" ? "value" : "key";
       if (entry.dependency === name) {
         diagnostics.push(locator.diagnostic(path, `service "${name}" depends on itself`, at));
-      } else if (!(entry.dependency in services)) {
+      } else if (!Object.hasOwn(services, entry.dependency)) {
         const hint = didYouMean(entry.dependency, names.filter((n) => n !== name));
         diagnostics.push(locator.diagnostic(path, `unknown service "${entry.dependency}"${hint}`, at));
       } else {

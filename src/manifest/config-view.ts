@@ -6,8 +6,7 @@ import type { Command, HttpCheck, Project, ReadySpec, RestartPolicy, Service, St
  * written out, durations readable. It is itself a valid manifest that loads to the same project.
  */
 export function toConfigView(project: Project): Record<string, unknown> {
-  const services: Record<string, unknown> = {};
-  for (const service of project.services.values()) services[service.name] = serviceView(service);
+  const services = Object.fromEntries([...project.services.values()].map((service) => [service.name, serviceView(service)]));
   return { name: project.name, services };
 }
 

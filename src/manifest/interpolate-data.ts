@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../errors.js";
 import { interpolate, type VariableLookup } from "./interpolate.js";
+import { setOwn } from "./own-keys.js";
 import type { KeyPath, SourceLocator } from "./source-file.js";
 
 export interface InterpolatedData {
@@ -21,7 +22,7 @@ export function interpolateData(data: unknown, lookup: VariableLookup, locator: 
     if (Array.isArray(value)) return value.map((item, i) => visit(item, [...path, i]));
     if (value !== null && typeof value === "object") {
       const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) out[key] = visit(item, [...path, key]);
+      for (const [key, item] of Object.entries(value)) setOwn(out, key, visit(item, [...path, key]));
       return out;
     }
     return value;

@@ -7,6 +7,7 @@ import { findManifestFiles } from "./find-manifest.js";
 import { interpolateData } from "./interpolate-data.js";
 import { mergeManifests } from "./merge.js";
 import { normalise } from "./normalise.js";
+import { ownValue } from "./own-keys.js";
 import type { RawManifest } from "./raw-types.js";
 import { checkSchema } from "./schema/check-schema.js";
 import { decodeUtf8, readRegularFile } from "./read-file.js";
@@ -39,7 +40,7 @@ export function loadProject(options: LoadOptions = {}): Project {
   const dotenv = readInterpolationEnv(projectDir, defaults.interpolationEnvFile);
   if (!dotenv.ok) throw new SbxError("MANIFEST_INVALID", dotenv.message);
   // The shell's environment wins over .env, as in compose.
-  const lookup = (name: string): string | undefined => env[name] ?? dotenv.variables[name];
+  const lookup = (name: string): string | undefined => ownValue(env, name) ?? ownValue(dotenv.variables, name);
 
   const sources: SourceFile[] = [];
   let merged: unknown;

@@ -1,3 +1,5 @@
+import { setOwn } from "./own-keys.js";
+
 /**
  * Merges manifests given with several `-f` flags, later ones overriding, as compose does:
  * maps merge key by key, `environment` and `depends_on` merge by name whatever their form,
@@ -7,7 +9,7 @@ export function mergeManifests(base: unknown, override: unknown, path: readonly 
   if (isRecord(base) && isRecord(override)) {
     const out: Record<string, unknown> = { ...base };
     for (const [key, value] of Object.entries(override)) {
-      out[key] = key in base ? mergeManifests(base[key], value, [...path, key]) : value;
+      setOwn(out, key, Object.hasOwn(base, key) ? mergeManifests(base[key], value, [...path, key]) : value);
     }
     return out;
   }
@@ -34,8 +36,8 @@ function environmentToMap(value: Record<string, unknown> | string[]): Record<str
   const out: Record<string, unknown> = {};
   for (const item of value) {
     const eq = item.indexOf("=");
-    if (eq === -1) out[item] = null;
-    else out[item.slice(0, eq)] = item.slice(eq + 1);
+    if (eq === -1) setOwn(out, item, null);
+    else setOwn(out, item.slice(0, eq), item.slice(eq + 1));
   }
   return out;
 }

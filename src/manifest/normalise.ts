@@ -4,6 +4,7 @@ import type { Diagnostic } from "../errors.js";
 import { parseDuration } from "./duration.js";
 import { readEnvFile } from "./env-files.js";
 import type { RawCommand, RawDependency, RawEnvFile, RawEnvironment, RawHttpStatus, RawManifest, RawReady, RawService } from "./raw-types.js";
+import { ownValue, setOwn } from "./own-keys.js";
 import type { KeyPath, SourceLocator } from "./source-file.js";
 import type {
   Command,
@@ -91,19 +92,19 @@ function environmentToMap(raw: RawEnvironment | undefined, env: NormaliseContext
   const out: Record<string, string> = {};
   const pass = (key: string): void => {
     // A variable named without a value passes on sbx's own, as in compose.
-    const inherited = env[key];
-    if (inherited !== undefined) out[key] = inherited;
+    const inherited = ownValue(env, key);
+    if (inherited !== undefined) setOwn(out, key, inherited);
   };
   if (Array.isArray(raw)) {
     for (const item of raw) {
       const eq = item.indexOf("=");
       if (eq === -1) pass(item);
-      else out[item.slice(0, eq)] = item.slice(eq + 1);
+      else setOwn(out, item.slice(0, eq), item.slice(eq + 1));
     }
   } else if (raw) {
     for (const [key, value] of Object.entries(raw)) {
       if (value === null) pass(key);
-      else out[key] = String(value);
+      else setOwn(out, key, String(value));
     }
   }
   return out;
@@ -117,7 +118,7 @@ function readEnvFiles(raw: RawEnvFile | undefined, path: KeyPath, ctx: Normalise
     const file = typeof entry === "string" ? entry : entry.path;
     const required = typeof entry === "string" ? true : entry.required !== false;
     const result = readEnvFile(isAbsolute(file) ? file : resolve(ctx.projectDir, file), { required });
-    if (result.ok) Object.assign(out, result.variables);
+    if (result.ok) for (const [name, value] of Object.entries(result.variables)) setOwn(out, name, value);
     else diagnostics.push(ctx.locator.diagnostic(Array.isArray(raw) ? [...path, index] : path, result.message));
   });
   return out;
@@ -128,7 +129,7 @@ function normaliseDependsOn(raw: RawService["depends_on"], manifest: RawManifest
   const entries: [string, RawDependency][] = Array.isArray(raw) ? raw.map((name) => [name, {}]) : Object.entries(raw);
   return entries.map(([service, spec]) => ({
     service,
-    condition: conditionOf(spec.condition, manifest.services[service]),
+    condition: conditionOf(spec.condition, ownValue(manifest.services, service)),
     required: spec.required !== false,
   }));
 }
