@@ -25,7 +25,7 @@ describe("sbx validate", () => {
       "error: invalid manifest (3 errors)",
       `  sandbox.yaml:2:3 services.api: missing key "command"`,
       `  sandbox.yaml:3:5 services.api.comand: unknown key "comand" (did you mean "command"?)`,
-      `  sandbox.yaml:4:18 services.api.stop_signal: must be a signal name such as SIGTERM, SIGINT, SIGHUP, SIGQUIT or SIGKILL`,
+      `  sandbox.yaml:4:18 services.api.stop_signal: "SIGNOPE" is not a signal; use one of SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGKILL, SIGUSR1, SIGUSR2 or another name from signal(7)`,
       "",
     ]);
   });

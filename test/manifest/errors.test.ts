@@ -26,15 +26,15 @@ describe("manifest errors name the file, line, column and key", () => {
   });
 
   it("a wrong type", () => {
-    expect(problems("services:\n  api:\n    command: x\n    profiles: web\n")).toEqual([`4:15 services.api.profiles: must be a list`]);
+    expect(problems("services:\n  api:\n    command: x\n    profiles: web\n")).toEqual([`4:15 services.api.profiles: "web" is not a list`]);
   });
 
   it("a port out of range", () => {
     expect(problems("services:\n  api:\n    command: x\n    ready:\n      http: { port: 70000 }\n")).toEqual([
-      `5:21 services.api.ready.http.port: must be an integer from 1 to 65535`,
+      `5:21 services.api.ready.http.port: 70000 must be an integer from 1 to 65535`,
     ]);
     expect(problems("services:\n  api:\n    command: x\n    ready: { tcp: 0 }\n")).toEqual([
-      `4:19 services.api.ready.tcp: must be a port from 1 to 65535 or a "host:port" string`,
+      `4:19 services.api.ready.tcp: 0 must be a port from 1 to 65535 or a "host:port" string`,
     ]);
     expect(problems("services:\n  api:\n    command: x\n    ready: { tcp: 'localhost:99999' }\n")).toEqual([
       `4:19 services.api.ready.tcp: port 99999 is out of range: must be from 1 to 65535`,
@@ -43,19 +43,19 @@ describe("manifest errors name the file, line, column and key", () => {
 
   it("a port given through a variable is checked once substituted", () => {
     expect(problems("services:\n  api:\n    command: x\n    ready: { tcp: '${PORT:-80000}' }\n")).toEqual([
-      `4:19 services.api.ready.tcp: must be a port from 1 to 65535 or a "host:port" string`,
+      `4:19 services.api.ready.tcp: "80000" must be a port from 1 to 65535 or a "host:port" string`,
     ]);
   });
 
   it("a bad duration", () => {
     expect(problems("services:\n  api:\n    command: x\n    stop_grace_period: 5 sec\n")).toEqual([
-      `4:24 services.api.stop_grace_period: must be a duration such as 250ms, 5s, 1m30s or 1h, or an integer of milliseconds`,
+      `4:24 services.api.stop_grace_period: "5 sec" must be a duration such as 250ms, 5s, 1m30s or 1h, or an integer of milliseconds`,
     ]);
   });
 
   it("an unknown signal, with the signal meant", () => {
     expect(problems("services:\n  api:\n    command: x\n    stop_signal: SIGTREM\n")).toEqual([
-      `4:18 services.api.stop_signal: must be a signal name such as SIGTERM, SIGINT, SIGHUP, SIGQUIT or SIGKILL (did you mean "SIGTERM"?)`,
+      `4:18 services.api.stop_signal: "SIGTREM" is not a signal; use one of SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGKILL, SIGUSR1, SIGUSR2 or another name from signal(7) (did you mean "SIGTERM"?)`,
     ]);
   });
 
@@ -141,7 +141,7 @@ describe("manifest errors name the file, line, column and key", () => {
 
   it("a misspelt key inside a long form, not a complaint about the short form", () => {
     expect(problems("services:\n  api:\n    command: x\n    restart: { policy: alwys, max_restart: 3 }\n")).toEqual([
-      `4:24 services.api.restart.policy: must be one of no, on-failure, always, unless-stopped (did you mean "always"?)`,
+      `4:24 services.api.restart.policy: "alwys" is not one of no, on-failure, always, unless-stopped (did you mean "always"?)`,
       `4:31 services.api.restart.max_restart: unknown key "max_restart" (did you mean "max_restarts"?)`,
     ]);
   });
@@ -172,7 +172,7 @@ describe("manifest errors name the file, line, column and key", () => {
     const error = caught as ManifestError;
     expect(error.code).toBe("MANIFEST_INVALID");
     expect(error.diagnostics[0]?.file).toBe(`${dir}/sandbox.yaml`);
-    expect(error.message).toContain(`sandbox.yaml:4:14 services.api.restart: must be "no", on-failure`);
+    expect(error.message).toContain(`sandbox.yaml:4:14 services.api.restart: "sometimes" must be "no", on-failure`);
   });
 
   it("no manifest anywhere above the directory", () => {

@@ -201,7 +201,7 @@ describe("loading a manifest", () => {
       "override.yaml": "services:\n  api:\n    stop_signal: NOPE\n",
     });
     expect(() => loadProject({ cwd: dir, files: ["sandbox.yaml", "override.yaml"], env: {} })).toThrow(
-      /override\.yaml:3:18 services\.api\.stop_signal: must be a signal name/,
+      /override\.yaml:3:18 services\.api\.stop_signal: "NOPE" is not a signal/,
     );
   });
 

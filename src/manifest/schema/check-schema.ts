@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../../errors.js";
 import { didYouMean } from "../did-you-mean.js";
+import { isShownAsItself, showValue } from "../show-value.js";
 import type { KeyPath, SourceLocator } from "../source-file.js";
 import validateGenerated, { schema as generatedSchema } from "./validate-schema.generated.js";
 
@@ -18,6 +19,7 @@ interface SchemaError {
 interface SchemaNode {
   type?: string | string[];
   properties?: Record<string, SchemaNode>;
+  additionalProperties?: SchemaNode | boolean;
   items?: SchemaNode;
   anyOf?: SchemaNode[];
   $ref?: string;
@@ -35,12 +37,18 @@ const root = generatedSchema as SchemaNode;
 
 /**
  * Checks plain manifest data against schemas/sandbox.schema.json and turns ajv's errors into
- * diagnostics a person can act on: one per problem, at the key or value's place in the file.
+ * diagnostics a person can act on: one per problem, at the key or value's place in the file,
+ * quoting the value given.
  */
 export function checkSchema(data: unknown, locator: SourceLocator): Diagnostic[] {
-  if (validate(data)) return [];
-  const errors = validate.errors ?? [];
-  return explain(errors, data).map(({ path, message, at }) => locator.diagnostic(path, message, at));
+  // Kept as written: ajv's type coercion (there for interpolated numbers) changes the data it checks.
+  const written = structuredClone(data);
+  const errors = validate(data) ? [] : explain(validate.errors ?? [], data, (pointer) => valueAt(written, pointer));
+  const unmeant = unmeantCoercions(written, data, []);
+  const taken = new Set(unmeant.map((item) => item.path.join("\u0000")));
+  return [...unmeant, ...errors.filter((item) => !taken.has(item.path.join("\u0000")))].map(({ path, message, at }) =>
+    locator.diagnostic(path, message, at),
+  );
 }
 
 interface Explained {
@@ -49,7 +57,62 @@ interface Explained {
   at: "value" | "key";
 }
 
-function explain(errors: readonly SchemaError[], root: unknown): Explained[] {
+/**
+ * Where ajv's coercion made a value of what was never meant as one: nothing or true/false as a
+ * number or a string (`timeout:` left empty would stop the service at once, as 0), and a number
+ * as a command (`command: 42`). A list's items may be numbers (`[sleep, 10]`).
+ */
+function unmeantCoercions(written: unknown, coerced: unknown, path: (string | number)[]): Explained[] {
+  if (Array.isArray(written) && Array.isArray(coerced)) {
+    return written.flatMap((item, index) => unmeantCoercions(item, coerced[index], [...path, index]));
+  }
+  if (isRecord(written) && isRecord(coerced)) {
+    return Object.keys(written).flatMap((key) => unmeantCoercions(written[key], coerced[key], [...path, key]));
+  }
+  const fromNothing = (written === null || typeof written === "boolean") && typeof coerced !== typeof written;
+  const numberAsCommand = typeof written === "number" && typeof coerced === "string" && isCommandPath(path);
+  if (!fromNothing && !numberAsCommand) return [];
+  const node = schemaNodeAt(path);
+  const expected = node?.errorMessage ?? `is not ${describeTypes(node?.type ?? (typeof coerced === "string" ? "string" : "number"))}`;
+  return [{ path, message: `${showValue(written)} ${expected}`, at: "value" }];
+}
+
+function isCommandPath(path: readonly (string | number)[]): boolean {
+  const [top, , key, sub] = path;
+  return top === "services" && ((path.length === 3 && key === "command") || (path.length === 4 && key === "ready" && sub === "exec"));
+}
+
+/** The schema node that judges the value at `path`, through $refs and into the branch of an anyOf that has the key. */
+function schemaNodeAt(path: readonly (string | number)[]): SchemaNode | undefined {
+  let node: SchemaNode | undefined = root;
+  for (const segment of path) {
+    if (!node) return undefined;
+    node = resolveRef(node);
+    const candidates: SchemaNode[] = [node, ...(node.anyOf ?? []).map(resolveRef)];
+    const child = (c: SchemaNode): SchemaNode | undefined =>
+      typeof segment === "number" ? c.items : (c.properties?.[segment] ?? (typeof c.additionalProperties === "object" ? c.additionalProperties : undefined));
+    node = candidates.map(child).find((found) => found !== undefined);
+  }
+  return node && resolveRef(node);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** The value at a JSON pointer of the data as written. */
+type WrittenValue = (pointer: string) => unknown;
+
+function valueAt(data: unknown, pointer: string): unknown {
+  let value = data;
+  for (const key of toPath(pointer)) {
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string | number, unknown>)[key];
+  }
+  return value;
+}
+
+function explain(errors: readonly SchemaError[], root: unknown, written: WrittenValue): Explained[] {
   if (root === null || root === undefined) {
     return [{ path: [], message: "the manifest is empty: declare the project's services under `services:`", at: "value" }];
   }
@@ -75,14 +138,16 @@ function explain(errors: readonly SchemaError[], root: unknown): Explained[] {
           hidden.add(e);
         }
       }
-      out.push({ path: toPath(alt.instancePath), message: alt.parentSchema?.errorMessage ?? "is not any of the accepted forms", at: "value" });
+      const message = alt.parentSchema?.errorMessage ?? "is not any of the accepted forms";
+      const value = written(alt.instancePath);
+      out.push({ path: toPath(alt.instancePath), message: isShownAsItself(value) ? `${showValue(value)} ${message}` : message, at: "value" });
     }
   }
-  for (const e of errors) if (!hidden.has(e)) out.push(...describe(e));
+  for (const e of errors) if (!hidden.has(e)) out.push(...describe(e, written(e.instancePath)));
   return dedupe(out);
 }
 
-function describe(e: SchemaError): Explained[] {
+function describe(e: SchemaError, value: unknown): Explained[] {
   const path = toPath(e.instancePath);
   const custom = e.parentSchema?.errorMessage;
   switch (e.keyword) {
@@ -98,21 +163,21 @@ function describe(e: SchemaError): Explained[] {
       return []; // its nested error, which names the property, says it
     case "pattern":
       if (e.propertyName !== undefined) {
-        return [{ path: [...path, e.propertyName], message: `"${e.propertyName}": ${custom ?? `must match ${String(e.params.pattern)}`}`, at: "key" }];
+        return [{ path: [...path, e.propertyName], message: `${showValue(e.propertyName)} ${custom ?? `does not match ${String(e.params.pattern)}`}`, at: "key" }];
       }
-      return [{ path, message: custom ?? `must match the pattern ${String(e.params.pattern)}`, at: "value" }];
+      return [{ path, message: `${showValue(value)} ${custom ?? `does not match ${String(e.params.pattern)}`}`, at: "value" }];
     case "enum": {
       const allowed = (e.params.allowedValues as unknown[]).map(String);
       const hint = typeof e.data === "string" ? didYouMean(e.data, allowed) : "";
-      return [{ path, message: `${custom ?? `must be one of ${allowed.join(", ")}`}${hint}`, at: "value" }];
+      return [{ path, message: `${showValue(value)} ${custom ?? `is not one of ${allowed.join(", ")}`}${hint}`, at: "value" }];
     }
     case "type":
-      return [{ path, message: custom ?? `must be ${describeTypes(e.params.type)}`, at: "value" }];
+      return [{ path, message: `${showValue(value)} ${custom ?? `is not ${describeTypes(e.params.type)}`}`, at: "value" }];
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
     case "exclusiveMaximum":
-      return [{ path, message: custom ?? `must be ${String(e.params.comparison)} ${String(e.params.limit)}`, at: "value" }];
+      return [{ path, message: `${showValue(value)} ${custom ?? `must be ${String(e.params.comparison)} ${String(e.params.limit)}`}`, at: "value" }];
     case "minItems":
       return [{ path, message: custom ?? "must not be an empty list", at: "value" }];
     case "minLength":
