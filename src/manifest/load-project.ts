@@ -2,6 +2,7 @@ import { dirname, resolve } from "node:path";
 import { defaults } from "../defaults.js";
 import { ManifestError, SbxError, type Diagnostic } from "../errors.js";
 import { checkSemantics } from "./check-semantics.js";
+import { checkValues } from "./check-values.js";
 import { readInterpolationEnv } from "./env-files.js";
 import { findManifestFiles } from "./find-manifest.js";
 import { interpolateData } from "./interpolate-data.js";
@@ -35,7 +36,10 @@ export function loadProject(options: LoadOptions = {}): Project {
   const files = findManifestFiles(options.files ?? [], cwd, options.projectDir ? resolve(cwd, options.projectDir) : cwd);
   const projectDir = options.projectDir ? resolve(cwd, options.projectDir) : dirname(files[0] as string);
 
-  const diagnostics: Diagnostic[] = [];
+  /** What keeps a file from being read as data at all: bytes, YAML syntax, aliases. */
+  const unreadable: Diagnostic[] = [];
+  /** Variables that could not be substituted: reported with every other problem, not alone. */
+  const uninterpolated: Diagnostic[] = [];
   const warnings: string[] = [];
   const dotenv = readInterpolationEnv(projectDir, defaults.interpolationEnvFile);
   if (!dotenv.ok) throw new SbxError("MANIFEST_INVALID", dotenv.message);
@@ -47,22 +51,25 @@ export function loadProject(options: LoadOptions = {}): Project {
   for (const file of files) {
     const text = decodeUtf8(readManifest(file));
     if (!text.ok) {
-      diagnostics.push(notUtf8Diagnostic(file, text));
+      unreadable.push(notUtf8Diagnostic(file, text));
       continue;
     }
     const parsed = parseSource(file, text.text);
     sources.push(parsed.source);
-    diagnostics.push(...parsed.diagnostics);
+    unreadable.push(...parsed.diagnostics);
     if (parsed.diagnostics.length > 0) continue;
     const interpolated = interpolateData(parsed.data, lookup, new SourceLocator([parsed.source]));
-    diagnostics.push(...interpolated.diagnostics);
+    uninterpolated.push(...interpolated.diagnostics);
     warnings.push(...interpolated.warnings);
     merged = merged === undefined ? interpolated.data : mergeManifests(merged, interpolated.data);
   }
-  if (diagnostics.length > 0) throw new ManifestError(diagnostics);
+  if (unreadable.length > 0) throw new ManifestError([...unreadable, ...uninterpolated]);
 
   const locator = new SourceLocator(sources);
-  diagnostics.push(...checkSchema(merged, locator), ...checkSemantics(merged, locator));
+  // A value left uninterpolated is judged as written ("${PORT:?}"): what the checks say of it echoes its own error.
+  const unsubstituted = new Set(uninterpolated.map((d) => d.path));
+  const checked = [...checkSchema(merged, locator), ...checkSemantics(merged, locator), ...checkValues(merged, locator)];
+  const diagnostics = [...uninterpolated, ...checked.filter((d) => !unsubstituted.has(d.path))];
   if (diagnostics.length > 0) throw new ManifestError(diagnostics);
 
   const result = normalise(merged as RawManifest, { projectDir, files, locator, env });
