@@ -31,6 +31,17 @@ describe("a value that validates works: durations", () => {
   });
 });
 
+describe("a value that validates works: nothing and true/false are not numbers", () => {
+  it("rejects a duration left empty or given as true, which would otherwise be 0 or 1 ms", () => {
+    expect(problems("services:\n  a:\n    command: x\n    timeout:\n    restart: { policy: always, backoff: true, max_restarts: true }\n    profiles: [true]\n")).toEqual([
+      `4:13 services.a.timeout: an empty value must be a duration such as 250ms, 5s, 1m30s or 1h, or an integer of milliseconds`,
+      `5:41 services.a.restart.backoff: true must be a duration such as 250ms, 5s, 1m30s or 1h, or an integer of milliseconds`,
+      `5:61 services.a.restart.max_restarts: true is not an integer`,
+      `6:16 services.a.profiles[0]: true is not a string`,
+    ]);
+  });
+});
+
 describe("a value that validates works: commands", () => {
   it("rejects a command that is a number or true/false instead of running it as a string", () => {
     expect(problems("services:\n  a:\n    command: 42\n  b:\n    command: true\n    ready: { exec: 3.5 }\n")).toEqual([
@@ -157,6 +168,14 @@ describe("errors name the offending value", () => {
   it("an unknown signal: the value, and the signals to use", () => {
     expect(problems("services:\n  api:\n    command: x\n    stop_signal: SIGNOPE\n")).toEqual([
       `4:18 services.api.stop_signal: "SIGNOPE" is not a signal; use one of SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGKILL, SIGUSR1, SIGUSR2 or another name from signal(7)`,
+    ]);
+  });
+
+  it("a map or a list is named by its kind, and a ready block of the wrong type is not told it lacks checks", () => {
+    expect(problems("services:\n  a:\n    command: x\n    ready: 5\n    working_dir: { a: 1 }\n    environment: { A: [1] }\n")).toEqual([
+      `4:12 services.a.ready: 5 is not a map`,
+      `5:18 services.a.working_dir: a map is not a string`,
+      `6:23 services.a.environment.A: a list must be a string, a number, true/false, or empty (to pass on sbx's own value)`,
     ]);
   });
 
