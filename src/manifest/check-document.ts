@@ -16,16 +16,16 @@ export interface DocumentProblem {
 
 const CORE = "tag:yaml.org,2002:";
 /** The tags whose values are plain data, and what each must resolve to. */
-const PLAIN_TAGS: Record<string, (node: Node) => boolean> = {
-  [`${CORE}str`]: (node) => isScalar(node) && typeof node.value === "string",
-  [`${CORE}int`]: (node) => isScalar(node) && (typeof node.value === "number" || typeof node.value === "bigint"),
-  [`${CORE}float`]: (node) => isScalar(node) && typeof node.value === "number",
-  [`${CORE}bool`]: (node) => isScalar(node) && typeof node.value === "boolean",
-  [`${CORE}null`]: (node) => isScalar(node) && node.value === null,
-  [`${CORE}map`]: (node) => isMap(node),
-  [`${CORE}seq`]: (node) => isSeq(node),
-  "!": () => true,
-};
+const PLAIN_TAGS = new Map<string, (node: Node) => boolean>([
+  [`${CORE}str`, (node) => isScalar(node) && typeof node.value === "string"],
+  [`${CORE}int`, (node) => isScalar(node) && (typeof node.value === "number" || typeof node.value === "bigint")],
+  [`${CORE}float`, (node) => isScalar(node) && typeof node.value === "number"],
+  [`${CORE}bool`, (node) => isScalar(node) && typeof node.value === "boolean"],
+  [`${CORE}null`, (node) => isScalar(node) && node.value === null],
+  [`${CORE}map`, (node) => isMap(node)],
+  [`${CORE}seq`, (node) => isSeq(node)],
+  ["!", () => true],
+]);
 
 /**
  * What keeps a parsed document from becoming a manifest, found before converting it (which
@@ -107,7 +107,7 @@ export function checkDocument(doc: Document.Parsed, text: string): DocumentProbl
     let tagAt = text.lastIndexOf("!", start);
     while (tagAt > 0 && text[tagAt - 1] === "!") tagAt--;
     const offset = tagAt !== -1 && !text.slice(tagAt, start).includes("\n") ? tagAt : start;
-    const fits = PLAIN_TAGS[node.tag];
+    const fits = PLAIN_TAGS.get(node.tag);
     if (!fits) {
       report(node, path, `YAML tag ${shown} is not supported: sbx reads plain strings, numbers, true/false, lists and maps`, offset);
     } else if (!fits(node)) {

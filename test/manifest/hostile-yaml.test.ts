@@ -44,6 +44,11 @@ describe("YAML that cannot become a manifest is an error with a position, never 
       `4:18 services.a.working_dir: YAML tag !!binary is not supported: sbx reads plain strings, numbers, true/false, lists and maps`,
       `5:18 services.a.stop_signal: "SIGINT" is not a valid !!int`,
     ]);
+    // A verbatim tag named like an Object member trips the yaml package itself: still an error at its place.
+    expect(problems("services:\n  a:\n    command: !<toString> x\n")).toEqual([expect.stringMatching(/^3:14 /)]);
+    expect(problems("services:\n  a:\n    command: !<tag:example.com,2026:x> x\n")).toEqual([
+      `3:14 services.a.command: YAML tag tag:example.com,2026:x is not supported: sbx reads plain strings, numbers, true/false, lists and maps`,
+    ]);
     expect(load("services:\n  a:\n    command: !!str 42\n    stop_grace_period: !!int 5\n").services.get("a")).toMatchObject({
       command: { kind: "shell", script: "42" },
       stopGracePeriodMs: 5,

@@ -90,7 +90,11 @@ function schemaNodeAt(path: readonly (string | number)[]): SchemaNode | undefine
     node = resolveRef(node);
     const candidates: SchemaNode[] = [node, ...(node.anyOf ?? []).map(resolveRef)];
     const child = (c: SchemaNode): SchemaNode | undefined =>
-      typeof segment === "number" ? c.items : (c.properties?.[segment] ?? (typeof c.additionalProperties === "object" ? c.additionalProperties : undefined));
+      typeof segment === "number"
+        ? c.items
+        : // A key a user wrote may be "constructor": only the schema's own properties count.
+          ((c.properties && Object.hasOwn(c.properties, segment) ? c.properties[segment] : undefined) ??
+          (typeof c.additionalProperties === "object" ? c.additionalProperties : undefined));
     node = candidates.map(child).find((found) => found !== undefined);
   }
   return node && resolveRef(node);
