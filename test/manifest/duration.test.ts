@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, parseDuration } from "../../src/manifest/duration.js";
+import { formatDuration, parseDuration, timerDelay } from "../../src/manifest/duration.js";
 
 describe("durations", () => {
   it("parse units, compounds, decimals and plain milliseconds", () => {
@@ -25,5 +25,11 @@ describe("durations", () => {
     expect(formatDuration(90_000)).toBe("1m30s");
     expect(formatDuration(100)).toBe("100ms");
     expect(formatDuration(0)).toBe("0s");
+  });
+});
+
+describe("timerDelay", () => {
+  it("brings any number a caller gives within what a timer keeps", () => {
+    expect([Infinity, 2 ** 31, 2 ** 31 - 1, 1_000, 0, -5, Number.NaN].map(timerDelay)).toEqual([2 ** 31 - 1, 2 ** 31 - 1, 2 ** 31 - 1, 1_000, 0, 0, 0]);
   });
 });
