@@ -68,7 +68,11 @@ export function loadProject(options: LoadOptions = {}): Project {
   const locator = new SourceLocator(sources);
   // A value left uninterpolated is judged as written ("${PORT:?}"): what the checks say of it echoes its own error.
   const unsubstituted = new Set(uninterpolated.map((d) => d.path));
-  const checked = [...checkSchema(merged, locator), ...checkSemantics(merged, locator), ...checkValues(merged, locator)];
+  const schemaProblems = checkSchema(merged, locator);
+  // A value the schema already refuses (a name with a NUL in it) needs no second word on it.
+  const refused = new Set(schemaProblems.map((d) => d.path));
+  const valueProblems = checkValues(merged, locator).filter((d) => !refused.has(d.path));
+  const checked = [...schemaProblems, ...checkSemantics(merged, locator), ...valueProblems];
   const diagnostics = [...uninterpolated, ...checked.filter((d) => !unsubstituted.has(d.path))];
   if (diagnostics.length > 0) throw new ManifestError(diagnostics);
 

@@ -63,6 +63,10 @@ describe("a value that validates works: commands", () => {
       `4:18 services.a.working_dir: a list is not a string`,
       `6:21 services.b.command[1]: "\\u0000" holds a NUL character, which no command, path or argument can carry`,
     ]);
+    // Said once where the schema refuses the value already.
+    expect(problems('name: "a\\0"\nservices:\n  a:\n    command: x\n')).toEqual([
+      `1:7 name: "a\\u0000" must be a name of letters, digits, '_', '.' and '-', starting with a letter or digit`,
+    ]);
   });
 });
 
