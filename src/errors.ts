@@ -11,7 +11,11 @@ export type SbxErrorCode =
   | "ALREADY_RUNNING"
   | "NOT_RUNNING"
   | "STATE_UNTRUSTED"
-  | "PATTERN_TOO_SLOW";
+  | "PATTERN_TOO_SLOW"
+  /** A link or a special file where sbx keeps its own files (`.sbx/`, its logs). */
+  | "UNSAFE_PATH"
+  /** A file sbx keeps could not be created or opened. */
+  | "FILE_ERROR";
 
 export interface SbxErrorContext {
   /** The service the error is about. */

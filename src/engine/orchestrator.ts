@@ -1,4 +1,3 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { combineLatest, filter, firstValueFrom, map, merge, type Observable } from "rxjs";
 import { defaults } from "../defaults.js";
@@ -6,6 +5,7 @@ import { SbxError } from "../errors.js";
 import type { Selection } from "../graph/select-services.js";
 import type { Project, Service } from "../manifest/types.js";
 import type { LogLine } from "../process/log-line.js";
+import { ensureStateDirectory } from "../process/private-files.js";
 import { ServiceLog, type LogBatch } from "../process/service-log.js";
 import { defaultRuntime } from "./default-runtime.js";
 import { conditionMet$ } from "./dependency-conditions.js";
@@ -65,8 +65,8 @@ export class Orchestrator {
     this.runtime = options.runtime ?? defaultRuntime;
     this.extraEnvironment = options.environment ?? {};
     this.baseEnvironment = options.baseEnvironment ?? {};
-    const logDir = options.logDir ?? join(project.dir, ".sbx", "logs");
-    ensureStateDirectory(join(project.dir, ".sbx"));
+    const stateDir = ensureStateDirectory(project.dir);
+    const logDir = options.logDir ?? join(stateDir, "logs");
     for (const service of selection.services) {
       this.logs.set(service.name, new ServiceLog(service.name, join(logDir, `${service.name}.log`), options.logTailLines ?? defaults.logTailLines));
     }
@@ -232,13 +232,6 @@ export class Orchestrator {
 /** Whether every service has reached a state after which it does nothing on its own. */
 export function allFinal(states: ReadonlyMap<string, ServiceState>): boolean {
   return [...states.values()].every((s) => isFinalStatus(s.status));
-}
-
-/** Creates `.sbx/` with a .gitignore of its own, so that its logs and state never get committed. */
-function ensureStateDirectory(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  const ignore = join(dir, ".gitignore");
-  if (!existsSync(ignore)) writeFileSync(ignore, "# Written by sbx: logs and runtime state, never to be committed.\n*\n");
 }
 
 /** Resolves on the first value; rejects with the stream's error, or when `signal` aborts. */

@@ -1,7 +1,8 @@
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { LineBlock } from "./line-block.js";
 import { FloodMeter, logFileThread } from "./log-file-thread.js";
+import { ensurePrivateDirectory, openPrivateAppend } from "./private-files.js";
 
 const FLUSH_AT = 256 * 1024;
 
@@ -13,6 +14,13 @@ let threadUnavailable = false;
 export interface LogFileWriterOptions {
   /** What decides when a flood begins (tests give their own). */
   meter?: FloodMeter;
+  /** Opens the file to append to; by default privately, refusing links (tests open devices such as /dev/full). */
+  open?: (path: string) => number;
+}
+
+function openLogFile(path: string): number {
+  ensurePrivateDirectory(dirname(path));
+  return openPrivateAppend(path);
 }
 
 /**
@@ -33,8 +41,7 @@ export class LogFileWriter {
     readonly path: string,
     options: LogFileWriterOptions = {},
   ) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.fd = openSync(path, "a");
+    this.fd = (options.open ?? openLogFile)(path);
     this.meter = options.meter ?? sharedMeter;
   }
 

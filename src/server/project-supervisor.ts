@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, watch, writeFileSync, writeSync, type FSWatcher } from "node:fs";
+import { closeSync, existsSync, lstatSync, openSync, readFileSync, rmSync, watch, writeSync, type FSWatcher } from "node:fs";
 import type { Socket } from "node:net";
 import { join } from "node:path";
 import type { Subscription } from "rxjs";
@@ -12,6 +12,7 @@ import type { Selection } from "../graph/select-services.js";
 import type { Project } from "../manifest/types.js";
 import { killTagged } from "../process/kill-tree.js";
 import { isRunning, readProcess } from "../process/process-table.js";
+import { ensureStateDirectory } from "../process/private-files.js";
 import { sbxPackage } from "../package-root.js";
 import { ControlServer } from "./control-server.js";
 import { ProcessRegistry } from "./process-registry.js";
@@ -72,7 +73,7 @@ export class ProjectSupervisor {
   static async open(project: Project, selection: Selection, options: ProjectSupervisorOptions = {}): Promise<ProjectSupervisor> {
     const warn = options.warn ?? ((message: string) => process.emitWarning(message, "SbxWarning"));
     checkStateDirectory(project.dir);
-    mkdirSync(stateDirectory(project.dir), { recursive: true, mode: 0o700 });
+    ensureStateDirectory(project.dir);
     await reapIfStale(project.dir, warn);
     const lockPath = join(stateDirectory(project.dir), "supervisor.lock");
     acquireLock(lockPath, project.dir);
@@ -253,8 +254,7 @@ export class ProjectSupervisor {
     const directory = stateDirectory(this.project.dir);
     try {
       if (!existsSync(directory)) {
-        mkdirSync(directory, { recursive: true, mode: 0o700 });
-        writeFileSync(join(directory, ".gitignore"), "# Written by sbx: logs and runtime state, never to be committed.\n*\n", { flag: "wx", mode: 0o600 });
+        ensureStateDirectory(this.project.dir);
         this.watchInner();
       }
       if (!lstatSync(directory).isDirectory()) return;

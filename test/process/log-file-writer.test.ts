@@ -1,10 +1,13 @@
-import { readFileSync } from "node:fs";
+import { openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LineBlock } from "../../src/process/line-block.js";
 import { FloodMeter } from "../../src/process/log-file-thread.js";
 import { LogFileWriter } from "../../src/process/log-file-writer.js";
 import { tempDir } from "../helpers/temp-dir.js";
+
+// A device whose writes fail with ENOSPC, as on a full disk; sbx itself refuses to open anything but a file.
+const openDevFull = (): number => openSync("/dev/full", "w");
 
 const numbered = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}`);
 
@@ -31,7 +34,7 @@ describe("LogFileWriter", () => {
     const meter = new FloodMeter(0);
     meter.add(1);
     expect(meter.isFlooded).toBe(true);
-    const writer = new LogFileWriter("/dev/full", { meter });
+    const writer = new LogFileWriter("/dev/full", { meter, open: openDevFull });
     writer.write("x\n");
     writer.writeLines("p ", LineBlock.of(["a", "b"]));
     await writer.close();
@@ -41,7 +44,7 @@ describe("LogFileWriter", () => {
   it("a failure belongs to its file: the next file on the same descriptor is written", async () => {
     const meter = new FloodMeter(0);
     meter.add(1);
-    const broken = new LogFileWriter("/dev/full", { meter });
+    const broken = new LogFileWriter("/dev/full", { meter, open: openDevFull });
     broken.writeLines("p ", LineBlock.of(["a"]));
     await broken.close();
     expect(broken.error).toBeDefined();

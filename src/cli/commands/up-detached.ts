@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { closeSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { findManifestFiles } from "../../manifest/find-manifest.js";
 import { ControlClient } from "../../server/control-client.js";
-import { checkStateDirectory, stateDirectory } from "../../server/state-file.js";
+import { ensureStateDirectory, openPrivateAppend } from "../../process/private-files.js";
+import { checkStateDirectory } from "../../server/state-file.js";
 import { socketPathFor } from "../../server/socket-path.js";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
@@ -36,9 +37,8 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
   const files = findManifestFiles(options.file, io.cwd, options.projectDir === undefined ? io.cwd : resolve(io.cwd, options.projectDir));
   const projectDir = options.projectDir === undefined ? dirname(files[0] as string) : resolve(io.cwd, options.projectDir);
   checkStateDirectory(projectDir);
-  mkdirSync(stateDirectory(projectDir), { recursive: true, mode: 0o700 });
-  const logPath = join(stateDirectory(projectDir), "sbx.log");
-  const log = openSync(logPath, "a");
+  const logPath = join(ensureStateDirectory(projectDir), "sbx.log");
+  const log = openPrivateAppend(logPath);
   const child = spawn(process.execPath, [...SUPERVISOR_NODE_OPTIONS, cliPath, ...childArguments(files, projectDir, options)], {
     cwd: io.cwd,
     env: { ...withCaCertsAside(io.env), NO_COLOR: "1" },
