@@ -1,5 +1,7 @@
 import { Worker } from "node:worker_threads";
 import { prefixLines } from "./line-block.js";
+import { APPEND_FLAGS } from "./private-files.js";
+import { RotatingFile, type RotatingFileState } from "./rotating-file.js";
 
 /**
  * A thread that writes log files, for floods: the supervisor's own thread then only reads the
@@ -8,35 +10,61 @@ import { prefixLines } from "./line-block.js";
  * flood took 230 ms longer with the log file written on the supervisor's thread than without it.
  *
  * Started only when writes come fast (see FloodMeter): an idle project does not pay for a thread.
+ *
+ * A file handed to the thread is the thread's from then on: its descriptor, its size, and its
+ * rotations, which it does itself between two writes, so that they fall in the order of the
+ * writes. The main thread only sends text and, at the end, asks it to close the file.
  */
 
-/** What the thread is asked: write text, or lines each after `prefix`, to `fd`; or say when all before is done. */
+/** What the thread is asked, for the file it knows as `id`. */
 type Request =
-  | { kind: "text"; fd: number; text: string }
-  | { kind: "lines"; fd: number; prefix: string; text: string }
-  | { kind: "sync"; fd: number; id: number };
-type Reply = { kind: "synced"; id: number; error?: string } | { kind: "failed"; fd: number; error: string };
+  | { kind: "adopt"; id: number; path: string; state: RotatingFileState; maxSize: number; maxFiles: number }
+  | { kind: "text"; id: number; text: string }
+  | { kind: "lines"; id: number; prefix: string; text: string }
+  | { kind: "close"; id: number; request: number };
+type Reply = { kind: "closed"; request: number } | { kind: "failed"; id: number; code: string; message: string };
+
+/** Why a write failed, as the thread tells it. */
+export interface ThreadWriteFailure {
+  code: string;
+  message: string;
+}
 
 // The thread's code, run as its own small script: it must not load the CLI's bundle again.
 const THREAD_SOURCE = `
 const prefixLines = ${prefixLines.toString()};
+const RotatingFile = ${RotatingFile.toString()};
 const { parentPort } = require("node:worker_threads");
-const { writeSync } = require("node:fs");
-const failed = new Map();
+const fs = require("node:fs");
+// As openPrivateAppend (private-files.ts) opens: created 0600, never through a link.
+const open = (path) => {
+  const fd = fs.openSync(path, ${APPEND_FLAGS}, 0o600);
+  fs.fchmodSync(fd, 0o600);
+  return fd;
+};
+// By id: the file, and whether a failure was reported (once per file: a full disk fails every write).
+const files = new Map();
 parentPort.on("message", (request) => {
-  if (request.kind === "sync") {
-    parentPort.postMessage({ kind: "synced", id: request.id, error: failed.get(request.fd) });
-    // Asked for at close: the next file may get the same descriptor.
-    failed.delete(request.fd);
+  if (request.kind === "adopt") {
+    files.set(request.id, { file: new RotatingFile(fs, open, request.path, request.state, request.maxSize, request.maxFiles), reported: false });
     return;
   }
-  if (failed.has(request.fd)) return;
-  const text = request.kind === "lines" ? prefixLines(request.text, request.prefix) : request.text;
+  const entry = files.get(request.id);
+  if (request.kind === "close") {
+    try {
+      entry?.file.close();
+    } catch {}
+    files.delete(request.id);
+    parentPort.postMessage({ kind: "closed", request: request.request });
+    return;
+  }
+  if (entry === undefined) return;
   try {
-    writeSync(request.fd, text);
+    entry.file.append(request.kind === "lines" ? prefixLines(request.text, request.prefix) : request.text);
   } catch (error) {
-    failed.set(request.fd, error.message);
-    parentPort.postMessage({ kind: "failed", fd: request.fd, error: error.message });
+    if (entry.reported) return;
+    entry.reported = true;
+    parentPort.postMessage({ kind: "failed", id: request.id, code: String(error.code ?? "EIO"), message: String(error.message) });
   }
 });
 `;
@@ -44,57 +72,65 @@ parentPort.on("message", (request) => {
 class LogFileThread {
   private readonly worker = new Worker(THREAD_SOURCE, { eval: true });
   private nextId = 0;
-  private readonly waiting = new Map<number, (error: string | undefined) => void>();
-  private readonly failures = new Map<number, (error: string) => void>();
+  private nextRequest = 0;
+  private readonly waiting = new Map<number, () => void>();
+  private readonly failures = new Map<number, (failure: ThreadWriteFailure) => void>();
   private busy = 0;
-  private dead?: string;
+  private dead?: ThreadWriteFailure;
 
   constructor() {
     this.worker.unref();
     // A thread that dies takes the lines not yet written with it: every writer is told, and
     // close() does not wait for it.
     this.worker.on("error", (error) => {
-      this.dead = `the log file thread failed: ${error.message}`;
-      for (const onFailure of this.failures.values()) onFailure(`the log file thread failed: ${error.message}`);
-      for (const resolve of this.waiting.values()) resolve(`the log file thread failed: ${error.message}`);
+      this.dead = { code: "ETHREAD", message: `the log file thread failed: ${error.message}` };
+      for (const onFailure of this.failures.values()) onFailure(this.dead);
+      for (const resolve of this.waiting.values()) resolve();
       this.waiting.clear();
     });
     this.worker.on("message", (reply: Reply) => {
       if (reply.kind === "failed") {
-        this.failures.get(reply.fd)?.(reply.error);
+        this.failures.get(reply.id)?.({ code: reply.code, message: reply.message });
         return;
       }
-      this.waiting.get(reply.id)?.(reply.error);
-      this.waiting.delete(reply.id);
+      this.waiting.get(reply.request)?.();
+      this.waiting.delete(reply.request);
       // Idle again: nothing keeps the process alive for the thread's sake.
       if (--this.busy === 0) this.worker.unref();
     });
   }
 
-  write(fd: number, text: string): void {
-    this.worker.postMessage({ kind: "text", fd, text } satisfies Request);
-  }
-
-  writeLines(fd: number, prefix: string, text: string): void {
-    this.worker.postMessage({ kind: "lines", fd, prefix, text } satisfies Request);
-  }
-
-  /** Tells `onFailure` if a write to `fd` fails. */
-  watch(fd: number, onFailure: (error: string) => void): void {
-    this.failures.set(fd, onFailure);
-  }
-
-  /** Resolves once every write to `fd` asked before is done, with the error that stopped them, if one did. */
-  sync(fd: number): Promise<string | undefined> {
-    if (this.dead !== undefined) return Promise.resolve(this.dead);
+  /**
+   * Takes a file over, rotating it past `maxSize` bytes; from now on only the thread writes,
+   * rotates or closes it. Returns the id to write to it with; `onFailure` hears of its first failed write.
+   */
+  adopt(path: string, state: RotatingFileState, rotation: { maxSize: number; maxFiles: number }, onFailure: (failure: ThreadWriteFailure) => void): number {
     const id = this.nextId++;
+    if (this.dead !== undefined) onFailure(this.dead);
+    this.failures.set(id, onFailure);
+    this.worker.postMessage({ kind: "adopt", id, path, state, maxSize: rotation.maxSize, maxFiles: rotation.maxFiles } satisfies Request);
+    return id;
+  }
+
+  write(id: number, text: string): void {
+    this.worker.postMessage({ kind: "text", id, text } satisfies Request);
+  }
+
+  writeLines(id: number, prefix: string, text: string): void {
+    this.worker.postMessage({ kind: "lines", id, prefix, text } satisfies Request);
+  }
+
+  /** Resolves once every write to the file asked before is done and the file is closed. */
+  close(id: number): Promise<void> {
+    if (this.dead !== undefined) return Promise.resolve();
+    const request = this.nextRequest++;
     if (this.busy++ === 0) this.worker.ref();
     return new Promise((resolve) => {
-      this.waiting.set(id, (error) => {
-        this.failures.delete(fd);
-        resolve(error);
+      this.waiting.set(request, () => {
+        this.failures.delete(id);
+        resolve();
       });
-      this.worker.postMessage({ kind: "sync", fd, id } satisfies Request);
+      this.worker.postMessage({ kind: "close", id, request } satisfies Request);
     });
   }
 }

@@ -1,8 +1,9 @@
-import { closeSync, writeSync } from "node:fs";
+import * as fs from "node:fs";
 import { dirname } from "node:path";
 import type { LineBlock } from "./line-block.js";
 import { FloodMeter, logFileThread } from "./log-file-thread.js";
 import { ensurePrivateDirectory, openPrivateAppend } from "./private-files.js";
+import { RotatingFile } from "./rotating-file.js";
 
 const FLUSH_AT = 256 * 1024;
 
@@ -11,11 +12,32 @@ const FLOOD_BYTES_PER_SECOND = 1024 * 1024;
 const sharedMeter = new FloodMeter(FLOOD_BYTES_PER_SECOND);
 let threadUnavailable = false;
 
+/** When a log file is rotated: past `maxSize` bytes, keeping `maxFiles` files in all. */
+export interface LogRotationLimits {
+  maxSize: number;
+  maxFiles: number;
+}
+
+const NO_ROTATION: LogRotationLimits = { maxSize: Number.POSITIVE_INFINITY, maxFiles: 1 };
+
+/** A write to a log file that failed: a full disk (ENOSPC), a file system gone read-only, … */
+export interface LogWriteError {
+  /** The log file. */
+  path: string;
+  /** The system's code (`ENOSPC`, `EIO`, …), or sbx's own (`UNSAFE_PATH` for a link planted in a rotated file's place). */
+  code: string;
+  message: string;
+}
+
 export interface LogFileWriterOptions {
   /** What decides when a flood begins (tests give their own). */
   meter?: FloodMeter;
   /** Opens the file to append to; by default privately, refusing links (tests open devices such as /dev/full). */
   open?: (path: string) => number;
+  /** Rotate the file by size; by default it grows without limit. */
+  rotation?: LogRotationLimits;
+  /** Told of the first write that fails, once: the writer goes on trying the next ones. */
+  onError?: (error: LogWriteError) => void;
 }
 
 function openLogFile(path: string): number {
@@ -24,31 +46,45 @@ function openLogFile(path: string): number {
 }
 
 /**
- * Appends text to a file in batches: one write per event-loop turn (or per 256 KiB) instead of one
- * per line. The writes are synchronous: memory stays bounded by the batch, and nothing is left
- * queued when the file is closed. Under a flood (megabytes a second) the lines go to a thread
- * that writes them (log-file-thread.ts), in the same order; close() waits for it.
+ * Appends text to a log file in batches: one write per event-loop turn (or per 256 KiB) instead
+ * of one per line. The writes are synchronous: memory stays bounded by the batch, and nothing is
+ * left queued when the file is closed. Under a flood (megabytes a second) the file goes to a
+ * thread that writes it (log-file-thread.ts), in the same order; close() waits for it.
+ *
+ * The file is rotated by size (rotating-file.ts) by whichever thread owns it. A failed write does
+ * not stop sbx: it is reported once (`onError`, `error`), the lines still reach the terminal and
+ * the tail, and the next writes are tried, so that the log resumes once the disk has room again.
  */
 export class LogFileWriter {
-  private fd: number | undefined;
+  /** The file while this thread writes it; undefined once the log file thread owns it, or once closed. */
+  private file: RotatingFile | undefined;
+  /** The file's id in the log file thread, once that owns it. */
+  private threadId: number | undefined;
+  private closed = false;
   private pending = "";
   private scheduled = false;
-  private failed?: Error;
-  private threaded = false;
+  private failure?: LogWriteError;
   private readonly meter: FloodMeter;
+  private readonly rotation: LogRotationLimits;
+  private readonly onError: ((error: LogWriteError) => void) | undefined;
 
+  /** Throws (an SbxError naming the path) when the file cannot be opened or is not one sbx may write. */
   constructor(
     readonly path: string,
     options: LogFileWriterOptions = {},
   ) {
-    this.fd = (options.open ?? openLogFile)(path);
+    const open = options.open ?? openLogFile;
+    const fd = open(path);
     this.meter = options.meter ?? sharedMeter;
+    this.rotation = options.rotation ?? NO_ROTATION;
+    this.onError = options.onError;
+    this.file = new RotatingFile(fs, open, path, { fd, size: fs.fstatSync(fd).size, torn: false }, this.rotation.maxSize, this.rotation.maxFiles);
   }
 
   write(text: string): void {
-    if (this.failed || this.fd === undefined) return;
+    if (this.closed) return;
     if (this.useThread()) {
-      logFileThread().write(this.fd, text);
+      logFileThread().write(this.threadId as number, text);
       return;
     }
     this.pending += text;
@@ -61,46 +97,57 @@ export class LogFileWriter {
 
   /** Each line after `prefix`, ended by a newline. */
   writeLines(prefix: string, lines: LineBlock): void {
-    if (this.failed || this.fd === undefined || lines.count === 0) return;
-    if (this.useThread()) logFileThread().writeLines(this.fd, prefix, lines.text);
+    if (this.closed || lines.count === 0) return;
+    if (this.useThread()) logFileThread().writeLines(this.threadId as number, prefix, lines.text);
     else this.write(lines.prefixed(prefix));
   }
 
   flush(): void {
     this.scheduled = false;
-    if (this.pending === "" || this.failed || this.fd === undefined) return;
+    if (this.pending === "" || this.file === undefined) return;
     const text = this.pending;
     this.pending = "";
     this.meter.add(text.length);
     try {
-      writeSync(this.fd, text);
+      this.file.append(text);
     } catch (error) {
       // A full disk must not crash the supervisor: the lines still reach the terminal and the tail.
-      this.failed = error as Error;
+      this.report(errorCode(error), (error as Error).message);
     }
   }
 
   async close(): Promise<void> {
     this.flush();
-    const fd = this.fd;
-    if (fd === undefined) return;
-    this.fd = undefined;
-    if (this.threaded) {
-      const error = await logFileThread().sync(fd);
-      if (error !== undefined) this.failed ??= new Error(error);
+    if (this.closed) return;
+    this.closed = true;
+    if (this.threadId !== undefined) {
+      await logFileThread().close(this.threadId);
+      return;
     }
-    closeSync(fd);
+    const file = this.file;
+    this.file = undefined;
+    try {
+      file?.close();
+    } catch (error) {
+      this.report(errorCode(error), (error as Error).message);
+    }
   }
 
-  /** Why writing stopped, if it did. */
-  get error(): Error | undefined {
-    return this.failed;
+  /** The first write that failed, if one did. */
+  get error(): LogWriteError | undefined {
+    return this.failure;
+  }
+
+  private report(code: string, message: string): void {
+    if (this.failure !== undefined) return;
+    this.failure = { path: this.path, code, message };
+    this.onError?.(this.failure);
   }
 
   /** Whether writes go to the thread: from the first write after a flood began, what is pending written first. */
   private useThread(): boolean {
-    if (this.threaded) return true;
-    if (!this.meter.isFlooded || threadUnavailable) return false;
+    if (this.threadId !== undefined) return true;
+    if (this.file === undefined || !this.meter.isFlooded || threadUnavailable) return false;
     let thread: ReturnType<typeof logFileThread>;
     try {
       thread = logFileThread();
@@ -110,8 +157,16 @@ export class LogFileWriter {
       return false;
     }
     this.flush();
-    this.threaded = true;
-    thread.watch(this.fd as number, (error) => (this.failed ??= new Error(error)));
+    const state = this.file.handOver();
+    this.file = undefined;
+    this.threadId = thread.adopt(this.path, state, this.rotation, (failure) => this.report(failure.code, failure.message));
     return true;
   }
+}
+
+/** The system's code of an error (`ENOSPC`), or sbx's own for an SbxError whose cause has none. */
+function errorCode(error: unknown): string {
+  const own = error as { code?: unknown; cause?: { code?: unknown } };
+  const code = own.cause?.code ?? own.code;
+  return typeof code === "string" ? code : "EIO";
 }

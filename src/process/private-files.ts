@@ -15,7 +15,7 @@ const FILE_MODE = 0o600;
 // Append, create, and refuse a symbolic link as the last component (O_NOFOLLOW: ELOOP). O_NONBLOCK
 // makes a FIFO planted there fail at once (ENXIO) instead of blocking until someone reads it; on a
 // regular file it changes nothing.
-const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+export const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 const GITIGNORE = "# Written by sbx: logs and runtime state, never to be committed.\n*\n";
 

@@ -1,5 +1,5 @@
-import { Observable, Subject } from "rxjs";
-import { LogFileWriter } from "./log-file-writer.js";
+import { Observable, ReplaySubject, Subject } from "rxjs";
+import { LogFileWriter, type LogFileWriterOptions, type LogWriteError } from "./log-file-writer.js";
 import { formatLogFileLine, logFileTime, type LogLine } from "./log-line.js";
 import { LineBlock } from "./line-block.js";
 import { LineTail } from "./line-tail.js";
@@ -13,6 +13,16 @@ export interface LogBatch {
   lines: LineBlock;
 }
 
+/** The first write to a service's log file that failed (a full disk: `ENOSPC`), and when. */
+export interface LogWriteFailure extends LogWriteError {
+  service: string;
+  /** Epoch milliseconds. */
+  time: number;
+}
+
+/** How a service's log file is written: its rotation, and for tests the flood meter and how it is opened. */
+export type ServiceLogOptions = Omit<LogFileWriterOptions, "onError">;
+
 /**
  * Everything one service prints, across its restarts: each line numbered, appended to its log
  * file, kept in a bounded tail in memory, and published live. No line is lost between the
@@ -23,6 +33,8 @@ export class ServiceLog {
   private readonly file?: LogFileWriter;
   private readonly live = new Subject<LogLine>();
   private readonly liveBatches = new Subject<LogBatch>();
+  private readonly writeFailures = new ReplaySubject<LogWriteFailure>(1);
+  private firstWriteFailure?: LogWriteFailure;
   private seq = 0;
   private runStartSeq = 0;
 
@@ -32,14 +44,31 @@ export class ServiceLog {
   /** Every new line too, in the batches they were read in: what a renderer of a flood wants. */
   readonly batches$: Observable<LogBatch> = this.liveBatches.asObservable();
 
-  /** `path` undefined keeps the lines in memory only (the Sandbox API's processes). */
+  /**
+   * The first write to the log file that failed, once (a late subscriber gets it too); it
+   * completes at close. The lines go on to the tail and the live subscribers all the same, and
+   * the file is written again once it can be.
+   */
+  readonly writeError$: Observable<LogWriteFailure> = this.writeFailures.asObservable();
+
+  /**
+   * `path` undefined keeps the lines in memory only (the Sandbox API's processes). Throws an
+   * SbxError naming the path when the log file cannot be opened, or is a link or not a file.
+   */
   constructor(
     readonly service: string,
     readonly path: string | undefined,
     tailLines: number,
+    options: ServiceLogOptions = {},
   ) {
     this.tailBuffer = new LineTail(service, Math.max(1, tailLines));
-    if (path !== undefined) this.file = new LogFileWriter(path);
+    if (path !== undefined) {
+      const onError = (error: LogWriteError): void => {
+        this.firstWriteFailure = { service, time: Date.now(), ...error };
+        this.writeFailures.next(this.firstWriteFailure);
+      };
+      this.file = new LogFileWriter(path, { ...options, onError });
+    }
   }
 
   append(stream: "stdout" | "stderr", text: string, time = Date.now()): LogLine {
@@ -68,6 +97,11 @@ export class ServiceLog {
     }
     this.file?.writeLines(`${logFileTime(time)} ${stream === "stdout" ? "out" : "err"} `, lines);
     if (this.liveBatches.observed) this.liveBatches.next({ service: this.service, stream, time, firstSeq, lines });
+  }
+
+  /** The first failed write to the log file, if one failed. */
+  get writeError(): LogWriteFailure | undefined {
+    return this.firstWriteFailure;
   }
 
   /** The seq of the last line so far (0 before any). */
@@ -103,5 +137,6 @@ export class ServiceLog {
     await this.file?.close();
     this.live.complete();
     this.liveBatches.complete();
+    this.writeFailures.complete();
   }
 }

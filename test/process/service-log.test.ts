@@ -1,9 +1,10 @@
-import { readFileSync } from "node:fs";
+import { openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseLogFileLine } from "../../src/process/log-line.js";
 import { LineBlock } from "../../src/process/line-block.js";
-import { ServiceLog } from "../../src/process/service-log.js";
+import { FloodMeter } from "../../src/process/log-file-thread.js";
+import { ServiceLog, type LogWriteFailure } from "../../src/process/service-log.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 describe("ServiceLog", () => {
@@ -121,5 +122,54 @@ describe("ServiceLog", () => {
     const file = readFileSync(path, "utf8").split("\n").filter(Boolean);
     expect(file.slice(1, 6)).toEqual(["a", "b", "c", "d", "e"].map((t) => `2026-01-01T00:00:00.000Z err ${t}`));
     expect(file).toHaveLength(8);
+  });
+});
+
+describe("ServiceLog: a log file that cannot be written", () => {
+  // A device whose writes fail with ENOSPC, as on a full disk; sbx itself refuses to open anything but a file.
+  const openDevFull = (): number => openSync("/dev/full", "w");
+
+  for (const [where, limit] of [
+    ["on this thread", Number.POSITIVE_INFINITY],
+    ["on the log file thread", 0],
+  ] as const) {
+    it(`is told once on writeError$, and the lines still reach the tail and the subscribers (${where})`, async () => {
+      const meter = new FloodMeter(limit);
+      if (limit === 0) meter.add(1);
+      const log = new ServiceLog("api", "/dev/full", 100, { meter, open: openDevFull });
+      const failures: LogWriteFailure[] = [];
+      let completed = false;
+      log.writeError$.subscribe({ next: (failure) => failures.push(failure), complete: () => (completed = true) });
+      const seen: string[] = [];
+      log.lines$.subscribe((line) => seen.push(line.text));
+      for (let i = 1; i <= 5; i++) {
+        log.appendLines("stdout", LineBlock.of([`a${i}`, `b${i}`]));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      log.append("stderr", "last");
+      await log.close();
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toMatchObject({ service: "api", path: "/dev/full", code: "ENOSPC" });
+      expect(failures[0]?.message).toMatch(/no space left/i);
+      expect(typeof failures[0]?.time).toBe("number");
+      expect(log.writeError).toEqual(failures[0]);
+      expect(completed).toBe(true);
+      expect(seen).toEqual(["a1", "b1", "a2", "b2", "a3", "b3", "a4", "b4", "a5", "b5", "last"]);
+      expect(log.tail().map((line) => line.text)).toEqual(seen);
+      // A late subscriber is told too.
+      const late: LogWriteFailure[] = [];
+      log.writeError$.subscribe((failure) => late.push(failure));
+      expect(late).toEqual(failures);
+    });
+  }
+
+  it("rotates its file as told", async () => {
+    const path = join(tempDir(), "logs", "api.log");
+    const log = new ServiceLog("api", path, 10, { rotation: { maxSize: 200, maxFiles: 3 } });
+    for (let i = 1; i <= 20; i++) log.append("stdout", `line ${i}`, Date.UTC(2026, 0, 1));
+    await log.close();
+    const kept = [`${path}.2`, `${path}.1`, path].flatMap((file) => readFileSync(file, "utf8").split("\n").filter(Boolean));
+    expect(kept.at(-1)).toBe("2026-01-01T00:00:00.000Z out line 20");
+    expect(log.writeError).toBeUndefined();
   });
 });
