@@ -11,7 +11,8 @@ export async function benchLogThroughput({ lines, runs, log }) {
   let everyLineLogged = true;
   for (let i = 0; i < runs; i++) {
     results.raw.push((await run("/bin/sh", ["-c", `${printer} | cat > /dev/null`])).ms);
-    const project = tempProject(`services:\n  chatty: { command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(testFixture("print-lines.mjs"))}, "${lines}"] }\n`);
+    // Room for every line in one file (a million is about 44 MB, past the default 10m × 3), to count them.
+    const project = tempProject(`logs: { max_size: 1g }\nservices:\n  chatty: { command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(testFixture("print-lines.mjs"))}, "${lines}"] }\n`);
     results.sbx.push((await run(sbxBin, ["up"], { cwd: project.dir, stdio: ["ignore", devNull(), "inherit"] })).ms);
     const logged = readFileSync(join(project.dir, ".sbx", "logs", "chatty.log"), "utf8").split("\n").length - 1;
     if (logged !== lines) everyLineLogged = false;

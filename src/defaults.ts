@@ -38,6 +38,10 @@ export const defaults = {
    * backtracking) and its check fails: sane patterns take microseconds a line.
    */
   logPatternBudgetMs: 1_000,
+  /** A log file past this many bytes is rotated (10 MiB, as `logs.max_size`: 10m). */
+  logMaxSize: 10 * 1024 * 1024,
+  /** Log files kept per service, the current one included. */
+  logMaxFiles: 3,
   /** Log lines shown with a service that failed. */
   failureLogLines: 10,
 } as const;

@@ -68,7 +68,8 @@ export class Orchestrator {
     const stateDir = ensureStateDirectory(project.dir);
     const logDir = options.logDir ?? join(stateDir, "logs");
     for (const service of selection.services) {
-      this.logs.set(service.name, new ServiceLog(service.name, join(logDir, `${service.name}.log`), options.logTailLines ?? defaults.logTailLines));
+      const log = new ServiceLog(service.name, join(logDir, `${service.name}.log`), options.logTailLines ?? defaults.logTailLines, { rotation: service.logs });
+      this.logs.set(service.name, log);
     }
     this.runtime.prepare?.(selection.services);
     this.lines$ = merge(...[...this.logs.values()].map((logs) => logs.lines$));

@@ -1,4 +1,5 @@
 import { formatDuration } from "./duration.js";
+import { formatSize } from "./size.js";
 import type { Command, HttpCheck, Project, ReadySpec, RestartPolicy, Service, StatusRange } from "./types.js";
 
 /**
@@ -23,6 +24,7 @@ function serviceView(service: Service): Record<string, unknown> {
     stop_signal: service.stopSignal,
     stop_grace_period: formatDuration(service.stopGracePeriodMs),
     ...(service.timeoutMs === undefined ? {} : { timeout: formatDuration(service.timeoutMs) }),
+    logs: { max_size: formatSize(service.logs.maxSize), max_files: service.logs.maxFiles },
     ...(service.profiles.length > 0 ? { profiles: service.profiles } : {}),
   };
 }

@@ -3,7 +3,8 @@ import { defaults } from "../defaults.js";
 import type { Diagnostic } from "../errors.js";
 import { parseDuration } from "./duration.js";
 import { readEnvFile } from "./env-files.js";
-import type { RawCommand, RawDependency, RawEnvFile, RawEnvironment, RawHttpStatus, RawManifest, RawReady, RawService } from "./raw-types.js";
+import type { RawCommand, RawDependency, RawEnvFile, RawEnvironment, RawHttpStatus, RawLogs, RawManifest, RawReady, RawService } from "./raw-types.js";
+import { parseSize } from "./size.js";
 import { ownValue, setOwn } from "./own-keys.js";
 import type { KeyPath, SourceLocator } from "./source-file.js";
 import type {
@@ -11,6 +12,7 @@ import type {
   Dependency,
   DependencyCondition,
   HttpCheck,
+  LogRotation,
   Project,
   ReadySpec,
   RestartPolicy,
@@ -74,6 +76,7 @@ function normaliseService(
     stopSignal: (raw.stop_signal ?? defaults.stopSignal) as NodeJS.Signals,
     stopGracePeriodMs: duration(raw.stop_grace_period, defaults.stopGracePeriodMs),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    logs: normaliseLogs(raw.logs, manifest.logs),
     profiles: raw.profiles ?? [],
     source: ctx.locator.locate(path, "key"),
   };
@@ -181,6 +184,15 @@ function toStatusRanges(raw: RawHttpStatus | RawHttpStatus[]): StatusRange[] {
     const min = Number(text.replace(/x/g, "0"));
     return { min, max: min + 10 ** wildcards - 1 };
   });
+}
+
+/** The service's `logs` over the project's, key by key, over the defaults. */
+function normaliseLogs(service: RawLogs | undefined, project: RawLogs | undefined): LogRotation {
+  const maxSize = service?.max_size ?? project?.max_size;
+  return {
+    maxSize: maxSize === undefined ? defaults.logMaxSize : (parseSize(maxSize) as number),
+    maxFiles: service?.max_files ?? project?.max_files ?? defaults.logMaxFiles,
+  };
 }
 
 function normaliseRestart(raw: RawService["restart"]): RestartPolicy {

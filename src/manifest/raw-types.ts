@@ -9,6 +9,12 @@ export type RawEnvironment = Record<string, string | number | boolean | null> | 
 export type RawEnvFileEntry = string | { path: string; required?: boolean };
 export type RawEnvFile = RawEnvFileEntry | RawEnvFileEntry[];
 export type RawHttpStatus = number | string;
+export type RawSize = string | number;
+
+export interface RawLogs {
+  max_size?: RawSize;
+  max_files?: number;
+}
 
 export interface RawDependency {
   condition?: "service_started" | "service_healthy" | "service_ready" | "service_completed_successfully";
@@ -43,6 +49,7 @@ export interface RawService {
   stop_signal?: string;
   stop_grace_period?: RawDuration;
   timeout?: RawDuration;
+  logs?: RawLogs;
   profiles?: string[];
 }
 
@@ -50,6 +57,7 @@ export interface RawManifest {
   name?: string;
   environment?: RawEnvironment;
   env_file?: RawEnvFile;
+  logs?: RawLogs;
   services: Record<string, RawService>;
 }
 
@@ -58,7 +66,7 @@ export interface RawManifest {
  * test compares them with the schema's properties, so the types and the schema cannot drift apart.
  */
 export const rawKeys = {
-  manifest: { name: true, environment: true, env_file: true, services: true } satisfies Record<keyof RawManifest, true>,
+  manifest: { name: true, environment: true, env_file: true, logs: true, services: true } satisfies Record<keyof RawManifest, true>,
   service: {
     command: true,
     working_dir: true,
@@ -70,9 +78,11 @@ export const rawKeys = {
     stop_signal: true,
     stop_grace_period: true,
     timeout: true,
+    logs: true,
     profiles: true,
   } satisfies Record<keyof RawService, true>,
   ready: { tcp: true, http: true, log: true, exec: true, timeout: true, interval: true } satisfies Record<keyof RawReady, true>,
   restart: { policy: true, max_restarts: true, backoff: true, max_backoff: true, min_uptime: true } satisfies Record<keyof RawRestart, true>,
   dependency: { condition: true, required: true } satisfies Record<keyof RawDependency, true>,
+  logs: { max_size: true, max_files: true } satisfies Record<keyof RawLogs, true>,
 } as const;

@@ -69,6 +69,12 @@ export interface RestartPolicy {
   minUptimeMs: number;
 }
 
+/** How a service's log file is rotated: past `maxSize` bytes, keeping `maxFiles` files in all (the current one included). */
+export interface LogRotation {
+  maxSize: number;
+  maxFiles: number;
+}
+
 export interface Service {
   name: string;
   command: Command;
@@ -83,6 +89,8 @@ export interface Service {
   stopGracePeriodMs: number;
   /** Stop the service after it has run this long. */
   timeoutMs?: number;
+  /** The project's `logs`, overridden key by key by the service's. */
+  logs: LogRotation;
   profiles: string[];
   /** Where the service is declared. */
   source: SourceLocation;

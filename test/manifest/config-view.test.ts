@@ -44,6 +44,7 @@ describe("sbx config's view of the project", () => {
       restart: { policy: "no", backoff: "500ms", max_backoff: "30s", min_uptime: "10s" },
       stop_signal: "SIGTERM",
       stop_grace_period: "10s",
+      logs: { max_size: "10m", max_files: 3 },
     });
     expect(view.services.api).toMatchObject({
       depends_on: { db: { condition: "service_healthy", required: true } },

@@ -27,6 +27,7 @@ describe("loading a manifest", () => {
       restart: { policy: "no", maxRestarts: Infinity, backoffMs: 500, maxBackoffMs: 30_000, minUptimeMs: 10_000 },
       stopSignal: "SIGTERM",
       stopGracePeriodMs: 10_000,
+      logs: { maxSize: 10 * 1024 * 1024, maxFiles: 3 },
       profiles: [],
       source: { file: join(dir, "sandbox.yaml"), line: 2, column: 3 },
     });

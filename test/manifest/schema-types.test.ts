@@ -16,6 +16,7 @@ describe("the TypeScript types and the JSON Schema", () => {
     expect(keysOf(defs.service.properties.ready)).toEqual(Object.keys(rawKeys.ready).sort());
     expect(keysOf(defs.service.properties.restart.anyOf[1])).toEqual(Object.keys(rawKeys.restart).sort());
     expect(keysOf(defs.service.properties.depends_on.anyOf[1].additionalProperties)).toEqual(Object.keys(rawKeys.dependency).sort());
+    expect(keysOf(defs.logs)).toEqual(Object.keys(rawKeys.logs).sort());
   });
 
   it("describes every key, so that editors can show what it is for", () => {
