@@ -27,11 +27,20 @@ export function formatLogFileLine(line: LogLine): string {
   return `${logFileTime(line.time)} ${line.stream === "stdout" ? "out" : "err"} ${line.text}\n`;
 }
 
+// Lines written together share their time: parse each once.
+let parsedIso = "";
+let parsedTime = Number.NaN;
+
 /** Reads a log file line back; undefined for a line not in that format. */
 export function parseLogFileLine(text: string, service: string, seq: number): LogLine | undefined {
   // 24 characters of ISO time, a space, "out" or "err", a space, then the text (maybe empty).
   if (text.length < 29 || text[24] !== " " || text[28] !== " ") return undefined;
-  const time = Date.parse(text.slice(0, 24));
+  const iso = text.slice(0, 24);
+  if (iso !== parsedIso) {
+    parsedIso = iso;
+    parsedTime = Date.parse(iso);
+  }
+  const time = parsedTime;
   const stream = text.slice(25, 28);
   if (Number.isNaN(time) || (stream !== "out" && stream !== "err")) return undefined;
   return { service, stream: stream === "out" ? "stdout" : "stderr", text: text.slice(29), time, seq };

@@ -116,16 +116,21 @@ export class RotatingFile {
       } catch {}
     }
     const numbered = (n: number): string => (n === 0 ? this.path : `${this.path}.${n}`);
-    const ignoreMissing = (action: () => void): void => {
+    /** Whether it was done: false when the file was not there. */
+    const unlessMissing = (action: () => void): boolean => {
       try {
         action();
+        return true;
       } catch (error) {
         if ((error as { code?: string }).code !== "ENOENT") throw error;
+        return false;
       }
     };
-    // maxFiles files in all: the current one and maxFiles - 1 older ones.
-    ignoreMissing(() => this.io.unlinkSync(numbered(this.maxFiles - 1)));
-    for (let n = this.maxFiles - 2; n >= 0; n--) ignoreMissing(() => this.io.renameSync(numbered(n), numbered(n + 1)));
+    // maxFiles files in all: the current one and maxFiles - 1 older ones. Those past them (left
+    // by a larger max_files) go too.
+    unlessMissing(() => this.io.unlinkSync(numbered(this.maxFiles - 1)));
+    for (let n = this.maxFiles; unlessMissing(() => this.io.unlinkSync(numbered(n))); n++);
+    for (let n = this.maxFiles - 2; n >= 0; n--) unlessMissing(() => this.io.renameSync(numbered(n), numbered(n + 1)));
     this.reopen();
   }
 

@@ -170,6 +170,17 @@ describe("LogFileWriter: rotation by size", () => {
     expect(rotated(path).map((f) => readFileSync(f, "utf8"))).toEqual(["short 1\n", long, "short 2\n"]);
   });
 
+  it("drops the files past max_files that a larger max_files left behind", async () => {
+    const dir = tempDir({ "logs/api.log": "now\n", "logs/api.log.1": "1\n", "logs/api.log.2": "2\n", "logs/api.log.3": "3\n", "logs/api.log.4": "4\n" });
+    const path = join(dir, "logs", "api.log");
+    const writer = new LogFileWriter(path, { meter: new FloodMeter(Number.POSITIVE_INFINITY), rotation: { maxSize: 5, maxFiles: 2 } });
+    writer.write("next\n");
+    await writer.close();
+    expect(readdirSync(join(dir, "logs")).sort()).toEqual(["api.log", "api.log.1"]);
+    expect(readFileSync(`${path}.1`, "utf8")).toBe("now\n");
+    expect(readFileSync(path, "utf8")).toBe("next\n");
+  });
+
   it("counts what an existing file already holds", async () => {
     const path = join(tempDir({ "logs/api.log": "x".repeat(95) + "\n" }), "logs", "api.log");
     const writer = new LogFileWriter(path, { meter: new FloodMeter(Number.POSITIVE_INFINITY), rotation: { maxSize: 100, maxFiles: 2 } });

@@ -1,7 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseDuration } from "../../manifest/duration.js";
+import { RotatedLog } from "../../process/log-files.js";
 import { parseLogFileLine, type LogLine } from "../../process/log-line.js";
+import { mergeByTime } from "../../process/merge-by-time.js";
 import { stateDirectory } from "../../server/state-file.js";
 import { SbxError } from "../../errors.js";
 import type { GlobalOptions } from "../global-options.js";
@@ -19,6 +21,9 @@ export interface LogsOptions extends GlobalOptions {
   since?: string;
   noLogPrefix?: boolean;
 }
+
+/** Output is written in pieces of this size, each waiting until the reader has taken the last. */
+const OUTPUT_CHUNK = 64 * 1024;
 
 /**
  * `sbx logs`: past lines from the log files (also once the project has stopped), services merged
@@ -52,26 +57,99 @@ export async function logsCommand(options: LogsOptions, io: CliIo, signal?: Abor
     io.stdout.write(`no logs in ${logDir}\n`);
     return 0;
   }
-  const lines: LogLine[] = [];
-  for (const name of names) {
-    const text = readFileSync(join(logDir, `${name}.log`), "utf8");
-    const parsed = text.split("\n").map((raw, i) => parseLogFileLine(raw, name, i + 1)).filter((l): l is LogLine => l !== undefined && keep(l));
-    lines.push(...(options.tail === undefined ? parsed : parsed.slice(Math.max(0, parsed.length - options.tail))));
-  }
-  // Stable: lines of the same millisecond keep each file's order.
-  lines.sort((a, b) => a.time - b.time);
-  const { print, flush } = printer(names, options, io);
-  for (const line of lines) print(line);
-  flush();
+  await printPastLines(logDir, names, keep, options, io);
   if (options.follow) io.stderr.write(`(${dir} is not running: nothing more will come)\n`);
   return 0;
 }
 
-function printer(names: string[], options: LogsOptions, io: CliIo): { print: (line: LogLine) => void; flush: () => void } {
-  if (options.noLogPrefix) {
-    return { print: (line) => io.stdout.write(`${options.timestamps ? `${new Date(line.time).toISOString()} ` : ""}${line.text}\n`), flush: () => {} };
+/**
+ * The lines of each service's files (its rotated ones first), merged in time order as they are
+ * read: memory holds a block of each file and a piece of output, whatever the size of the logs.
+ * With `-n`, each file set is read from where its last N lines begin, found from its end.
+ */
+async function printPastLines(logDir: string, names: string[], keep: (line: LogLine) => boolean, options: LogsOptions, io: CliIo): Promise<void> {
+  const logs: RotatedLog[] = [];
+  try {
+    for (const name of names) logs.push(RotatedLog.open(join(logDir, `${name}.log`)));
+    const sources = logs.map((log, i) => pastLines(log, names[i] as string, options.tail, keep));
+    const output = new PacedOutput(io.stdout);
+    const { print, flush } = printer(names, options, io, output);
+    for (const line of mergeByTime(sources)) {
+      print(line);
+      if (output.pendingLength >= OUTPUT_CHUNK) {
+        flush();
+        if (!(await output.send())) return;
+      }
+    }
+    flush();
+    await output.send();
+  } finally {
+    for (const log of logs) log.close();
   }
-  const renderer = new TerminalRenderer(io.stdout, names, { color: colorEnabled(io, options.color), timestamps: options.timestamps === true });
+}
+
+function* pastLines(log: RotatedLog, service: string, tail: number | undefined, keep: (line: LogLine) => boolean): Generator<LogLine> {
+  let seq = 0;
+  for (const text of log.lines(tail === undefined ? undefined : log.tailStart(tail))) {
+    const line = parseLogFileLine(text, service, ++seq);
+    if (line !== undefined && keep(line)) yield line;
+  }
+}
+
+type Output = { write(text: string): unknown };
+
+/**
+ * Text for a stream, sent a piece at a time: when the stream says it is full (`write()` returns
+ * false) the next piece waits for its 'drain', and once it is closed (its reader went away, as
+ * `sbx logs | head` does) nothing more is read or sent.
+ */
+class PacedOutput implements Output {
+  private pending = "";
+
+  constructor(private readonly out: CliIo["stdout"]) {}
+
+  write(text: string): void {
+    this.pending += text;
+  }
+
+  get pendingLength(): number {
+    return this.pending.length;
+  }
+
+  /** Sends what is pending; resolves false once the stream is closed. */
+  async send(): Promise<boolean> {
+    const stream = this.out as Partial<NodeJS.WritableStream> & { destroyed?: boolean };
+    if (this.pending !== "") {
+      const text = this.pending;
+      this.pending = "";
+      if (this.out.write(text) === false && typeof stream.once === "function") await roomIn(stream as NodeJS.WritableStream);
+    }
+    // A turn of the event loop, for a closed pipe's error (EPIPE) to be heard before more is read.
+    await new Promise((resolve) => setImmediate(resolve));
+    return stream.destroyed !== true;
+  }
+}
+
+/** Resolves when `stream` can take more, or has closed or failed. */
+function roomIn(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off("drain", done);
+      stream.off("close", done);
+      stream.off("error", done);
+      resolve();
+    };
+    stream.once("drain", done);
+    stream.once("close", done);
+    stream.once("error", done);
+  });
+}
+
+function printer(names: string[], options: LogsOptions, io: CliIo, out: Output = io.stdout): { print: (line: LogLine) => void; flush: () => void } {
+  if (options.noLogPrefix) {
+    return { print: (line) => out.write(`${options.timestamps ? `${new Date(line.time).toISOString()} ` : ""}${line.text}\n`), flush: () => {} };
+  }
+  const renderer = new TerminalRenderer(out, names, { color: colorEnabled(io, options.color), timestamps: options.timestamps === true });
   return { print: (line) => renderer.output(line.service, line.text, line.time), flush: () => renderer.flush() };
 }
 
