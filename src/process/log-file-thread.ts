@@ -70,7 +70,10 @@ parentPort.on("message", (request) => {
 `;
 
 class LogFileThread {
-  private readonly worker = new Worker(THREAD_SOURCE, { eval: true });
+  // The thread closes descriptors the main thread opened (the file it adopts, at its first
+  // rotation or at close): a tracking thread would warn of each on stderr. It lives as long as
+  // the process, and closes what it opens itself, so that nothing is left for the tracking to do.
+  private readonly worker = new Worker(THREAD_SOURCE, { eval: true, trackUnmanagedFds: false });
   private nextId = 0;
   private nextRequest = 0;
   private readonly waiting = new Map<number, () => void>();

@@ -171,6 +171,7 @@ describe("rotation by sbx up, through the real binary", () => {
     });
     const up = startSbx(dir, ["up"]);
     expect(await up.exited).toBe(0);
+    expect(up.stderr()).toBe("");
     const files = readdirSync(join(dir, ".sbx", "logs"));
     expect(files.length).toBeGreaterThan(20);
     const lines = linesOf(dir, "flood");
