@@ -55,9 +55,9 @@ services:
     logs: { max_files: 0, max_size: 0k, keep: 3 }
 `),
     ).toEqual([
-      "2:19 logs.max_size: must be a size of at least 1 byte such as 10m, 500k or 1g (powers of 1024), or an integer of bytes",
-      "6:24 services.api.logs.max_files: must be an integer of at least 1",
-      "6:37 services.api.logs.max_size: must be a size of at least 1 byte such as 10m, 500k or 1g (powers of 1024), or an integer of bytes",
+      "2:19 logs.max_size: \"10x\" must be a size of at least 1 byte such as 10m, 500k or 1g (powers of 1024), or an integer of bytes",
+      "6:24 services.api.logs.max_files: 0 must be an integer of at least 1",
+      "6:37 services.api.logs.max_size: \"0k\" must be a size of at least 1 byte such as 10m, 500k or 1g (powers of 1024), or an integer of bytes",
       '6:41 services.api.logs.keep: unknown key "keep"',
     ]);
   });
