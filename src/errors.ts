@@ -12,6 +12,10 @@ export type SbxErrorCode =
   | "NOT_RUNNING"
   | "STATE_UNTRUSTED"
   | "PATTERN_TOO_SLOW"
+  /** Services not ready within the time a wait was given (`--wait-timeout`, up()'s `timeout`). */
+  | "NOT_READY"
+  /** A wait given an AbortSignal that aborted. */
+  | "ABORTED"
   /** A link or a special file where sbx keeps its own files (`.sbx/`, its logs). */
   | "UNSAFE_PATH"
   /** A file sbx keeps could not be created or opened. */

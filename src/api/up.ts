@@ -15,6 +15,14 @@ export interface UpOptions {
   /** Variables for interpolation and for the services, on top of this process's environment. */
   env?: Record<string, string | undefined>;
   profiles?: readonly string[];
+  /**
+   * How long to wait for every service to be ready, in milliseconds; then up() tears down and
+   * rejects naming each service not ready and why. Without it, each service's own `ready.timeout`
+   * (counted from its first start, restarts included) is the limit.
+   */
+  timeout?: number;
+  /** Aborting it while the services come up tears down what started and rejects (code `ABORTED`). */
+  signal?: AbortSignal;
 }
 
 /** A stack that up() brought up: its services as processes, and down(). */
@@ -31,7 +39,7 @@ export interface Stack extends AsyncDisposable {
 /**
  * Brings a manifest's services up for a test: resolves once every selected service is ready,
  * rejects (having torn down what it started) with the failing service's name, exit code and last
- * lines. A watchdog ends the services if the test runner dies without calling down().
+ * lines, or when `timeout` passes or `signal` aborts first. A watchdog ends the services if the test runner dies without calling down().
  *
  * ```ts
  * await using stack = await up({ file: "sandbox.yaml", services: ["api"] });
@@ -57,7 +65,7 @@ export async function up(options: UpOptions = {}): Promise<Stack> {
     return downed;
   };
   try {
-    await orchestrator.whenReady();
+    await orchestrator.whenReady(undefined, { ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout }), ...(options.signal ? { signal: options.signal } : {}) });
   } catch (error) {
     await down();
     throw error;

@@ -51,7 +51,12 @@ export const defaultRuntime: ServiceRuntime = {
   endTagged: (treeTags, options) => (treeTags.length === 0 ? Promise.resolve(0) : killTagged({ trees: treeTags }, options)),
 
   ready$(spec, context) {
-    return readyChecks$(spec, { lines$: context.lines$, cwd: context.service.workingDir, env: serviceEnvironment(context.service) }).pipe(
+    return readyChecks$(spec, {
+      lines$: context.lines$,
+      cwd: context.service.workingDir,
+      env: serviceEnvironment(context.service),
+      ...(context.onUnready ? { onUnready: context.onUnready } : {}),
+    }).pipe(
       map((outcome) => (outcome.ok ? { ok: true as const } : { ok: false as const, reasons: outcome.reasons })),
     );
   },

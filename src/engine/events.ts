@@ -26,6 +26,8 @@ export type ServiceEvent = EventBase &
     | { type: "starting"; run: number; command: string }
     | { type: "running"; run: number; pid: number }
     | { type: "ready"; run: number; afterMs: number; checked: boolean }
+    /** The ready checks that have not passed yet, each with its last failure: told when that changes. */
+    | { type: "unready"; run: number; reasons: string[] }
     | { type: "exited"; run: number; exitCode: number | null; signal: NodeJS.Signals | null; onPurpose: boolean; uptimeMs: number }
     | { type: "restarting"; run: number; delayMs: number; restarts: number }
     | { type: "completed"; run: number }
@@ -33,6 +35,8 @@ export type ServiceEvent = EventBase &
     | { type: "skipped"; reason: FailureReason }
     | { type: "stopping"; signal: NodeJS.Signals }
     | { type: "stopped"; forced: boolean }
+    /** Its log file could not be written (a full disk): told once; its lines still reach the terminal and followers. */
+    | { type: "log-failed"; path: string; code: string; message: string }
   );
 
 export type ServiceEventType = ServiceEvent["type"];

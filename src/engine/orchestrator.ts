@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { combineLatest, filter, firstValueFrom, map, merge, type Observable } from "rxjs";
+import { combineLatest, filter, firstValueFrom, fromEvent, map, merge, race, timer, type Observable } from "rxjs";
 import { defaults } from "../defaults.js";
 import { SbxError } from "../errors.js";
 import type { Selection } from "../graph/select-services.js";
@@ -7,7 +7,9 @@ import type { Project, Service } from "../manifest/types.js";
 import type { LogLine } from "../process/log-line.js";
 import { ensureStateDirectory } from "../process/private-files.js";
 import { ServiceLog, type LogBatch } from "../process/service-log.js";
+import { formatDuration, timerDelay } from "../manifest/duration.js";
 import { defaultRuntime } from "./default-runtime.js";
+import { describePending } from "./describe-pending.js";
 import { conditionMet$ } from "./dependency-conditions.js";
 import { EventStore } from "./event-store.js";
 import type { ServiceEvent } from "./events.js";
@@ -50,6 +52,8 @@ export class Orchestrator {
   private readonly lives = new Map<string, Promise<void>>();
   private readonly halt = new AbortController();
   private readonly idleWaiters: (() => void)[] = [];
+  /** Services stopped on their own (`sbx stop`): the project waits for them to be started again, or for its end. */
+  private readonly parked = new Set<string>();
   private started = false;
   private stopping?: Promise<void>;
   private closed?: Promise<void>;
@@ -70,13 +74,21 @@ export class Orchestrator {
     for (const service of selection.services) {
       const log = new ServiceLog(service.name, join(logDir, `${service.name}.log`), options.logTailLines ?? defaults.logTailLines, { rotation: service.logs });
       this.logs.set(service.name, log);
+      // Told once per service; the stream ends when the log is closed.
+      log.writeError$.subscribe((failure) =>
+        this.store.publish({ type: "log-failed", service: service.name, time: failure.time, path: failure.path, code: failure.code, message: failure.message }),
+      );
     }
     this.runtime.prepare?.(selection.services);
     this.lines$ = merge(...[...this.logs.values()].map((logs) => logs.lines$));
     this.batches$ = merge(...[...this.logs.values()].map((logs) => logs.batches$));
   }
 
-  /** Starts every service; resolves when none is running any more (each completed, failed, skipped or stopped). */
+  /**
+   * Starts every service; resolves when none is running any more (each completed, failed, skipped
+   * or stopped) and none waits to be started again: a service stopped on its own keeps the project
+   * up, so that it can be started again, until the whole project is stopped.
+   */
   run(): Promise<void> {
     if (!this.started) {
       this.started = true;
@@ -87,10 +99,16 @@ export class Orchestrator {
 
   /**
    * Resolves once every service is ready (or, for a one-shot job, completed); rejects at the first
-   * that fails, is skipped or is stopped before it was ready, naming it with its reason and last lines.
+   * that fails, is skipped or is stopped before it was ready, naming it with its reason and last
+   * lines; after `timeoutMs`, naming each service not ready yet and why; when `signal` aborts.
    */
-  async whenReady(services: readonly string[] = [...this.logs.keys()]): Promise<void> {
-    const blocker = await firstValueFrom(
+  async whenReady(services: readonly string[] = [...this.logs.keys()], options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+    const { timeoutMs, signal } = options;
+    if (signal?.aborted) throw abortedWait(signal);
+    const ends$: Observable<"timeout" | "aborted">[] = [];
+    if (timeoutMs !== undefined) ends$.push(timer(timerDelay(timeoutMs)).pipe(map(() => "timeout" as const)));
+    if (signal) ends$.push(fromEvent(signal, "abort").pipe(map(() => "aborted" as const)));
+    const blocker = await firstValueFrom(race(
       this.states$.pipe(
         map((states): ServiceState | "pending" | "ready" => {
           const watched = services.map((name) => states.get(name)).filter((s): s is ServiceState => s !== undefined);
@@ -100,8 +118,17 @@ export class Orchestrator {
         }),
         filter((verdict) => verdict !== "pending"),
       ),
-    );
+      ...ends$,
+    ));
     if (blocker === "ready") return;
+    if (blocker === "aborted") throw abortedWait(signal as AbortSignal);
+    if (blocker === "timeout") {
+      const pending = services.map((name) => this.state(name)).filter((s): s is ServiceState => s !== undefined && !s.everReady && s.status !== "completed");
+      const first = pending[0];
+      throw new SbxError("NOT_READY", `not ready within ${formatDuration(timeoutMs as number)}: ${pending.map(describePending).join("; ")}`, {
+        ...(first ? { service: first.name, lastLogLines: this.serviceLog(first.name)?.tail(defaults.failureLogLines).map((line) => line.text) ?? [] } : {}),
+      });
+    }
     const message = blocker.status === "skipped" ? "was not started" : blocker.status === "stopped" ? "was stopped before it was ready" : "failed";
     throw new SbxError("SERVICE_FAILED", `${blocker.name} ${message}: ${blocker.reason?.message ?? blocker.status}`, {
       service: blocker.name,
@@ -112,6 +139,7 @@ export class Orchestrator {
   /** Stops every service, dependents before their dependencies; with `force`, SIGKILL to everything at once. */
   stop(options: { force?: boolean; gracePeriodMs?: number } = {}): Promise<void> {
     this.halt.abort();
+    this.settleIdle();
     if (options.force) {
       return Promise.all([...this.supervisors.values()].map((s) => s.stop({ force: true }))).then(() => this.whenIdle());
     }
@@ -122,6 +150,7 @@ export class Orchestrator {
   /** Stops one service and its whole tree, leaving the others running. */
   async stopService(name: string): Promise<void> {
     this.serviceNamed(name);
+    this.parked.add(name);
     await this.supervisors.get(name)?.stop();
   }
 
@@ -129,6 +158,7 @@ export class Orchestrator {
   async startService(name: string): Promise<void> {
     const service = this.serviceNamed(name);
     if (this.halt.signal.aborted) throw new SbxError("USAGE", "the project is stopping: nothing can start");
+    this.parked.delete(name);
     if (this.lives.has(name)) return;
     // Resolves once it runs (or could not): the caller is told its new pid.
     const started = firstValueFrom(
@@ -193,13 +223,21 @@ export class Orchestrator {
     this.supervisors.set(service.name, supervisor);
     const life = supervisor.run().finally(() => {
       if (this.lives.get(service.name) === life) this.lives.delete(service.name);
-      if (this.lives.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      this.settleIdle();
     });
     this.lives.set(service.name, life);
   }
 
+  private get idle(): boolean {
+    return this.lives.size === 0 && (this.parked.size === 0 || this.halt.signal.aborted);
+  }
+
+  private settleIdle(): void {
+    if (this.idle) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
   private whenIdle(): Promise<void> {
-    if (this.lives.size === 0) return Promise.resolve();
+    if (this.idle) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -228,6 +266,10 @@ export class Orchestrator {
     for (const state of this.store.states.values()) if (state.pid !== undefined) pids.add(state.pid);
     return pids;
   }
+}
+
+function abortedWait(signal: AbortSignal): SbxError {
+  return new SbxError("ABORTED", "the wait for the services to be ready was aborted", {}, { cause: signal.reason });
 }
 
 /** Whether every service has reached a state after which it does nothing on its own. */

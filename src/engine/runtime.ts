@@ -23,6 +23,8 @@ export interface ReadyContext {
   service: Service;
   /** The lines of the current run, from its first one on, then live. */
   lines$: Observable<{ text: string }>;
+  /** Told the checks that have not passed, each with its last failure, whenever that changes. */
+  onUnready?: (reasons: string[]) => void;
 }
 
 /**

@@ -33,6 +33,12 @@ export interface ServiceState {
   everRunning: boolean;
   everReady: boolean;
   reason?: FailureReason;
+  /** What it waits for before it starts (its dependencies), while it waits. */
+  waitingOn?: string[];
+  /** While it runs and is not ready yet: each check that has not passed, with its last failure. */
+  unready?: string[];
+  /** Why its log file could not be written, if it could not. */
+  logError?: string;
 }
 
 export function initialState(name: string): ServiceState {
@@ -42,16 +48,18 @@ export function initialState(name: string): ServiceState {
 export function applyEvent(state: ServiceState, event: ServiceEvent): ServiceState {
   switch (event.type) {
     case "waiting":
-      return { ...state, status: "waiting" };
+      return { ...state, status: "waiting", waitingOn: event.on };
     case "starting":
-      return { ...state, status: "starting", runs: event.run, pid: undefined, exitCode: undefined, signal: undefined };
+      return { ...state, status: "starting", runs: event.run, pid: undefined, exitCode: undefined, signal: undefined, waitingOn: undefined, unready: undefined };
     case "running":
       return { ...state, status: "running", pid: event.pid, startedAt: event.time, everRunning: true };
+    case "unready":
+      return { ...state, unready: event.reasons };
     case "ready":
-      return { ...state, status: "ready", readyAt: event.time, everReady: true };
+      return { ...state, status: "ready", readyAt: event.time, everReady: true, unready: undefined };
     case "exited":
       // A stop in progress stays "stopping" until the whole tree is gone.
-      return { ...state, status: state.status === "stopping" ? "stopping" : "exited", pid: undefined, exitCode: event.exitCode, signal: event.signal };
+      return { ...state, status: state.status === "stopping" ? "stopping" : "exited", pid: undefined, exitCode: event.exitCode, signal: event.signal, unready: undefined };
     case "restarting":
       return { ...state, status: "restarting", restarts: event.restarts };
     case "completed":
@@ -63,7 +71,9 @@ export function applyEvent(state: ServiceState, event: ServiceEvent): ServiceSta
     case "stopping":
       return { ...state, status: "stopping" };
     case "stopped":
-      return { ...state, status: "stopped", pid: undefined };
+      return { ...state, status: "stopped", pid: undefined, waitingOn: undefined };
+    case "log-failed":
+      return { ...state, logError: `cannot write ${event.path}: ${event.message}` };
   }
 }
 

@@ -8,6 +8,7 @@ import { nextDelay, shouldRestart } from "./restart-policy.js";
 import type { RunningProcess, ServiceRuntime, ReadyFailure } from "./runtime.js";
 import { abortableSleep } from "./abortable-sleep.js";
 import { describeExit } from "./describe-exit.js";
+import { formatDuration } from "../manifest/duration.js";
 
 export interface SupervisorContext {
   runtime: ServiceRuntime;
@@ -118,6 +119,9 @@ export class ServiceSupervisor {
 
     let restarts = 0;
     let delay: number | undefined;
+    // When the wait for readiness began: the first start, or the first start after the service was
+    // last ready. Restarts do not reset it, so that a crash loop cannot keep `up --wait` waiting.
+    let readyWaitSince: number | undefined;
     for (let run = this.ctx.firstRun; ; run++) {
       const taken = await this.takenPort();
       if (taken) return this.fail({ message: taken, lastLines: [] });
@@ -134,10 +138,12 @@ export class ServiceSupervisor {
       this.current = child;
       this.runTags.push(child.tag);
       const startedAt = Date.now();
+      readyWaitSince ??= startedAt;
       this.emit({ type: "running", run, pid: child.pid });
 
-      const end = await this.watchRun(child, run, startedAt);
+      const end = await this.watchRun(child, run, startedAt, readyWaitSince, restarts);
       const uptimeMs = Date.now() - startedAt;
+      if (this.readyInRun) readyWaitSince = undefined;
 
       if (end.kind === "stop") {
         await this.stopCurrent(run, startedAt);
@@ -155,8 +161,14 @@ export class ServiceSupervisor {
 
       const succeeded = end.kind === "exited" && end.exitCode === 0 && (end.wasReady || !this.service.ready);
       const outcome = { succeeded, uptimeMs };
-      if (shouldRestart(this.service.restart, outcome, restarts)) {
+      if (end.kind !== "not-ready" && shouldRestart(this.service.restart, outcome, restarts)) {
         delay = nextDelay(this.service.restart, delay, outcome);
+        const readyTimeLeft = this.readyTimeLeft(readyWaitSince);
+        if (readyTimeLeft !== undefined && readyTimeLeft <= delay) {
+          // The next run would start with no time left to become ready.
+          const last = this.failureOf(end, uptimeMs);
+          return this.fail({ ...last, message: `${this.notReadyInTime(restarts)}: its last run ${last.message}`, lastLines: this.ctx.lastLines(defaults.failureLogLines) });
+        }
         restarts++;
         this.emit({ type: "restarting", run, delayMs: delay, restarts });
         const slept = await abortableSleep(delay, this.noMoreRuns);
@@ -166,12 +178,29 @@ export class ServiceSupervisor {
         continue;
       }
       if (succeeded) return this.emit({ type: "completed", run });
-      return this.fail({ ...this.failureOf(end, uptimeMs), lastLines: this.ctx.lastLines(defaults.failureLogLines) });
+      const failure = this.failureOf(end, uptimeMs);
+      const message = end.kind === "not-ready" && restarts > 0 ? `${this.notReadyInTime(restarts)}: ${end.failure.reasons.join("; ")}` : failure.message;
+      return this.fail({ ...failure, message, lastLines: this.ctx.lastLines(defaults.failureLogLines) });
     }
   }
 
+  /** Whether the current run became ready. */
+  private readyInRun = false;
+
+  /** How long the service still has to become ready, counted from `since`; undefined without a ready check or a wait. */
+  private readyTimeLeft(since: number | undefined): number | undefined {
+    if (!this.service.ready || since === undefined) return undefined;
+    return this.service.ready.timeoutMs - (Date.now() - since);
+  }
+
+  private notReadyInTime(restarts: number): string {
+    const timeout = formatDuration(this.service.ready?.timeoutMs ?? 0);
+    return `not ready within ${timeout} of its first start, after ${restarts === 1 ? "1 restart" : `${restarts} restarts`}`;
+  }
+
   /** Waits for the run to end, to fail its readiness, to time out, or for a stop request. */
-  private async watchRun(child: RunningProcess, run: number, startedAt: number): Promise<RunEnd> {
+  private async watchRun(child: RunningProcess, run: number, startedAt: number, readyWaitSince: number, restarts: number): Promise<RunEnd> {
+    this.readyInRun = false;
     // Every listener and timer of this run goes when the run's scope is aborted, at its end.
     const scope = new AbortController();
     const stopOrEnd = AbortSignal.any([this.stopController.signal, scope.signal]);
@@ -192,14 +221,17 @@ export class ServiceSupervisor {
 
     try {
       if (this.service.ready) {
+        // What is left of `ready.timeout` since the wait began, restarts included.
+        const spec = restarts === 0 ? this.service.ready : { ...this.service.ready, timeoutMs: Math.max(0, this.readyTimeLeft(readyWaitSince) ?? 0) };
         const ready$ = this.ctx.runtime
-          .ready$(this.service.ready, { service: this.service, lines$: this.ctx.linesSinceRunStart$(run) })
+          .ready$(spec, { service: this.service, lines$: this.ctx.linesSinceRunStart$(run), onUnready: (reasons) => this.emit({ type: "unready", run, reasons }) })
           .pipe(map((result) => ({ kind: "ready" as const, result })));
         const first = await firstValueFrom(race(ready$, exit$, stop$, timeout$));
         if (first.kind !== "ready") return first;
         if (!first.result.ok) return { kind: "not-ready", failure: first.result };
       }
       wasReady = true;
+      this.readyInRun = true;
       this.emit({ type: "ready", run, afterMs: Date.now() - startedAt, checked: this.service.ready !== undefined });
       return await firstValueFrom(race(exit$, stop$, timeout$));
     } finally {

@@ -14,6 +14,8 @@ export interface ReadyChecksContext {
   cwd: string;
   env: Record<string, string>;
   scheduler?: SchedulerLike;
+  /** Told the checks that have not passed, each with its last failure (`tcp 127.0.0.1:8080: connection refused`), whenever that changes. */
+  onUnready?: (reasons: string[]) => void;
 }
 
 interface NamedCheck {
@@ -39,9 +41,23 @@ export function readyChecks$(spec: ReadySpec, context: ReadyChecksContext): Obse
     // A single attempt may take up to one interval, at least a second, at most the whole timeout.
     const attemptMs = Math.min(spec.timeoutMs, Math.max(spec.intervalMs, 1_000));
     const checks: NamedCheck[] = [];
+    let toldUnready = "";
+    const tellUnready = (): void => {
+      if (!context.onUnready) return;
+      const reasons = checks.filter((c) => c.lastReason !== "passed").map((c) => `${c.label}: ${c.lastReason}`);
+      const text = reasons.join("\n");
+      if (reasons.length === 0 || text === toldUnready) return;
+      toldUnready = text;
+      context.onUnready(reasons);
+    };
     const add = (label: string, results$: Observable<ProbeResult>): void => {
       const check: NamedCheck = { label, lastReason: "not checked yet", passed$: results$ };
-      check.passed$ = results$.pipe(tap((result) => (check.lastReason = result.ok ? "passed" : result.reason)));
+      check.passed$ = results$.pipe(
+        tap((result) => {
+          check.lastReason = result.ok ? "passed" : result.reason;
+          tellUnready();
+        }),
+      );
       checks.push(check);
     };
     if (spec.tcp) add(`tcp ${hostPort(spec.tcp.host, spec.tcp.port)}`, poll$(tcpProbe(spec.tcp, attemptMs), spec.intervalMs, scheduler));
@@ -53,12 +69,17 @@ export function readyChecks$(spec: ReadySpec, context: ReadyChecksContext): Obse
       check.passed$ = logMatch$(context.lines$, pattern).pipe(
         map((): CheckResult => ({ ok: true })),
         catchError((error: unknown) => of<CheckResult>({ ok: false, reason: error instanceof Error ? error.message : String(error), final: true })),
-        tap((result) => (check.lastReason = result.ok ? "passed" : result.reason)),
+        tap((result) => {
+          check.lastReason = result.ok ? "passed" : result.reason;
+          tellUnready();
+        }),
         share(),
       );
       checks.push(check);
     }
 
+    // What is awaited, from the start: a log check may not say anything else until it passes.
+    tellUnready();
     const allPassed$ = combineLatest(checks.map((check) => check.passed$.pipe(filter((r) => r.ok), take(1)))).pipe(map((): ReadyOutcome => ({ ok: true })));
     // A check that can never pass ends the wait at once, with its reason.
     const hopeless$ = merge(

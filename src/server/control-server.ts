@@ -22,6 +22,8 @@ export interface ServiceStatusView {
   exitCode: number | null;
   /** ISO time the current (or last) run started; null before the first. */
   startedAt: string | null;
+  /** Why its log file could not be written (a full disk), if it could not; its lines still reach followers. */
+  logError: string | null;
 }
 
 export function statusView(state: ServiceState): ServiceStatusView {
@@ -34,6 +36,7 @@ export function statusView(state: ServiceState): ServiceStatusView {
     restarts: state.restarts,
     exitCode: state.exitCode ?? null,
     startedAt: state.startedAt !== undefined && (running || state.exitCode !== undefined) ? new Date(state.startedAt).toISOString() : null,
+    logError: state.logError ?? null,
   };
 }
 

@@ -66,6 +66,24 @@ describe("up() for test fixtures", () => {
     await expectNothingLeft(marker);
   });
 
+  it("gives up after its timeout, naming what was not ready and why, having torn down", async () => {
+    const marker = newMarker();
+    const dir = tempDir({ "sandbox.yaml": "services:\n  slow:\n    command: sleep 30\n    ready: { log: never }\n  web:\n    command: sleep 30\n    depends_on: [slow]\n" });
+    const error = (await up({ cwd: dir, env: { [marker.name]: marker.value }, timeout: 300 }).catch((e: unknown) => e)) as SbxError;
+    expect(error).toBeInstanceOf(SbxError);
+    expect(error.code).toBe("NOT_READY");
+    expect(error.message).toBe("not ready within 300ms: slow: running, not ready: log /never/: no line matched /never/ yet; web: waiting for slow");
+    await expectNothingLeft(marker);
+  });
+
+  it("stops waiting and tears down when its signal aborts", async () => {
+    const marker = newMarker();
+    const dir = tempDir({ "sandbox.yaml": "services:\n  slow:\n    command: sleep 30\n    ready: { log: never }\n" });
+    const error = (await up({ cwd: dir, env: { [marker.name]: marker.value }, signal: AbortSignal.timeout(200) }).catch((e: unknown) => e)) as SbxError;
+    expect(error.code).toBe("ABORTED");
+    await expectNothingLeft(marker);
+  });
+
   it("leaves nothing behind when the test runner dies without down()", async () => {
     const marker = newMarker();
     const dir = tempDir({ "sandbox.yaml": "services:\n  web: { command: \"sleep 60 & sleep 60 & wait\" }\n" });

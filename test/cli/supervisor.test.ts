@@ -46,8 +46,8 @@ describe("the background supervisor", () => {
     expect(up.stdout).toMatch(/: 3 services ready in the background \(supervisor pid \d+\)/);
     const rows = await ps(p);
     expect(rows.map((r) => r.name)).toEqual(["db", "api", "job"]);
-    for (const row of rows) expect(Object.keys(row).sort()).toEqual(["exitCode", "name", "pid", "ready", "restarts", "startedAt", "status"]);
-    expect(rows[0]).toMatchObject({ status: "ready", ready: true, restarts: 0, exitCode: null });
+    for (const row of rows) expect(Object.keys(row).sort()).toEqual(["exitCode", "logError", "name", "pid", "ready", "restarts", "startedAt", "status"]);
+    expect(rows[0]).toMatchObject({ status: "ready", ready: true, restarts: 0, exitCode: null, logError: null });
     expect(typeof rows[0]?.pid).toBe("number");
     expect(Date.parse(rows[0]?.startedAt ?? "")).toBeGreaterThan(Date.now() - 60_000);
     expect(rows[2]).toMatchObject({ status: "completed", ready: false, pid: null, exitCode: 0 });
@@ -91,7 +91,17 @@ services:
     const p = project(`services:\n  slow:\n    command: "sleep 60"\n    ready: { log: never-printed }\n`);
     const up = await p.sbx("up", "--wait", "--wait-timeout", "500ms");
     expect(up.code).toBe(1);
-    expect(up.stderr).toContain("not ready within --wait-timeout 500 ms");
+    expect(up.stderr).toContain("error: not ready within 500ms: slow: running, not ready: log /never-printed/: no line matched /never-printed/ yet");
+    await expectNothingLeft(p.marker);
+  });
+
+  it("up --wait does not wait for ever on a crash loop: it names the service, its restarts and its last lines", async () => {
+    const p = project(`services:\n  loop:\n    command: "echo 'cannot bind'; exit 1"\n    ready: { tcp: 1, timeout: 1s }\n    restart: { policy: always, backoff: 20ms, max_backoff: 20ms }\n`);
+    const up = await p.sbx("up", "--wait");
+    expect(up.code).toBe(1);
+    // The deadline falls between two runs, or during one, whose check it then ends.
+    expect(up.stderr).toMatch(/error: loop failed: not ready within 1s of its first start, after \d+ restarts: (its last run exited with code 1 before it was ready|tcp 127\.0\.0\.1:1: connection refused)\n/);
+    expect(up.stderr).toContain("last lines of loop:\n  cannot bind");
     await expectNothingLeft(p.marker);
   });
 

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { SbxError } from "../../src/errors.js";
 import type { ServiceEvent } from "../../src/engine/events.js";
 import { freePort } from "../helpers/ports.js";
 import { eventually, expectAllGone, fixture } from "../helpers/processes.js";
@@ -235,6 +236,42 @@ services:
     });
   });
 
+  describe("waiting for readiness", () => {
+    it("a wait with a timeout names each service not ready and why", async () => {
+      const port = await freePort();
+      const s = stack(`
+services:
+  db:
+    command: "sleep 30"
+    ready: { tcp: ${port}, interval: 20ms }
+  api:
+    command: sleep 30
+    depends_on: [db]
+`);
+      void s.orchestrator.run();
+      const error = (await s.orchestrator.whenReady(undefined, { timeoutMs: 400 }).catch((e: unknown) => e)) as SbxError;
+      expect(error).toBeInstanceOf(SbxError);
+      expect(error.code).toBe("NOT_READY");
+      expect(error.message).toBe(`not ready within 400ms: db: running, not ready: tcp 127.0.0.1:${port}: connection refused; api: waiting for db`);
+      expect(error.context.service).toBe("db");
+    });
+
+    it("a wait ends when its signal aborts", async () => {
+      const s = stack(`
+services:
+  slow:
+    command: "sleep 30"
+    ready: { log: never }
+`);
+      void s.orchestrator.run();
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error("test over")), 100);
+      const error = (await s.orchestrator.whenReady(undefined, { signal: controller.signal }).catch((e: unknown) => e)) as SbxError;
+      expect(error.code).toBe("ABORTED");
+      expect((error.cause as Error).message).toBe("test over");
+    });
+  });
+
   describe("restarts", () => {
     it("restarts a failing service with doubling backoff until it stays up", async () => {
       const s = stack(`
@@ -277,6 +314,38 @@ services:
       expect(s.orchestrator.state("broken")).toMatchObject({ status: "failed", restarts: 2 });
       expect(eventOf(s.events, "broken", "failed").reason.message).toBe("exited with code 1 before it was ready");
       expect(s.of("app")).toEqual(["waiting", "skipped"]);
+    });
+
+    it("a crash loop does not reset the ready timeout: the service fails naming its restarts and last lines", async () => {
+      const s = stack(`
+services:
+  loop:
+    command: "echo boom; exit 3"
+    ready: { log: never, timeout: 1s }
+    restart: { policy: always, backoff: 50ms, max_backoff: 50ms }
+`);
+      void s.orchestrator.run();
+      // Before, each run had its own timeout, which a run that dies at once never reaches: a wait for ever.
+      // The deadline falls between two runs, or during one, whose check it then ends.
+      await expect(s.orchestrator.whenReady()).rejects.toThrow(
+        /^loop failed: not ready within 1s of its first start, after \d+ restarts: (its last run exited with code 3 before it was ready|log \/never\/: no line matched \/never\/ yet)$/,
+      );
+      expect(eventOf(s.events, "loop", "failed").reason.lastLines.at(-1)).toBe("boom");
+      expect(s.orchestrator.state("loop")?.restarts).toBeGreaterThan(3);
+    });
+
+    it("a service that was ready gets the whole ready timeout again after it crashes", async () => {
+      const s = stack(`
+services:
+  flaky:
+    command: [${node}, ${fx("flaky.mjs")}]
+    environment: { FAILS: "1", COUNTER_FILE: counter }
+    ready: { log: "^up$", timeout: 2s }
+    restart: { policy: on-failure, backoff: 10ms }
+`);
+      void s.orchestrator.run();
+      await s.orchestrator.whenReady();
+      expect(s.orchestrator.state("flaky")).toMatchObject({ status: "ready", restarts: 1 });
     });
 
     it("never restarts a service stopped on purpose", async () => {

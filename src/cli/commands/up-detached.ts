@@ -62,7 +62,9 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
       }
     });
     child.once("exit", (code) => resolve({ type: "exited", code }));
-    if (options.waitTimeoutMs !== undefined) setTimeout(() => resolve({ type: "timeout" }), options.waitTimeoutMs).unref();
+    // The supervisor keeps --wait-timeout itself and says which services were not ready and why;
+    // this is for a supervisor that cannot say anything any more.
+    if (options.waitTimeoutMs !== undefined) setTimeout(() => resolve({ type: "timeout" }), options.waitTimeoutMs + SUPERVISOR_SILENCE_MS).unref();
   });
 
   const detach = (): void => {
@@ -89,7 +91,7 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
       return ExitCode.serviceFailed;
     }
     case "timeout": {
-      io.stderr.write(`error: not ready within --wait-timeout ${options.waitTimeoutMs} ms: stopping every service\n`);
+      io.stderr.write(`error: the background supervisor (pid ${child.pid}) said nothing within --wait-timeout and ${SUPERVISOR_SILENCE_MS / 1_000} s more: stopping every service\n`);
       await new ControlClient(socketPathFor(projectDir)).post("/v1/down").catch(() => child.kill("SIGTERM"));
       await waitForExit(child);
       return ExitCode.serviceFailed;
@@ -100,8 +102,12 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
   }
 }
 
+/** How long past --wait-timeout the supervisor may take to report before it counts as stuck. */
+const SUPERVISOR_SILENCE_MS = 10_000;
+
 function childArguments(files: readonly string[], projectDir: string, options: UpOptions): string[] {
   const args = ["up", "--supervise", "--timestamps"];
+  if (options.waitTimeoutMs !== undefined) args.push("--wait-timeout", `${options.waitTimeoutMs}ms`);
   for (const file of files) args.push("-f", file);
   args.push("--project-dir", projectDir);
   for (const profile of options.profile) args.push("--profile", profile);

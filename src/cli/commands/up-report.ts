@@ -50,9 +50,10 @@ export function errorFromReport(reported: ReportedError): Error {
 
 /**
  * In the background supervisor: tells the parent once every service has started, then once
- * every one is ready (or which one failed).
+ * every one is ready, or which one failed, or after `timeoutMs` which are not ready and why
+ * (`onTimeout` then tears down).
  */
-export function reportProgress(orchestrator: Orchestrator): Subscription {
+export function reportProgress(orchestrator: Orchestrator, wait: { timeoutMs?: number; onTimeout?: (error: SbxError) => void } = {}): Subscription {
   if (!process.send) return Subscription.EMPTY;
   let started = false;
   const subscription = orchestrator.states$.subscribe((states) => {
@@ -63,15 +64,17 @@ export function reportProgress(orchestrator: Orchestrator): Subscription {
       sendReport({ type: "started" });
     }
   });
-  orchestrator.whenReady().then(
+  orchestrator.whenReady(undefined, wait.timeoutMs === undefined ? {} : { timeoutMs: wait.timeoutMs }).then(
     () => sendReport({ type: "ready" }),
-    (error: Error & { context?: { service?: string; lastLogLines?: readonly string[] } }) =>
+    (error: Error & { context?: { service?: string; lastLogLines?: readonly string[] } }) => {
+      if (error instanceof SbxError && error.code === "NOT_READY") wait.onTimeout?.(error);
       sendReport({
         type: "failed",
         message: error.message,
         ...(error.context?.service ? { service: error.context.service } : {}),
         lastLines: error.context?.lastLogLines ?? [],
-      }),
+      });
+    },
   );
   return subscription;
 }

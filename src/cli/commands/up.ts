@@ -26,7 +26,6 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
   const names = selection.services.map((s) => s.name);
   const renderer = new TerminalRenderer(io.stdout, names, { color: colorEnabled(io, options.color), timestamps: options.timestamps === true });
   const orchestrator = supervisor.orchestrator;
-  const report = options.supervise ? reportProgress(orchestrator) : undefined;
   const abortOnExit = options.abortOnContainerExit === true || options.exitCodeFrom !== undefined;
 
   let exitCode: number | undefined;
@@ -46,6 +45,16 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
     renderer.note(why);
     void orchestrator.stop();
   };
+
+  const report = options.supervise
+    ? reportProgress(orchestrator, {
+        ...(options.waitTimeoutMs === undefined ? {} : { timeoutMs: options.waitTimeoutMs }),
+        onTimeout: (error) => {
+          exitCode ??= ExitCode.serviceFailed;
+          stopAll(`--wait-timeout: ${error.message}: stopping every service`);
+        },
+      })
+    : undefined;
 
   onDown = () => {
     // The control API stops the services itself; this only says so and keeps the rest from reacting.

@@ -32,6 +32,11 @@ export function describeEvent(event: ServiceEvent, lastExit?: Extract<ServiceEve
       return [`stopping (${event.signal})`];
     case "stopped":
       return [event.forced ? "stopped (killed: it outlived its stop_grace_period)" : "stopped"];
+    case "unready":
+      // Told when it matters: in a failure, or a wait that timed out.
+      return [];
+    case "log-failed":
+      return [`cannot write its log ${event.path}: ${event.message}; its lines still reach the terminal and sbx logs -f`];
   }
 }
 
