@@ -193,6 +193,11 @@ export class Orchestrator {
     return this.logs.get(service);
   }
 
+  /** Opens every log file's path anew: `.sbx` was deleted while the project ran. */
+  reopenLogs(): void {
+    for (const log of this.logs.values()) log.reopenFile();
+  }
+
   /** The process group and tree tag of each service's current run, for the state file. */
   runningProcesses(): { service: string; pid: number; tag: string }[] {
     const out: { service: string; pid: number; tag: string }[] = [];

@@ -21,6 +21,7 @@ type Request =
   | { kind: "adopt"; id: number; path: string; state: RotatingFileState; maxSize: number; maxFiles: number }
   | { kind: "text"; id: number; text: string }
   | { kind: "lines"; id: number; prefix: string; text: string }
+  | { kind: "reopen"; id: number }
   | { kind: "close"; id: number; request: number };
 type Reply = { kind: "closed"; request: number } | { kind: "failed"; id: number; code: string; message: string };
 
@@ -59,6 +60,13 @@ parentPort.on("message", (request) => {
     return;
   }
   if (entry === undefined) return;
+  if (request.kind === "reopen") {
+    try {
+      entry.file.reopenPath();
+      entry.reported = false;
+    } catch {}
+    return;
+  }
   try {
     entry.file.append(request.kind === "lines" ? prefixLines(request.text, request.prefix) : request.text);
   } catch (error) {
@@ -121,6 +129,11 @@ class LogFileThread {
 
   writeLines(id: number, prefix: string, text: string): void {
     this.worker.postMessage({ kind: "lines", id, prefix, text } satisfies Request);
+  }
+
+  /** Opens the file's path anew, after the writes asked before: it was deleted (with `.sbx`) while the project ran. */
+  reopen(id: number): void {
+    this.worker.postMessage({ kind: "reopen", id } satisfies Request);
   }
 
   /** Resolves once every write to the file asked before is done and the file is closed. */

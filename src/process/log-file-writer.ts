@@ -133,6 +133,26 @@ export class LogFileWriter {
     }
   }
 
+  /**
+   * Opens the path anew (its directory made again if need be): the file was deleted while sbx
+   * wrote it, with `.sbx`, and later lines would go to a file nobody can read.
+   */
+  reopen(): void {
+    if (this.closed) return;
+    try {
+      ensurePrivateDirectory(dirname(this.path));
+      if (this.threadId !== undefined) {
+        logFileThread().reopen(this.threadId);
+        return;
+      }
+      this.flush();
+      this.file?.reopenPath();
+      this.failure = undefined;
+    } catch (error) {
+      this.report(errorCode(error), (error as Error).message);
+    }
+  }
+
   /** The first write that failed, if one did. */
   get error(): LogWriteError | undefined {
     return this.failure;

@@ -85,6 +85,18 @@ export class RotatingFile {
     return state;
   }
 
+  /** Opens its path anew (the file was deleted or moved away): later writes go to the file found there now. Throws what failed. */
+  reopenPath(): void {
+    const fd = this.fd;
+    this.fd = null;
+    if (fd !== null) {
+      try {
+        this.io.closeSync(fd);
+      } catch {}
+    }
+    this.reopen();
+  }
+
   close(): void {
     if (this.fd === null) return;
     const fd = this.fd;

@@ -132,6 +132,11 @@ export class ServiceLog {
     return this.since$(this.runStartSeq);
   }
 
+  /** Opens the log file's path anew: it was deleted (with `.sbx`) while the service ran. */
+  reopenFile(): void {
+    this.file?.reopen();
+  }
+
   /** Writes what is pending to the file and ends the live stream. */
   async close(): Promise<void> {
     await this.file?.close();

@@ -256,6 +256,8 @@ export class ProjectSupervisor {
       if (!existsSync(directory)) {
         ensureStateDirectory(this.project.dir);
         this.watchInner();
+        // The log files went with it: what the services print from now on goes to new ones.
+        this.orchestrator.reopenLogs();
       }
       if (!lstatSync(directory).isDirectory()) return;
       if (!existsSync(statePath(this.project.dir))) this.recordState();

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Sandbox, up } from "../../src/index.js";
@@ -75,8 +75,8 @@ describe("every teardown ends what carries the project's tag", () => {
 });
 
 describe("a project whose .sbx was deleted while it runs", () => {
-  it("gets its state and socket back: ps and down work as before", async () => {
-    const project = backgroundProject("services:\n  api:\n    command: sleep 300\n");
+  it("gets its state, socket and log files back: ps, logs and down work as before", async () => {
+    const project = backgroundProject(`services:\n  api:\n    command: "i=0; while true; do echo tick $$i; i=$$((i+1)); sleep 0.05; done"\n`);
     expect((await project.sbx("up", "-d")).code).toBe(0);
     rmSync(join(project.dir, ".sbx"), { recursive: true, force: true });
     await eventually(() => {
@@ -88,6 +88,9 @@ describe("a project whose .sbx was deleted while it runs", () => {
     }, "the state to be written again", 5_000);
     const ps = await project.sbx("ps");
     expect(ps.stdout).toMatch(/api\s+ready/);
+    // Lines printed after the deletion reach a new log file.
+    await eventually(() => existsSync(join(project.dir, ".sbx", "logs", "api.log")) && readFileSync(join(project.dir, ".sbx", "logs", "api.log"), "utf8").includes("tick"), "a new log file", 5_000);
+    expect((await project.sbx("logs")).stdout).toMatch(/api \| tick \d+/);
     const down = await project.sbx("down");
     expect(down.stdout).toContain("every service is stopped");
     await expectNothingLeft(project.marker, 1_000);

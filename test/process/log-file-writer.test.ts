@@ -1,4 +1,4 @@
-import { openSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { openSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LineBlock } from "../../src/process/line-block.js";
@@ -189,4 +189,23 @@ describe("LogFileWriter: rotation by size", () => {
     expect(readFileSync(`${path}.1`, "utf8")).toBe("x".repeat(95) + "\n");
     expect(readFileSync(path, "utf8")).toBe("next line\n");
   });
+
+  for (const [where, meter] of [
+    ["on this thread", (): FloodMeter => new FloodMeter(Number.POSITIVE_INFINITY)],
+    ["in the log file thread", flooded],
+  ] as const) {
+    it(`opens its path anew, its directory made again, once the file was deleted (${where})`, async () => {
+      const dir = tempDir();
+      const path = join(dir, "logs", "api.log");
+      const writer = new LogFileWriter(path, { meter: meter() });
+      writer.write("before\n");
+      writer.flush();
+      rmSync(join(dir, "logs"), { recursive: true });
+      writer.reopen();
+      writer.write("after\n");
+      await writer.close();
+      expect(readFileSync(path, "utf8")).toBe("after\n");
+      expect(statSync(join(dir, "logs")).mode & 0o777).toBe(0o700);
+    });
+  }
 });
