@@ -1,5 +1,11 @@
 import { relative } from "node:path";
-import type { SourceLocation } from "./manifest/types.js";
+
+/** Where something was written: a file and a 1-based line and column. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
 
 /** Stable codes that scripts and tests can match on. */
 export type SbxErrorCode =

@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../errors.js";
-import { findCycles } from "../graph/find-cycle.js";
+import { findCycles } from "./find-cycle.js";
 import { didYouMean } from "./did-you-mean.js";
 import type { KeyPath, SourceLocator } from "./source-file.js";
 

@@ -4,12 +4,9 @@
  * milliseconds, short forms expanded, regular expressions compiled).
  */
 
-/** Where something was written: a file and a 1-based line and column. */
-export interface SourceLocation {
-  file: string;
-  line: number;
-  column: number;
-}
+import type { SourceLocation } from "../errors.js";
+
+export type { SourceLocation };
 
 /** A command: a shell string run by `/bin/sh -c`, or an argument list executed directly. */
 export type Command =

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SbxError } from "../../src/errors.js";
 import { DependencyGraph } from "../../src/graph/dependency-graph.js";
-import { findCycle, findCycles } from "../../src/graph/find-cycle.js";
+import { findCycle, findCycles } from "../../src/manifest/find-cycle.js";
 import { selectServices } from "../../src/graph/select-services.js";
 import { load } from "../helpers/manifest.js";
 
