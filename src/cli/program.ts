@@ -69,7 +69,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("-d, --detach", "run in the background; return once the services are started")
     .option("--wait", "run in the background; return once every service is ready (exit 1, torn down, if one fails)")
     .option("--wait-timeout <DURATION>", "with --wait: give up, and tear down, after this long")
-    .addOption(new Option("--supervise", "internal: be the background supervisor of up -d").hideHelp())
     .action(async (services: string[], _options: unknown, command: Command) => {
       const own = command.opts<{
         deps: boolean;
@@ -80,7 +79,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         detach?: boolean;
         wait?: boolean;
         waitTimeout?: string;
-        supervise?: boolean;
       }>();
       const upOptions: UpOptions = {
           ...globals(command),
@@ -93,9 +91,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           detach: own.detach === true,
           wait: own.wait === true || own.waitTimeout !== undefined,
           ...(own.waitTimeout === undefined ? {} : { waitTimeoutMs: durationOption("--wait-timeout", own.waitTimeout) }),
-          supervise: own.supervise === true,
       };
-      if ((upOptions.detach || upOptions.wait) && !upOptions.supervise) {
+      if (upOptions.detach || upOptions.wait) {
         // The background supervisor loads the manifest and the engine; this only waits for its word.
         const { detachUp } = await import("./commands/up-detached.js");
         exitCode = await detachUp(upOptions, io);
@@ -166,6 +163,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         exitCode = await serviceActionCommand(action, services, globals(command), io);
       });
   }
+
+  // The background supervisor of `up -d`: its options come from its parent as one message.
+  program.command("__supervise", { hidden: true }).action(async () => {
+    const { superviseForParent } = await import("./commands/up-supervise.js");
+    exitCode = await superviseForParent(io);
+  });
 
   program
     .command("__reap", { hidden: true })

@@ -10,7 +10,7 @@ import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { withCaCertsAside } from "../extra-ca-certs.js";
 import type { UpOptions } from "./up-plan.js";
-import { errorFromReport, type SupervisorReport } from "./up-report.js";
+import { errorFromReport, type SupervisorOrder, type SupervisorReport } from "./up-report.js";
 
 /** The sbx being run (the bundle dist/cli/sbx.cjs, or dist/cli/main.js): the supervisor is the same program. */
 const cliPath = process.argv[1] as string;
@@ -39,13 +39,14 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
   checkStateDirectory(projectDir);
   const logPath = join(ensureStateDirectory(projectDir), "sbx.log");
   const log = openPrivateAppend(logPath);
-  const child = spawn(process.execPath, [...SUPERVISOR_NODE_OPTIONS, cliPath, ...childArguments(files, projectDir, options)], {
+  const child = spawn(process.execPath, [...SUPERVISOR_NODE_OPTIONS, cliPath, "__supervise"], {
     cwd: io.cwd,
     env: { ...withCaCertsAside(io.env), NO_COLOR: "1" },
     detached: true,
     stdio: ["ignore", log, log, "ipc"],
   });
   closeSync(log);
+  child.send({ type: "run", options: supervisorOptions(files, projectDir, options) } satisfies SupervisorOrder);
 
   const wanted = options.wait ? "ready" : "started";
   let plan = { project: "", services: 0 };
@@ -105,17 +106,12 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
 /** How long past --wait-timeout the supervisor may take to report before it counts as stuck. */
 const SUPERVISOR_SILENCE_MS = 10_000;
 
-function childArguments(files: readonly string[], projectDir: string, options: UpOptions): string[] {
-  const args = ["up", "--supervise", "--timestamps"];
-  if (options.waitTimeoutMs !== undefined) args.push("--wait-timeout", `${options.waitTimeoutMs}ms`);
-  for (const file of files) args.push("-f", file);
-  args.push("--project-dir", projectDir);
-  for (const profile of options.profile) args.push("--profile", profile);
-  if (options.noDeps) args.push("--no-deps");
-  if (options.exitCodeFrom) args.push("--exit-code-from", options.exitCodeFrom);
-  if (options.abortOnContainerExit) args.push("--abort-on-container-exit");
-  if (options.abortOnContainerFailure) args.push("--abort-on-container-failure");
-  return [...args, ...options.services];
+/**
+ * The run's options as the supervisor takes them: the manifest files and the project's directory
+ * found here, its output written for a file (timestamps, no colours); nothing else is re-derived.
+ */
+function supervisorOptions(files: readonly string[], projectDir: string, options: UpOptions): UpOptions {
+  return { ...options, file: [...files], projectDir, timestamps: true, color: false, detach: false, supervise: true };
 }
 
 function waitForExit(child: ReturnType<typeof spawn>): Promise<void> {

@@ -1,5 +1,6 @@
 import { Subscription } from "rxjs";
 import type { Orchestrator } from "../../engine/orchestrator.js";
+import type { UpOptions } from "./up-plan.js";
 import { ManifestError, SbxError, type Diagnostic, type SbxErrorCode } from "../../errors.js";
 
 /** An error of the supervisor's, in a form that crosses the IPC channel and becomes the same error again. */
@@ -7,6 +8,12 @@ export type ReportedError =
   | { kind: "manifest"; diagnostics: readonly Diagnostic[] }
   | { kind: "sbx"; code: SbxErrorCode; message: string }
   | { kind: "internal"; message: string; stack?: string };
+
+/** What `sbx up -d` tells the background supervisor it started: the options of the run, whole. */
+export interface SupervisorOrder {
+  type: "run";
+  options: UpOptions;
+}
 
 /** What the background supervisor tells the `sbx up -d` that started it. */
 export type SupervisorReport =
