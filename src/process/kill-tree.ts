@@ -6,6 +6,8 @@ export interface KillTreeOptions {
   signal: NodeJS.Signals;
   /** How long they may take to exit before SIGKILL; 0 sends SIGKILL straight away. */
   gracePeriodMs: number;
+  /** Ends the grace period early when it aborts: a caller that keeps the time itself (on its own clock), or a forced stop. */
+  graceOver?: AbortSignal;
   /** How often to look whether they are gone. */
   pollMs?: number;
   /** The SBX_TREE_ID the tree's processes carry: finds descendants that escaped both group and tree. */
@@ -61,7 +63,7 @@ export async function killTree(pid: number, options: KillTreeOptions): Promise<{
   if (options.gracePeriodMs > 0 && options.signal !== "SIGKILL") {
     signalAll(options.signal);
     const deadline = Date.now() + options.gracePeriodMs;
-    for (let round = 1; Date.now() < deadline; round++) {
+    for (let round = 1; Date.now() < deadline && options.graceOver?.aborted !== true; round++) {
       // Whether the known ones are gone is a few small reads; a process may also start children
       // while it shuts down, and finding those takes a scan of all of /proc: every fifth round.
       if (alive().length === 0) {
@@ -131,7 +133,7 @@ async function killTreePortable(pid: number, options: KillTreeOptions): Promise<
   sendSignal(-pid, options.signal);
   await kill(options.signal);
   const deadline = Date.now() + options.gracePeriodMs;
-  while (isAlive() && Date.now() < deadline) await sleep(options.pollMs ?? 20);
+  while (isAlive() && Date.now() < deadline && options.graceOver?.aborted !== true) await sleep(options.pollMs ?? 20);
   if (!isAlive()) return { forced: false };
   sendSignal(-pid, "SIGKILL");
   await kill("SIGKILL");
@@ -159,7 +161,7 @@ function selects(selector: TagSelector, tags: Tags): boolean {
  * default), then SIGKILL to what is left after the grace period. Only processes carrying the
  * tags are touched, each by its pid and start time. Resolves with how many there were.
  */
-export async function killTagged(selector: TagSelector, options: { signal?: NodeJS.Signals; gracePeriodMs: number }): Promise<number> {
+export async function killTagged(selector: TagSelector, options: { signal?: NodeJS.Signals; gracePeriodMs: number; graceOver?: AbortSignal }): Promise<number> {
   if (!hasProcTable) return 0;
   const targets = new Map<number, ProcessInfo>();
   const track = (): void => {
@@ -172,7 +174,7 @@ export async function killTagged(selector: TagSelector, options: { signal?: Node
   const signal = options.signal ?? "SIGTERM";
   for (const info of alive()) sendSignal(info.pid, signal);
   const deadline = Date.now() + (signal === "SIGKILL" ? 0 : options.gracePeriodMs);
-  while (alive().length > 0 && Date.now() < deadline) {
+  while (alive().length > 0 && Date.now() < deadline && options.graceOver?.aborted !== true) {
     await sleep(10);
     track();
   }
