@@ -1,6 +1,6 @@
 import { filter, firstValueFrom } from "rxjs";
 import type { Orchestrator } from "../engine/orchestrator.js";
-import type { ServiceState } from "../engine/service-state.js";
+import { hasExitedStatus, isRunningStatus, type ServiceState } from "../engine/service-state.js";
 import { serviceEnvironment } from "../engine/default-runtime.js";
 import type { Service } from "../manifest/types.js";
 import type { ServiceLog } from "../process/service-log.js";
@@ -10,15 +10,13 @@ import { logsOf, waitForExitOf, waitForLogOf, waitForPortOf, type WaitTarget } f
 
 /** A service's engine status, in the Sandbox API's words. */
 export function processStatusOf(state: ServiceState | undefined): ProcessStatus {
+  if (state !== undefined && isRunningStatus(state.status)) return "running";
   switch (state?.status) {
-    case "running":
-    case "ready":
-    case "stopping":
-      return "running";
     case "completed":
       return "completed";
     case "failed":
-      return state.exitCode === undefined && state.runs > 0 && state.reason?.message.startsWith("could not start") ? "error" : "failed";
+      // Its command could not be started at all: the Sandbox API's "error".
+      return state.reason?.kind === "spawn-failed" ? "error" : "failed";
     case "stopped":
     case "skipped":
       return "killed";
@@ -99,7 +97,7 @@ export class ServiceProcess implements Process {
 
   private target(): WaitTarget {
     const name = this.service.name;
-    const ended = (s: ServiceState | undefined): boolean => s !== undefined && (s.status === "exited" || s.status === "completed" || s.status === "failed" || s.status === "stopped" || s.status === "skipped");
+    const ended = (s: ServiceState | undefined): boolean => s !== undefined && hasExitedStatus(s.status);
     const exitOf = (): ExitResult => ({ exitCode: this.state?.exitCode ?? null, signal: this.state?.signal ?? null });
     const exited = ended(this.state)
       ? Promise.resolve(exitOf())

@@ -1,7 +1,7 @@
 import { filter, map, take, type Observable } from "rxjs";
 import type { Dependency } from "../manifest/types.js";
 import type { FailureReason } from "./events.js";
-import type { ServiceState } from "./service-state.js";
+import { isFinalStatus, type ServiceState } from "./service-state.js";
 
 export type Verdict = { met: true } | { met: false; pending: true } | { met: false; pending: false; reason: FailureReason };
 
@@ -11,14 +11,13 @@ export function judgeCondition(dep: Dependency, state: ServiceState | undefined)
   const met =
     dep.condition === "service_started" ? state.everRunning : dep.condition === "service_healthy" ? state.everReady : state.status === "completed";
   if (met) return { met: true };
-  const ended = state.status === "failed" || state.status === "skipped" || state.status === "stopped" || state.status === "completed";
-  if (!ended) return { met: false, pending: true };
+  if (!isFinalStatus(state.status)) return { met: false, pending: true };
   const wanted = { service_started: "to start", service_healthy: "to be ready", service_completed_successfully: "to complete successfully" }[dep.condition];
   const why = state.reason ? `: ${state.reason.message}` : state.status === "completed" ? ": it exited before it was ready" : ` (it is ${state.status})`;
   return {
     met: false,
     pending: false,
-    reason: { message: `dependency ${dep.service} failed ${wanted}${why}`, lastLines: state.reason?.lastLines ?? [] },
+    reason: { kind: "dependency", message: `dependency ${dep.service} failed ${wanted}${why}`, lastLines: state.reason?.lastLines ?? [] },
   };
 }
 

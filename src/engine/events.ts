@@ -4,10 +4,24 @@
  * at any moment is the fold of its events (see service-state.ts).
  */
 
+/**
+ * What went wrong, for whoever must act on it (statuses, abort policies, exit codes) without
+ * reading the words of the message:
+ * - `spawn-failed`: its command could not be started at all (not found, not executable);
+ * - `exited`: its process exited on its own, with a non-zero code, by a signal, or before it was ready;
+ * - `not-ready`: its ready checks did not pass in time (across restarts: a crash loop ends so too);
+ * - `timed-out`: it was stopped after its `timeout`;
+ * - `port-taken`: a port its checks name was held by another program before a run;
+ * - `dependency`: a dependency can no longer meet its condition (the service was skipped).
+ */
+export type FailureKind = "spawn-failed" | "exited" | "not-ready" | "timed-out" | "port-taken" | "dependency";
+
 /** Why a service failed for good or was skipped: enough to act on without opening a log file. */
 export interface FailureReason {
+  kind: FailureKind;
   /** One line, e.g. `exited with code 1 before it was ready` or `not ready after 30s: tcp 127.0.0.1:8080: connection refused`. */
   message: string;
+  /** How its last run ended when it exited on its own (`exited`, and `not-ready` after a crash loop). */
   exitCode?: number | null;
   signal?: NodeJS.Signals | null;
   /** The last lines the service printed. */
@@ -40,10 +54,3 @@ export type ServiceEvent = EventBase &
   );
 
 export type ServiceEventType = ServiceEvent["type"];
-
-/** The event types after which a service will do nothing more on its own. */
-export const FINAL_EVENT_TYPES: ReadonlySet<ServiceEventType> = new Set(["completed", "failed", "skipped", "stopped"]);
-
-export function isFinal(event: ServiceEvent): boolean {
-  return FINAL_EVENT_TYPES.has(event.type);
-}

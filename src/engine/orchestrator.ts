@@ -14,7 +14,7 @@ import { conditionMet$ } from "./dependency-conditions.js";
 import { EventStore } from "./event-store.js";
 import type { ServiceEvent } from "./events.js";
 import type { ServiceRuntime } from "./runtime.js";
-import { isFinalStatus, type ServiceState } from "./service-state.js";
+import { endsReadyWait, isReadyOrDone, type ServiceState } from "./service-state.js";
 import { ServiceSupervisor } from "./service-supervisor.js";
 
 export interface OrchestratorOptions {
@@ -112,9 +112,9 @@ export class Orchestrator {
       this.states$.pipe(
         map((states): ServiceState | "pending" | "ready" => {
           const watched = services.map((name) => states.get(name)).filter((s): s is ServiceState => s !== undefined);
-          const failed = watched.find((s) => s.status === "failed" || s.status === "skipped" || (s.status === "stopped" && !s.everReady));
+          const failed = watched.find(endsReadyWait);
           if (failed) return failed;
-          return watched.every((s) => s.everReady || s.status === "completed") ? "ready" : "pending";
+          return watched.every(isReadyOrDone) ? "ready" : "pending";
         }),
         filter((verdict) => verdict !== "pending"),
       ),
@@ -123,7 +123,7 @@ export class Orchestrator {
     if (blocker === "ready") return;
     if (blocker === "aborted") throw abortedWait(signal as AbortSignal);
     if (blocker === "timeout") {
-      const pending = services.map((name) => this.state(name)).filter((s): s is ServiceState => s !== undefined && !s.everReady && s.status !== "completed");
+      const pending = services.map((name) => this.state(name)).filter((s): s is ServiceState => s !== undefined && !isReadyOrDone(s));
       const first = pending[0];
       throw new SbxError("NOT_READY", `not ready within ${formatDuration(timeoutMs as number)}: ${pending.map(describePending).join("; ")}`, {
         ...(first ? { service: first.name, lastLogLines: this.serviceLog(first.name)?.tail(defaults.failureLogLines).map((line) => line.text) ?? [] } : {}),
@@ -275,11 +275,6 @@ export class Orchestrator {
 
 function abortedWait(signal: AbortSignal): SbxError {
   return new SbxError("ABORTED", "the wait for the services to be ready was aborted", {}, { cause: signal.reason });
-}
-
-/** Whether every service has reached a state after which it does nothing on its own. */
-export function allFinal(states: ReadonlyMap<string, ServiceState>): boolean {
-  return [...states.values()].every((s) => isFinalStatus(s.status));
 }
 
 /** Resolves on the first value; rejects with the stream's error, or when `signal` aborts. */

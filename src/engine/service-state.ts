@@ -77,7 +77,34 @@ export function applyEvent(state: ServiceState, event: ServiceEvent): ServiceSta
   }
 }
 
+// What a status means, said once: everyone who asks (the engine, the API, the CLI) asks these.
+
 /** The statuses after which a service does nothing more on its own. */
 export function isFinalStatus(status: ServiceStatus): boolean {
   return status === "completed" || status === "failed" || status === "skipped" || status === "stopped";
+}
+
+/** A process of the service is alive: running, ready, or stopping (its tree is being ended). */
+export function isRunningStatus(status: ServiceStatus): boolean {
+  return status === "running" || status === "ready" || status === "stopping";
+}
+
+/** It failed, or was skipped as a dependency failed: a failure, not a stop or an end. */
+export function isFailedStatus(status: ServiceStatus): boolean {
+  return status === "failed" || status === "skipped";
+}
+
+/** Its last process has exited and no new run is under way (one may follow after `exited`, by its policy). */
+export function hasExitedStatus(status: ServiceStatus): boolean {
+  return status === "exited" || isFinalStatus(status);
+}
+
+/** Ready at least once, or a one-shot job that completed: what a wait for readiness waits for. */
+export function isReadyOrDone(state: ServiceState): boolean {
+  return state.everReady || state.status === "completed";
+}
+
+/** Failed, skipped, or stopped before it was ever ready: a wait for it to be ready is over. */
+export function endsReadyWait(state: ServiceState): boolean {
+  return isFailedStatus(state.status) || (state.status === "stopped" && !state.everReady);
 }

@@ -124,7 +124,7 @@ export class ServiceSupervisor {
     let readyWaitSince: number | undefined;
     for (let run = this.ctx.firstRun; ; run++) {
       const taken = await this.takenPort();
-      if (taken) return this.fail({ message: taken, lastLines: [] });
+      if (taken) return this.fail({ kind: "port-taken", message: taken, lastLines: [] });
       if (this.stopRequested) return this.emit({ type: "stopped", forced: false });
 
       this.emit({ type: "starting", run, command: commandText(this.service.command) });
@@ -133,7 +133,7 @@ export class ServiceSupervisor {
       try {
         child = await this.ctx.runtime.spawn(this.service, (stream, lines) => this.ctx.onOutput(stream, lines));
       } catch (error) {
-        return this.fail({ message: `could not start: ${(error as Error).message}`, lastLines: [] });
+        return this.fail({ kind: "spawn-failed", message: `could not start: ${(error as Error).message}`, lastLines: [] });
       }
       this.current = child;
       this.runTags.push(child.tag);
@@ -167,7 +167,7 @@ export class ServiceSupervisor {
         if (readyTimeLeft !== undefined && readyTimeLeft <= delay) {
           // The next run would start with no time left to become ready.
           const last = this.failureOf(end, uptimeMs);
-          return this.fail({ ...last, message: `${this.notReadyInTime(restarts)}: its last run ${last.message}`, lastLines: this.ctx.lastLines(defaults.failureLogLines) });
+          return this.fail({ ...last, kind: "not-ready", message: `${this.notReadyInTime(restarts)}: its last run ${last.message}`, lastLines: this.ctx.lastLines(defaults.failureLogLines) });
         }
         restarts++;
         this.emit({ type: "restarting", run, delayMs: delay, restarts });
@@ -277,14 +277,15 @@ export class ServiceSupervisor {
       case "exited": {
         const how = describeExit(end.exitCode, end.signal);
         const when = this.service.ready && !end.wasReady ? " before it was ready" : "";
-        return { message: `${how}${when}`, exitCode: end.exitCode, signal: end.signal };
+        return { kind: "exited", message: `${how}${when}`, exitCode: end.exitCode, signal: end.signal };
       }
       case "not-ready":
-        return { message: `not ready after ${Math.round(uptimeMs)} ms: ${end.failure.reasons.join("; ")}` };
+        return { kind: "not-ready", message: `not ready after ${Math.round(uptimeMs)} ms: ${end.failure.reasons.join("; ")}` };
       case "timed-out":
-        return { message: `stopped after its timeout of ${this.service.timeoutMs} ms` };
+        return { kind: "timed-out", message: `stopped after its timeout of ${this.service.timeoutMs} ms` };
       case "stop":
-        return { message: "stopped" };
+        // Never judged as a failure: a stop ends the service as stopped.
+        return { kind: "exited", message: "stopped" };
     }
   }
 

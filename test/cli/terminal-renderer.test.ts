@@ -18,7 +18,7 @@ describe("the terminal renderer", () => {
     const out = render(["db", "frontend"], false, (r) => {
       r.output("db", "ready to accept connections", 0);
       r.event({ type: "running", service: "frontend", time: 0, run: 1, pid: 42 });
-      r.event({ type: "failed", service: "db", time: 0, reason: { message: "exited with code 1", lastLines: ["boom"] } });
+      r.event({ type: "failed", service: "db", time: 0, reason: { kind: "exited", message: "exited with code 1", lastLines: ["boom"] } });
       r.event({ type: "exited", service: "db", time: 0, run: 1, exitCode: 1, signal: null, onPurpose: false, uptimeMs: 5 });
       r.event({ type: "restarting", service: "db", time: 0, run: 1, delayMs: 400, restarts: 2 });
       r.note("every service is stopped");

@@ -99,14 +99,24 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
 
   /** A service's end, as the abort options read it; undefined for events that are not an end. */
   function judge(event: ServiceEvent): { exitCode: number; startFailure: boolean } | undefined {
-    const state = orchestrator.state(event.service);
     if (event.type === "completed") return { exitCode: 0, startFailure: false };
     if (event.type === "skipped") return { exitCode: ExitCode.serviceFailed, startFailure: true };
-    if (event.type === "failed") {
-      const code = typeof event.reason.exitCode === "number" && event.reason.exitCode !== 0 ? event.reason.exitCode : ExitCode.serviceFailed;
-      return { exitCode: code, startFailure: state?.everReady !== true };
+    if (event.type !== "failed") return undefined;
+    // A service that was never ready failed to start, whatever ended it.
+    const startFailure = orchestrator.state(event.service)?.everReady !== true;
+    switch (event.reason.kind) {
+      case "exited":
+      case "not-ready": {
+        // Its own code, when its (last) run exited with one: what --exit-code-from passes on.
+        const { exitCode } = event.reason;
+        return { exitCode: typeof exitCode === "number" && exitCode !== 0 ? exitCode : ExitCode.serviceFailed, startFailure };
+      }
+      case "spawn-failed":
+      case "timed-out":
+      case "port-taken":
+      case "dependency":
+        return { exitCode: ExitCode.serviceFailed, startFailure };
     }
-    return undefined;
   }
 
   try {
