@@ -1,15 +1,7 @@
-/** Waits `ms`; resolves true when the time passed, false at once when `signal` aborts. */
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+import { asyncScheduler, firstValueFrom, map, race, timer, type SchedulerLike } from "rxjs";
+import { aborted$ } from "./aborted.js";
+
+/** Waits `ms` on `clock`; resolves true when the time passed, false at once when `signal` aborts. */
+export function abortableSleep(ms: number, signal: AbortSignal, clock: SchedulerLike = asyncScheduler): Promise<boolean> {
+  return firstValueFrom(race(timer(ms, clock).pipe(map(() => true)), aborted$(signal).pipe(map(() => false))));
 }

@@ -1,4 +1,4 @@
-import { map } from "rxjs";
+import { asyncScheduler, map } from "rxjs";
 import type { Readable } from "node:stream";
 import { randomUUID } from "node:crypto";
 import { killTagged, killTree } from "../process/kill-tree.js";
@@ -31,8 +31,18 @@ export function newTreeTag(service: string): string {
   return `${service}.${randomUUID()}`;
 }
 
-/** The real runtime: processes, signals and sockets of this machine. */
+/**
+ * A grace period whose end the engine tells (`graceOver`, on its clock): kill-tree's own deadline
+ * is then only "now" for one that is already over, and otherwise never comes.
+ */
+const untilOver = (graceOver: AbortSignal): number => (graceOver.aborted ? 0 : Infinity);
+
+const clock = asyncScheduler;
+
+/** The real runtime: processes, signals and sockets of this machine, in real time. */
 export const defaultRuntime: ServiceRuntime = {
+  clock,
+
   prepare(services) {
     // The pattern thread takes some milliseconds to start: not while a service's first line waits.
     if (services.some((service) => service.ready?.log !== undefined)) patternThread().warmUp();
@@ -46,15 +56,17 @@ export const defaultRuntime: ServiceRuntime = {
     return { pid: spawned.pid, tag, exit: spawned.exit };
   },
 
-  killTree: (pid, options) => killTree(pid, options),
+  killTree: (pid, { signal, tag, graceOver }) => killTree(pid, { signal, tag, graceOver, gracePeriodMs: untilOver(graceOver) }),
 
-  endTagged: (treeTags, options) => (treeTags.length === 0 ? Promise.resolve(0) : killTagged({ trees: treeTags }, options)),
+  endTagged: (treeTags, { signal, graceOver }) =>
+    treeTags.length === 0 ? Promise.resolve(0) : killTagged({ trees: treeTags }, { signal, graceOver, gracePeriodMs: untilOver(graceOver) }),
 
   ready$(spec, context) {
     return readyChecks$(spec, {
       lines$: context.lines$,
       cwd: context.service.workingDir,
       env: serviceEnvironment(context.service),
+      scheduler: clock,
       ...(context.onUnready ? { onUnready: context.onUnready } : {}),
     }).pipe(
       map((outcome) => (outcome.ok ? { ok: true as const } : { ok: false as const, reasons: outcome.reasons })),

@@ -1,4 +1,4 @@
-import { filter, map, take, type Observable } from "rxjs";
+import { combineLatest, filter, map, take, type Observable } from "rxjs";
 import type { Dependency } from "../manifest/types.js";
 import type { FailureReason } from "./events.js";
 import { isFinalStatus, type ServiceState } from "./service-state.js";
@@ -38,5 +38,13 @@ export function conditionMet$(states$: Observable<ReadonlyMap<string, ServiceSta
     map((verdict) => {
       if (!verdict.met && !verdict.pending) throw new DependencyFailedError(verdict.reason);
     }),
+  );
+}
+
+/** Emits once when every one of `deps`' conditions holds; errors with DependencyFailedError as soon as one never will. */
+export function allConditionsMet$(states$: Observable<ReadonlyMap<string, ServiceState>>, deps: readonly Dependency[]): Observable<void> {
+  return combineLatest(deps.map((dep) => conditionMet$(states$, dep))).pipe(
+    take(1),
+    map(() => undefined),
   );
 }

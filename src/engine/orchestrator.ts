@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { combineLatest, filter, firstValueFrom, fromEvent, map, merge, race, timer, type Observable } from "rxjs";
+import { filter, firstValueFrom, fromEvent, map, merge, race, timer, type Observable } from "rxjs";
 import { defaults } from "../defaults.js";
 import { SbxError } from "../errors.js";
 import type { Selection } from "../graph/select-services.js";
@@ -10,7 +10,7 @@ import { ServiceLog, type LogBatch } from "../process/service-log.js";
 import { formatDuration, timerDelay } from "../manifest/duration.js";
 import { defaultRuntime } from "./default-runtime.js";
 import { describePending } from "./describe-pending.js";
-import { conditionMet$ } from "./dependency-conditions.js";
+import { allConditionsMet$ } from "./dependency-conditions.js";
 import { EventStore } from "./event-store.js";
 import type { ServiceEvent } from "./events.js";
 import type { ServiceRuntime } from "./runtime.js";
@@ -106,7 +106,7 @@ export class Orchestrator {
     const { timeoutMs, signal } = options;
     if (signal?.aborted) throw abortedWait(signal);
     const ends$: Observable<"timeout" | "aborted">[] = [];
-    if (timeoutMs !== undefined) ends$.push(timer(timerDelay(timeoutMs)).pipe(map(() => "timeout" as const)));
+    if (timeoutMs !== undefined) ends$.push(timer(timerDelay(timeoutMs), this.runtime.clock).pipe(map(() => "timeout" as const)));
     if (signal) ends$.push(fromEvent(signal, "abort").pipe(map(() => "aborted" as const)));
     const blocker = await firstValueFrom(race(
       this.states$.pipe(
@@ -210,21 +210,21 @@ export class Orchestrator {
 
   private launch(declared: Service): void {
     const service = { ...declared, environment: { ...this.baseEnvironment, ...declared.environment, ...this.extraEnvironment } };
-    const logs = this.logs.get(service.name) as ServiceLog;
     const dependencies = this.selection.graph.dependenciesOf(service.name);
-    const supervisor = new ServiceSupervisor(service, {
-      runtime: this.runtime,
-      halt: this.halt.signal,
-      firstRun: (this.store.state(service.name)?.runs ?? 0) + 1,
-      publish: (event) => this.store.publish(event),
-      dependencyNames: dependencies.map((d) => d.service),
-      dependenciesMet: (signal) => waitUntil(combineLatest(dependencies.map((dep) => conditionMet$(this.states$, dep))), signal),
-      lastLines: (count) => logs.tail(count).map((line) => line.text),
-      linesSinceRunStart$: () => logs.sinceRunStart$(),
-      markRunStart: () => logs.markRunStart(),
-      onOutput: (stream, lines) => logs.appendLines(stream, lines),
-      ownPids: () => this.ownPids(),
-    });
+    const supervisor = new ServiceSupervisor(
+      service,
+      {
+        output: this.logs.get(service.name) as ServiceLog,
+        dependencies: { names: dependencies.map((d) => d.service), met$: allConditionsMet$(this.states$, dependencies) },
+        runtime: this.runtime,
+      },
+      {
+        firstRun: (this.store.state(service.name)?.runs ?? 0) + 1,
+        halt: this.halt.signal,
+        publish: (event) => this.store.publish(event),
+        ownPids: () => this.ownPids(),
+      },
+    );
     this.supervisors.set(service.name, supervisor);
     const life = supervisor.run().finally(() => {
       if (this.lives.get(service.name) === life) this.lives.delete(service.name);
@@ -275,28 +275,4 @@ export class Orchestrator {
 
 function abortedWait(signal: AbortSignal): SbxError {
   return new SbxError("ABORTED", "the wait for the services to be ready was aborted", {}, { cause: signal.reason });
-}
-
-/** Resolves on the first value; rejects with the stream's error, or when `signal` aborts. */
-function waitUntil(source: Observable<unknown>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(new Error("aborted"));
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      subscription.unsubscribe();
-      reject(new Error("aborted"));
-    };
-    const subscription = source.subscribe({
-      next: () => {
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      },
-      error: (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    });
-    signal.addEventListener("abort", onAbort, { once: true });
-    // A source that emitted during subscribe has resolved already: drop its subscription.
-    if (subscription.closed) signal.removeEventListener("abort", onAbort);
-  });
 }

@@ -1,5 +1,5 @@
 import type { LineBlock } from "../process/line-block.js";
-import type { Observable } from "rxjs";
+import type { Observable, SchedulerLike } from "rxjs";
 import type { ReadySpec, Service } from "../manifest/types.js";
 
 /** A started process: the leader of its own process group. */
@@ -29,19 +29,28 @@ export interface ReadyContext {
 
 /**
  * What the engine does to the outside world, in one place: spawning, killing process trees,
- * probing readiness, finding who holds a port. The default is real (default-runtime.ts);
- * tests may wrap it to observe or to slow it down.
+ * probing readiness, finding who holds a port, and the time. The default is real
+ * (default-runtime.ts); tests may wrap it, or replace it with fake processes on a virtual clock.
  */
 export interface ServiceRuntime {
+  /**
+   * The time the engine counts in: restart backoff, grace periods, a service's `timeout`, the
+   * ready timeout, and the times of events. Real time by default (asyncScheduler).
+   */
+  readonly clock: SchedulerLike;
   /** Told once which services will run, before any starts: what takes time to set up can begin. */
   prepare?(services: readonly Service[]): void;
   /** Starts the service's command; rejects when it cannot be started at all. Its output comes to `onLines` in the batches read. */
   spawn(service: Service, onLines: (stream: "stdout" | "stderr", lines: LineBlock) => void): Promise<RunningProcess>;
-  /** Ends the process group and every descendant: `signal`, then SIGKILL after `gracePeriodMs`. */
-  killTree(pid: number, options: { signal: NodeJS.Signals; gracePeriodMs: number; tag?: string }): Promise<{ forced: boolean }>;
-  /** Ends every process that carries one of these tree tags (what earlier runs left running): `signal`, then SIGKILL after `gracePeriodMs`. */
-  endTagged(treeTags: readonly string[], options: { signal: NodeJS.Signals; gracePeriodMs: number }): Promise<number>;
-  /** Emits once: ready, or the reasons it was not within the spec's timeout. */
+  /**
+   * Ends the process group and every descendant: `signal` to all, then SIGKILL to what is left
+   * once `graceOver` aborts (at once if it already has). Resolves once none of them runs,
+   * telling whether SIGKILL was needed.
+   */
+  killTree(pid: number, options: { signal: NodeJS.Signals; tag: string; graceOver: AbortSignal }): Promise<{ forced: boolean }>;
+  /** Ends every process that carries one of these tree tags (what earlier runs left running): `signal`, then SIGKILL once `graceOver` aborts. */
+  endTagged(treeTags: readonly string[], options: { signal: NodeJS.Signals; graceOver: AbortSignal }): Promise<number>;
+  /** Emits once: ready, or the reasons it was not within the spec's timeout, counted on the clock. */
   ready$(spec: ReadySpec, context: ReadyContext): Observable<ReadyResult>;
   /** Who holds `host:port` if something outside `ownPids` does (`pid 123 (python3 -m http.server)`), else undefined. */
   portHolder(host: string, port: number, ownPids: ReadonlySet<number>): Promise<string | undefined>;

@@ -1,0 +1,41 @@
+import type { Observable } from "rxjs";
+import type { LineBlock } from "../process/line-block.js";
+import type { ServiceEvent } from "./events.js";
+import type { ServiceRuntime } from "./runtime.js";
+
+/** The service's output as the runner writes and reads it: its ServiceLog. */
+export interface ServiceOutput {
+  appendLines(stream: "stdout" | "stderr", lines: LineBlock): void;
+  /** Marks where a run's output starts, so that its log check sees only its own lines. */
+  markRunStart(): void;
+  /** The lines of the current run so far, then the new ones. */
+  sinceRunStart$(): Observable<{ text: string }>;
+  /** The last lines printed, for failure reports. */
+  tail(count: number): readonly { text: string }[];
+}
+
+/** What the service waits for before it starts. */
+export interface ServiceDependencies {
+  /** Their names, for "waiting for …"; with none the service starts at once. */
+  names: readonly string[];
+  /** Emits once every condition holds; errors with DependencyFailedError when one never will. */
+  met$: Observable<void>;
+}
+
+/** The three things a runner works with, given once. */
+export interface ServiceCollaborators {
+  output: ServiceOutput;
+  dependencies: ServiceDependencies;
+  runtime: ServiceRuntime;
+}
+
+/** Where the runner stands in its project. */
+export interface ProjectContext {
+  /** The number of its first run: runs go on counting when a service is started again. */
+  firstRun: number;
+  /** Aborted when the project is being torn down: no new run or restart may begin. */
+  halt: AbortSignal;
+  publish(event: ServiceEvent): void;
+  /** Pids of the project's own processes: a port one of them holds is not "taken by something else". */
+  ownPids(): ReadonlySet<number>;
+}
