@@ -94,6 +94,7 @@ export class ServiceSupervisor {
       if (!run) return;
       readyWaitSince ??= run.startedAt;
       let wasReady = false;
+      // A first run has the whole ready timeout; a restart what is left of it since the wait began.
       const readyTimeoutMs = restarts === 0 ? this.service.ready?.timeoutMs : this.readyTimeLeft(readyWaitSince);
       const end = await this.judgeRun(run, readyTimeoutMs, () => (wasReady = true));
       const uptimeMs = this.clock.now() - run.startedAt;
