@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { LineBlock } from "../../src/process/line-block.js";
 import { LineTail } from "../../src/process/line-tail.js";
+import { liveHeapBytes } from "../helpers/heap.js";
+
+/** A batch of `count` lines of `width` characters, as a pipe's chunk gives them: one string. */
+function batchOf(count: number, width: number, tag: number): LineBlock {
+  const line = `${tag}`.padEnd(width, "x");
+  return LineBlock.fromJoined(Array.from({ length: count }, () => line).join("\n"), count);
+}
 
 describe("LineTail", () => {
   it("keeps the last lines across batches, each with its stream, time and seq", () => {
@@ -47,5 +54,40 @@ describe("LineTail", () => {
     expect(lines.every((line) => line.text === `l${line.seq}`)).toBe(true);
     // What it holds beyond the tail is at most one batch.
     expect((tail as unknown as { batches: unknown[]; head: number }).batches.length).toBeLessThan(2 * 1000);
+  });
+
+  it("lets go of the batches it dropped", () => {
+    // 20 services' tails of 1,000 lines, each fed 66 batches of 500 lines of 100 characters (3.3 MB).
+    const before = liveHeapBytes();
+    const tails = Array.from({ length: 20 }, (_, i) => new LineTail(`s${i}`, 1000, Number.MAX_SAFE_INTEGER));
+    for (const [i, tail] of tails.entries()) for (let b = 0; b < 66; b++) tail.push("stdout", batchOf(500, 100, i * 1000 + b), b, b * 500 + 1);
+    const held = liveHeapBytes() - before;
+    // Each holds its 1,000 lines and at most one batch more: 3 batches of 50 kB, 3 MB for the 20.
+    expect(held).toBeLessThan(8 * 1024 * 1024);
+    expect(tails[0]?.last()).toHaveLength(1000);
+  });
+
+  it("holds at most its capacity in characters, and always the newest batch", () => {
+    const tail = new LineTail("api", 10_000, 1_000_000);
+    for (let b = 0; b < 100; b++) tail.push("stdout", batchOf(10, 100_000, b), b, b * 10 + 1);
+    const lines = tail.last();
+    // 1,000,000 characters are 10 lines of 100,000: with one batch more at most, 20.
+    expect(lines.length).toBeGreaterThanOrEqual(10);
+    expect(lines.length).toBeLessThanOrEqual(20);
+    expect(lines.at(-1)?.seq).toBe(1000);
+    expect(tail.size).toBe(lines.length);
+
+    const huge = new LineTail("api", 10_000, 1_000);
+    huge.push("stdout", batchOf(1, 5_000, 1), 1, 1);
+    expect(huge.last().map((line) => line.text.length)).toEqual([5_000]);
+  });
+
+  it("does not keep the lines it was read as", () => {
+    const tail = new LineTail("api", 100_000, Number.MAX_SAFE_INTEGER);
+    for (let b = 0; b < 100; b++) tail.push("stdout", batchOf(1_000, 20, b), b, b * 1_000 + 1);
+    const before = liveHeapBytes();
+    expect(tail.last()).toHaveLength(100_000);
+    // 100,000 strings of 20 characters, kept, would be 3 MB or more.
+    expect(liveHeapBytes() - before).toBeLessThan(1024 * 1024);
   });
 });
