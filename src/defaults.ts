@@ -33,8 +33,8 @@ export const defaults = {
   restartMinUptimeMs: 10_000,
   /** Log lines kept in memory per service; the log file holds the rest. */
   logTailLines: 10_000,
-  /** At most this many characters of them (1 MiB of ASCII): long lines must not make the tail gigabytes. */
-  logTailChars: 1024 * 1024,
+  /** At most this many bytes of them, outside the JavaScript heap: long lines must not make the tail gigabytes. */
+  logTailBytes: 512 * 1024,
   /** Log lines shown with a service that failed. */
   failureLogLines: 10,
 } as const;
