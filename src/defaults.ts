@@ -35,6 +35,8 @@ export const defaults = {
   logTailLines: 10_000,
   /** At most this many bytes of them, outside the JavaScript heap: long lines must not make the tail gigabytes. */
   logTailBytes: 512 * 1024,
+  /** A line longer than this many characters is cut into pieces of this length, each marked (see LINE_CUT_MARKER). */
+  maxLineChars: 1024 * 1024,
   /** Log lines shown with a service that failed. */
   failureLogLines: 10,
 } as const;
