@@ -37,6 +37,17 @@ export const defaults = {
   logTailBytes: 512 * 1024,
   /** A line longer than this many characters is cut into pieces of this length, each marked (see LINE_CUT_MARKER). */
   maxLineChars: 1024 * 1024,
+  /**
+   * A client of a log stream (GET /v1/logs, a process's stream) may fall this many lines behind;
+   * then it is sent a `lagged` event naming where to resume, and disconnected.
+   */
+  clientMaxBehindLines: 10_000,
+  /** A client of GET /v1/events may leave this many bytes of events unread; then the same. */
+  clientMaxQueuedBytes: 1024 * 1024,
+  /** How long a client that was told to go (lagged, or the supervisor closing) may take to read the end before it is cut. */
+  streamEndGraceMs: 30_000,
+  /** The largest request body the control API reads (a larger one is answered 413). */
+  controlBodyMaxBytes: 1024 * 1024,
   /** Log lines shown with a service that failed. */
   failureLogLines: 10,
 } as const;
