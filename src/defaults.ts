@@ -48,6 +48,12 @@ export const defaults = {
   streamEndGraceMs: 30_000,
   /** The largest request body the control API reads (a larger one is answered 413). */
   controlBodyMaxBytes: 1024 * 1024,
+  /** A call to the supervisor not answered within this long makes the CLI check that it answers at all (and again every this long). */
+  controlLivenessAfterMs: 1_000,
+  /** A supervisor that does not answer that check (GET /v1/project) within this long is stuck: the call fails. */
+  controlLivenessTimeoutMs: 3_000,
+  /** A log stream that brings nothing for this long is checked the same way. */
+  controlStreamIdleMs: 5_000,
   /** Log lines shown with a service that failed. */
   failureLogLines: 10,
 } as const;

@@ -9,7 +9,11 @@ export type SbxErrorCode =
   | "UNKNOWN_SERVICE"
   | "SERVICE_FAILED"
   | "ALREADY_RUNNING"
-  | "NOT_RUNNING";
+  | "NOT_RUNNING"
+  /** The supervisor answered a request with a 5xx. */
+  | "SUPERVISOR_ERROR"
+  /** The supervisor does not answer at all (its event loop is stuck): context.pid says which. */
+  | "SUPERVISOR_UNRESPONSIVE";
 
 export interface SbxErrorContext {
   /** The service the error is about. */
@@ -18,6 +22,8 @@ export interface SbxErrorContext {
   location?: SourceLocation;
   /** The last lines the service printed. */
   lastLogLines?: readonly string[];
+  /** The process the error is about (a supervisor that does not answer). */
+  pid?: number;
 }
 
 /** The base of every error sbx throws on purpose: a code and the context to act on. */

@@ -40,7 +40,7 @@ export class RemoteSandbox implements ProcessSandbox {
   static connect(projectDir: string): RemoteSandbox {
     const state = readState(projectDir);
     if (!state || !supervisorAlive(state)) throw new SbxError("NOT_RUNNING", `nothing is running in ${projectDir}: start it with sbx up`);
-    return new RemoteSandbox(new ControlClient(state.socket), projectDir);
+    return new RemoteSandbox(new ControlClient(state.socket, { supervisorPid: state.supervisor.pid }), projectDir);
   }
 
   async startProcess(command: string | readonly string[], options: Omit<StartProcessOptions, "onOutput" | "onExit"> = {}): Promise<Process> {

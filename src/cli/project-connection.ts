@@ -1,8 +1,8 @@
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { SbxError } from "../errors.js";
 import { findManifestFiles } from "../manifest/find-manifest.js";
 import { ControlClient } from "../server/control-client.js";
-import { readState, supervisorAlive, type ProjectState } from "../server/state-file.js";
+import { readState, stateDirectory, supervisorAlive, type ProjectState } from "../server/state-file.js";
 import type { GlobalOptions } from "./global-options.js";
 import type { CliIo } from "./io.js";
 
@@ -26,7 +26,9 @@ export function connectToProject(projectDir: string): ProjectConnection {
   const state = readState(projectDir);
   if (!state) return { kind: "none" };
   if (!supervisorAlive(state)) return { kind: "stale", state };
-  return { kind: "running", state, client: new ControlClient(state.socket) };
+  // The client names the supervisor and its log if it stops answering.
+  const client = new ControlClient(state.socket, { supervisorPid: state.supervisor.pid, logPath: join(stateDirectory(projectDir), "sbx.log") });
+  return { kind: "running", state, client };
 }
 
 /** A client of the running project, or a plain error saying nothing runs there. */
