@@ -34,7 +34,7 @@ export const defaults = {
   /** Log lines kept in memory per service; the log file holds the rest. */
   logTailLines: 10_000,
   /** At most this many bytes of them, outside the JavaScript heap: long lines must not make the tail gigabytes. */
-  logTailBytes: 512 * 1024,
+  logTailBytes: 256 * 1024,
   /** A line longer than this many characters is cut into pieces of this length, each marked (see LINE_CUT_MARKER). */
   maxLineChars: 1024 * 1024,
   /**
