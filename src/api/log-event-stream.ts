@@ -36,7 +36,6 @@ export function logEventStream(
   let wake = (): void => {};
   const event = (id: string, fields: LogEvent): string => formatSSE({ id, event: fields.type, data: JSON.stringify(fields) });
   const lineEvent = (line: LogLine): string => event(String(line.seq), { type: line.stream, data: line.text, processId, timestamp: new Date(line.time).toISOString() });
-  const behind = (): number => taken.length + cursor.behind;
 
   let subscription: { unsubscribe(): void } | undefined;
   let lagged: ((controller: ReadableStreamDefaultController<Uint8Array>) => void) | undefined;
@@ -58,7 +57,8 @@ export function logEventStream(
         };
         subscription = log.batches$.subscribe(() => {
           if (done) return;
-          if (behind() > maxBehind) lagged?.(controller);
+          // Past maxBehind lines waiting in the tail (those taken already are at most maxBehind more).
+          if (cursor.behind > maxBehind) lagged?.(controller);
           else wake();
         });
         void exited.then((result) => {
@@ -69,7 +69,7 @@ export function logEventStream(
       async pull(controller) {
         while (!done) {
           if (taken.length === 0) {
-            if (behind() > maxBehind) return lagged?.(controller);
+            if (cursor.behind > maxBehind) return lagged?.(controller);
             const next = cursor.take();
             taken = next.lines;
             if (next.gap) {

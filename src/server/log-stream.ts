@@ -31,7 +31,7 @@ const WRITE_CHARS = 64 * 1024;
  *
  * The stream holds no lines of its own: each service has a cursor, and what the client has not
  * been sent yet waits in the service's tail, taken (at most `maxBehind` lines) when the client
- * can take more. A client that falls more than `maxBehind` lines behind gets a `lagged` event
+ * can take more. A client for which more than `maxBehind` lines wait in the tails gets a `lagged` event
  * whose id names, for every service, the last line it was sent — the Last-Event-ID to resume
  * with — and is disconnected. A client that resumes after lines the tail no longer holds gets a
  * `gap` event for them first: they are in the log file.
@@ -106,7 +106,7 @@ export class LogStream {
       this.sink.write(out);
       return;
     }
-    if (this.unsent() > this.options.maxBehind) return this.lag();
+    if (this.waiting() > this.options.maxBehind) return this.lag();
     if (this.sink.writable && !this.pumpScheduled) {
       this.pumpScheduled = true;
       setImmediate(() => this.pump());
@@ -127,9 +127,9 @@ export class LogStream {
         this.queue = [];
         this.next = 0;
         if (!this.options.follow) return this.sink.end();
-        const unsent = this.unsent();
-        if (unsent === 0) return;
-        if (unsent > this.options.maxBehind) return this.lag();
+        const waiting = this.waiting();
+        if (waiting === 0) return;
+        if (waiting > this.options.maxBehind) return this.lag();
         const gaps: Item[] = [];
         const lines: LogLine[] = [];
         for (const cursor of this.cursors) {
@@ -161,9 +161,13 @@ export class LogStream {
     this.sink.write(out);
   }
 
-  /** Lines the client has not been sent: queued, and still in the tails. */
-  private unsent(): number {
-    let count = this.queue.length - this.next;
+  /**
+   * Lines that wait in the tails for the client: past maxBehind, it has fallen too far behind. (Those
+   * taken already, at most maxBehind, wait in the queue: a client that has just been given its
+   * recent lines may still fall maxBehind lines further behind.)
+   */
+  private waiting(): number {
+    let count = 0;
     for (const cursor of this.cursors) count += cursor.behind;
     return count;
   }
@@ -175,7 +179,7 @@ export class LogStream {
 
   /** Tells the client where to resume (every service's last line sent) and lets it go. */
   private lag(): void {
-    const behind = this.unsent();
+    const behind = this.queue.length - this.next + this.waiting();
     const resume = [...this.sent].map(([service, seq]) => `${service}:${seq}`).join(",");
     this.release();
     this.sink.end(formatSSE({ id: resume, event: "lagged", data: JSON.stringify({ resume, behind, limit: this.options.maxBehind }) }));

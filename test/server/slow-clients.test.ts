@@ -6,6 +6,8 @@ import { describe, expect, it } from "vitest";
 import { parseSSEStream } from "../../src/api/parse-sse-stream.js";
 import { Sandbox } from "../../src/api/sandbox.js";
 import { defaults } from "../../src/defaults.js";
+import { LineBlock } from "../../src/process/line-block.js";
+import type { ServiceLog } from "../../src/process/service-log.js";
 import { SSEParser, type SSEMessage } from "../../src/server/sse.js";
 import { liveHeapBytes } from "../helpers/heap.js";
 import { eventually, fixture } from "../helpers/processes.js";
@@ -129,5 +131,25 @@ describe("a client that does not keep up", () => {
     writeFileSync(join(dir, "go"), "");
     await done;
     expect(JSON.parse(out.split("\n")[1] as string)).toEqual({ events: { stdout: 2000 }, inOrder: true, seen: { a: 1000, b: 1000 } });
+  });
+
+  it("that has just been given its recent lines may still fall the whole limit behind", async () => {
+    // Three services with 5,000 lines each: the client is given 10,000 of them (the most), then
+    // 5,000 more come at once before it reads anything.
+    const { supervisor, client } = await runningProject(`services:\n${["a", "b", "c"].map((name) => `  ${name}: { command: "seq 5000; sleep 30" }\n`).join("")}`);
+    const log = (name: string) => supervisor.orchestrator.serviceLog(name) as ServiceLog;
+    await eventually(() => ["a", "b", "c"].every((name) => log(name).lastSeq === 5000), "every line read");
+    const response = await stalledGet(client.socketPath, "/v1/logs?follow=1");
+    log("a").appendLines("stdout", LineBlock.of(Array.from({ length: 5000 }, (_, i) => `late ${i + 1}`)));
+    const messages: SSEMessage[] = [];
+    const parser = new SSEParser();
+    response.setEncoding("utf8");
+    for await (const chunk of response) {
+      messages.push(...parser.push(chunk as string));
+      if (messages.at(-1)?.id === "a:10000" || messages.at(-1)?.event === "lagged") break;
+    }
+    response.destroy();
+    expect(messages.filter((m) => m.event !== "stdout")).toEqual([]);
+    expect(messages).toHaveLength(9_999 + 5_000);
   });
 });
