@@ -80,10 +80,12 @@ export class ControlClient {
       }, this.streamIdleMs);
       idle.unref();
     };
-    response.on("data", watchIdle);
     watchIdle();
     try {
-      for await (const chunk of response) for (const message of parser.push(chunk as string)) yield message;
+      for await (const chunk of response) {
+        watchIdle();
+        for (const message of parser.push(chunk as string)) yield message;
+      }
     } catch (error) {
       if (frozen) throw frozen;
       if (!options.signal?.aborted) throw error;

@@ -148,7 +148,7 @@ export class ControlServer {
   private async answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = request.method ?? "GET";
     try {
-      const url = new URL(request.url ?? "/", "http://sbx");
+      const url = requestUrl(request.url);
       const path = url.pathname;
       const declared = Number(request.headers["content-length"]);
       if (Number.isFinite(declared) && declared > defaults.controlBodyMaxBytes) {
@@ -326,6 +326,14 @@ function json(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   response.end(text);
+}
+
+function requestUrl(target: string | undefined): URL {
+  try {
+    return new URL(target ?? "/", "http://sbx");
+  } catch {
+    throw new RequestError(400, "BAD_REQUEST", `"${target}" is not a valid request target`);
+  }
 }
 
 function unknownService(name: string): never {

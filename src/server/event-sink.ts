@@ -39,7 +39,7 @@ export class EventSink {
 
   /** Writes; the client may then have to catch up first (see `writable`). */
   write(text: string): void {
-    if (this.done) return;
+    if (this.done || this.response.destroyed) return;
     if (!this.response.write(text)) this.blocked = true;
   }
 
