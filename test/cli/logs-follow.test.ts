@@ -43,4 +43,23 @@ describe("sbx logs -f", () => {
     // Every line is either printed or said to be skipped: none twice, none lost in silence.
     expect(printed.length + skipped).toBe(60_000);
   });
+
+  it("whose output is not read holds no more than its pipe and one batch, not the project's output", async () => {
+    const printer = `${JSON.stringify(process.execPath)} ${JSON.stringify(fixture("wide-lines.mjs"))} 200000 200 go`;
+    const p = backgroundProject(`services:\n  a: { command: ${JSON.stringify(`echo ready; ${printer}; sleep 60`)}, ready: { log: ready } }\n`);
+    expect((await p.sbx("up", "--wait")).code).toBe(0);
+    const logs = spawn(process.execPath, [binPath, "logs", "-f", "--no-log-prefix", "a"], { cwd: p.dir, env: { ...process.env, NO_COLOR: "1", ...p.env }, stdio: ["ignore", "pipe", "ignore"] });
+    const exited = new Promise((resolve) => logs.once("close", resolve));
+    await new Promise((resolve) => logs.stdout.once("readable", resolve));
+    logs.stdout.pause();
+    const peakKb = (): number => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${logs.pid}/status`, "utf8"))?.[1]);
+    const before = peakKb();
+    writeFileSync(join(p.dir, "go"), "");
+    const lastLine = `${"200000".padEnd(200, "x")}\n`;
+    await eventually(() => readFileSync(join(p.dir, ".sbx", "logs", "a.log"), "utf8").endsWith(lastLine), "the flood in the log file", 30_000);
+    // 40 MB of output went by; kept, it would be more than that in this process.
+    expect(peakKb() - before).toBeLessThan(20 * 1024);
+    logs.kill("SIGTERM");
+    await exited;
+  });
 });

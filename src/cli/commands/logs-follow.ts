@@ -10,6 +10,8 @@ export interface FollowOptions {
   /** Prints a line (and flushes, so that a notice written to stderr comes after it). */
   print(line: LogLine): void;
   flush(): void;
+  /** Resolves once what was printed has gone out: the stream is not read further until then. */
+  drained(): Promise<void>;
   /** Says that lines were skipped. */
   notice(text: string): void;
   /** Where file names are shown from. */
@@ -19,10 +21,11 @@ export interface FollowOptions {
 
 /**
  * `sbx logs -f` against the running supervisor: its recent lines, then live ones, until the
- * supervisor ends the stream (the project went down) or `signal` aborts. A reader too slow for
- * the project's output is told to go (`lagged`, with where to resume) and comes back at once from
- * there; the lines the supervisor no longer held by then (`gap`) are said in one line, with the
- * files that have them.
+ * supervisor ends the stream (the project went down) or `signal` aborts. It reads no faster than
+ * its output is taken (a pipe to a slow reader), so that it holds no more than a batch; a reader
+ * too slow for the project's output is then told to go by the supervisor (`lagged`, with where to
+ * resume) and comes back at once from there; the lines the supervisor no longer held by then
+ * (`gap`) are said in one line, with the files that have them.
  */
 export async function followLogs(client: ControlClient, options: FollowOptions): Promise<void> {
   const params: [string, string][] = [...options.services.map((name): [string, string] => ["service", name]), ["follow", "1"]];
@@ -46,6 +49,7 @@ export async function followLogs(client: ControlClient, options: FollowOptions):
         tellGaps();
         options.print(JSON.parse(message.data) as LogLine);
         options.flush();
+        await options.drained();
       }
     }
     tellGaps();

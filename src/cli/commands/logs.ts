@@ -41,6 +41,7 @@ export async function logsCommand(options: LogsOptions, io: CliIo, signal?: Abor
         if (keep(line)) print(line);
       },
       flush,
+      drained: () => drained(io.stdout),
       notice: (text) => io.stderr.write(`${text}\n`),
       cwd: io.cwd,
       ...(signal ? { signal } : {}),
@@ -77,6 +78,13 @@ function printer(names: string[], options: LogsOptions, io: CliIo): { print: (li
   }
   const renderer = new TerminalRenderer(io.stdout, names, { color: colorEnabled(io, options.color), timestamps: options.timestamps === true });
   return { print: (line) => renderer.output(line.service, line.text, line.time), flush: () => renderer.flush() };
+}
+
+/** Resolves once `out` has written what it was given, when it is a stream that says so (a pipe is written asynchronously). */
+function drained(out: CliIo["stdout"]): Promise<void> {
+  const stream = out as Partial<Pick<NodeJS.WriteStream, "writableNeedDrain" | "once">>;
+  if (stream.writableNeedDrain !== true || typeof stream.once !== "function") return Promise.resolve();
+  return new Promise((resolve) => stream.once?.("drain", () => resolve()));
 }
 
 function sinceTime(since: string | undefined): number | undefined {
