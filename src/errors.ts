@@ -25,7 +25,11 @@ export type SbxErrorCode =
   /** A link or a special file where sbx keeps its own files (`.sbx/`, its logs). */
   | "UNSAFE_PATH"
   /** A file sbx keeps could not be created or opened. */
-  | "FILE_ERROR";
+  | "FILE_ERROR"
+  /** The supervisor answered a request with a 5xx. */
+  | "SUPERVISOR_ERROR"
+  /** The supervisor does not answer at all (its event loop is stuck): context.pid says which. */
+  | "SUPERVISOR_UNRESPONSIVE";
 
 export interface SbxErrorContext {
   /** The service the error is about. */
@@ -34,6 +38,8 @@ export interface SbxErrorContext {
   location?: SourceLocation;
   /** The last lines the service printed. */
   lastLogLines?: readonly string[];
+  /** The process the error is about (a supervisor that does not answer). */
+  pid?: number;
 }
 
 /** The base of every error sbx throws on purpose: a code and the context to act on. */

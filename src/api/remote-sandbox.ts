@@ -41,7 +41,7 @@ export class RemoteSandbox implements ProcessSandbox {
     const { state, warnings } = readState(projectDir);
     for (const warning of warnings) process.emitWarning(warning, "SbxWarning");
     if (!state || !supervisorAlive(state)) throw new SbxError("NOT_RUNNING", `nothing is running in ${projectDir}: start it with sbx up`);
-    return new RemoteSandbox(new ControlClient(state.socket), projectDir);
+    return new RemoteSandbox(new ControlClient(state.socket, { supervisorPid: state.supervisor.pid }), projectDir);
   }
 
   async startProcess(command: string | readonly string[], options: Omit<StartProcessOptions, "onOutput" | "onExit"> = {}): Promise<Process> {
@@ -177,10 +177,13 @@ class RemoteProcess implements Process {
   private async target(): Promise<WaitTarget> {
     if (!this.mirror) {
       const log = new ServiceLog(this.id, undefined, defaults.logTailLines);
-      const response = await this.sandbox.client.open200(`/v1/processes/${encodeURIComponent(this.id)}/stream`).catch((error: unknown) => {
-        throw error instanceof ControlApiError && error.status === 404 ? new ProcessNotFoundError(this.id) : error;
-      });
-      const exited = followInto(response, log, (exit) => (mirror.exit = exit));
+      const path = `/v1/processes/${encodeURIComponent(this.id)}/stream`;
+      const open = (lastEventId?: string): Promise<IncomingMessage> =>
+        this.sandbox.client.open200(path, lastEventId === undefined ? {} : { lastEventId }).catch((error: unknown) => {
+          throw error instanceof ControlApiError && error.status === 404 ? new ProcessNotFoundError(this.id) : error;
+        });
+      const first = await open();
+      const exited = followInto(first, open, log, (exit) => (mirror.exit = exit));
       // A lost connection matters to a wait in progress; with none, it must not crash the program.
       exited.catch(() => undefined);
       const mirror: NonNullable<RemoteProcess["mirror"]> = { log, exited };
@@ -191,25 +194,44 @@ class RemoteProcess implements Process {
   }
 }
 
-/** Appends each line of a log event stream to `log`; resolves with the exit when it comes. */
-function followInto(response: IncomingMessage, log: ServiceLog, onExit: (exit: ExitResult) => void): Promise<ExitResult> {
-  response.socket?.unref();
+/**
+ * Appends each line of a log event stream to `log`; resolves with the exit when it comes. A stream
+ * that ends with `lagged` (this side read too slowly) is opened again where it left off; the lines
+ * a `gap` skips are not in memory any more, and the waits go on without them.
+ */
+function followInto(
+  first: IncomingMessage,
+  open: (lastEventId: string) => Promise<IncomingMessage>,
+  log: ServiceLog,
+  onExit: (exit: ExitResult) => void,
+): Promise<ExitResult> {
   return new Promise((resolve, reject) => {
-    const parser = new SSEParser();
-    response.setEncoding("utf8");
-    response.on("data", (chunk: string) => {
-      for (const message of parser.push(chunk)) {
-        const event = JSON.parse(message.data) as LogEvent;
-        if (event.type === "exit") {
-          const exit = { exitCode: event.exitCode ?? null, signal: null };
-          onExit(exit);
-          resolve(exit);
-        } else {
-          log.append(event.type, event.data, Date.parse(event.timestamp));
+    const lost = (message: string): ProcessError => new ProcessError("ABORTED", message, { processId: log.service });
+    const follow = (response: IncomingMessage): void => {
+      response.socket?.unref();
+      const parser = new SSEParser();
+      let resumeAt: string | undefined;
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => {
+        for (const message of parser.push(chunk)) {
+          const event = JSON.parse(message.data) as LogEvent;
+          if (event.type === "exit") {
+            const exit = { exitCode: event.exitCode ?? null, signal: null };
+            onExit(exit);
+            resolve(exit);
+          } else if (event.type === "lagged") {
+            resumeAt = event.resume ?? message.id;
+          } else if (event.type === "stdout" || event.type === "stderr") {
+            log.append(event.type, event.data, Date.parse(event.timestamp));
+          }
         }
-      }
-    });
-    response.once("error", (error) => reject(new ProcessError("ABORTED", `lost the connection to the project: ${error.message}`, { processId: log.service })));
-    response.once("end", () => reject(new ProcessError("ABORTED", "the project's supervisor ended the stream", { processId: log.service })));
+      });
+      response.once("error", (error) => reject(lost(`lost the connection to the project: ${error.message}`)));
+      response.once("end", () => {
+        if (resumeAt === undefined) return reject(lost("the project's supervisor ended the stream"));
+        open(resumeAt).then(follow, (error: unknown) => reject(lost(`lost the connection to the project: ${(error as Error).message}`)));
+      });
+    };
+    follow(first);
   });
 }

@@ -57,15 +57,25 @@ export interface WaitForLogResult {
   match: RegExpExecArray | null;
 }
 
-/** One event of streamProcessLogs, as parseSSEStream yields it. */
+/**
+ * One event of streamProcessLogs, as parseSSEStream yields it. A reader that fell too far behind
+ * gets `lagged` and the stream ends (`resume` is the lastEventId to go on with); one that resumes
+ * after lines no longer in memory gets `gap` (`from`, `to`, `skipped`) first.
+ */
 export interface LogEvent {
-  type: "stdout" | "stderr" | "exit";
-  /** The line (without its newline); for `exit`, the exit code as text. */
+  type: "stdout" | "stderr" | "exit" | "gap" | "lagged";
+  /** The line (without its newline); for `exit`, the exit code as text; for `gap` and `lagged`, what happened. */
   data: string;
   processId: string;
   /** ISO time. */
   timestamp: string;
   exitCode?: number | null;
+  /** For `lagged`: the lastEventId to resume from. */
+  resume?: string;
+  /** For `gap`: the first and last line numbers skipped, and how many. */
+  from?: number;
+  to?: number;
+  skipped?: number;
 }
 
 export interface ExecOptions {

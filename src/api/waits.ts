@@ -3,6 +3,7 @@ import { defaults } from "../defaults.js";
 import { timerDelay } from "../manifest/duration.js";
 import type { ServiceLog } from "../process/service-log.js";
 import { logMatch$ } from "../readiness/log-check.js";
+import { patternThread } from "../readiness/pattern-thread.js";
 import { readyChecks$ } from "../readiness/ready.js";
 import { ProcessExitedBeforeReadyError, ProcessReadyTimeoutError, ProcessWaitAbortedError, ProcessWaitTimeoutError } from "./errors.js";
 import type { ExitResult, ProcessLogs, WaitForLogResult, WaitForPortOptions, WaitOptions } from "./types.js";
@@ -71,7 +72,8 @@ export async function waitForLogOf(target: WaitTarget, pattern: string | RegExp,
  * wins over the exit: they are read before the exit is known.
  */
 async function raceExit<T>(target: WaitTarget, source$: Observable<T>, waitingFor: string, signal?: AbortSignal): Promise<T> {
-  const exit$ = from(target.exited.then((): { exited: true } => ({ exited: true })));
+  // Its last lines are judged before its exit is: a line that matched wins.
+  const exit$ = from(target.exited.then(() => patternThread().settled()).then((): { exited: true } => ({ exited: true })));
   const result = await bounded(target, firstValueFrom(race(source$.pipe(map((value) => ({ value }))), exit$)), undefined, signal, () => new Error("no timeout"));
   if ("exited" in result) throw new ProcessExitedBeforeReadyError({ ...context(target), waitingFor });
   return result.value;

@@ -21,6 +21,8 @@ export function exitCodeFor(error: unknown): number {
       return ExitCode.invalid;
     case "ALREADY_RUNNING":
     case "NOT_RUNNING":
+    case "SUPERVISOR_ERROR":
+    case "SUPERVISOR_UNRESPONSIVE":
       return ExitCode.serviceFailed;
     default:
       return ExitCode.serviceFailed;

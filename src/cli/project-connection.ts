@@ -1,9 +1,9 @@
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { SbxError } from "../errors.js";
 import { findManifestFiles } from "../manifest/find-manifest.js";
 import { ControlClient } from "../server/control-client.js";
 import { findProjectProcesses, type ProjectProcesses } from "../server/project-processes.js";
-import { readState, supervisorAlive, type ProjectState } from "../server/state-file.js";
+import { readState, stateDirectory, supervisorAlive, type ProjectState } from "../server/state-file.js";
 import type { GlobalOptions } from "./global-options.js";
 import type { CliIo } from "./io.js";
 
@@ -33,7 +33,9 @@ export function connectToProject(projectDir: string, io: Pick<CliIo, "stderr">):
   for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
   if (state) {
     if (!supervisorAlive(state)) return { kind: "stale", state };
-    return { kind: "running", state, client: new ControlClient(state.socket) };
+    // The client names the supervisor and its log if it stops answering.
+    const client = new ControlClient(state.socket, { supervisorPid: state.supervisor.pid, logPath: join(stateDirectory(projectDir), "sbx.log") });
+    return { kind: "running", state, client };
   }
   const processes = findProjectProcesses(projectDir);
   return processes ? { kind: "untracked", processes } : { kind: "none" };

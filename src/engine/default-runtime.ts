@@ -19,11 +19,17 @@ export function serviceEnvironment(service: Service): Record<string, string> {
   return Object.assign(env, service.environment);
 }
 
-/** Feeds a stream's lines to `onLines`, chunk by chunk, the last one too when the stream ends without a newline. */
-function pipeLines(stream: Readable, onLines: (lines: LineBlock) => void): void {
+/**
+ * Feeds a stream's lines to `onLines`, chunk by chunk, the last one too when the stream ends
+ * without a newline. The returned function gives that last line at once: a process's exit is
+ * settled shortly after it exits even when a descendant keeps its pipes open, and its last words
+ * must be in its log by then, not whenever that descendant goes.
+ */
+function pipeLines(stream: Readable, onLines: (lines: LineBlock) => void): () => void {
   const splitter = new LineSplitter();
   stream.on("data", (chunk: Buffer) => onLines(splitter.pushBlock(chunk)));
   stream.on("end", () => onLines(splitter.endBlock()));
+  return () => onLines(splitter.endBlock());
 }
 
 /** A tag unique to one run of one service: `api.1f0c…`. */
@@ -51,9 +57,21 @@ export const defaultRuntime: ServiceRuntime = {
   async spawn(service, onLines) {
     const tag = newTreeTag(service.name);
     const spawned = await spawnCommand(service.command, { cwd: service.workingDir, env: { ...serviceEnvironment(service), [TREE_TAG_VARIABLE]: tag } });
-    pipeLines(spawned.stdout, (lines) => onLines("stdout", lines));
-    pipeLines(spawned.stderr, (lines) => onLines("stderr", lines));
-    return { pid: spawned.pid, tag, exit: spawned.exit };
+    const lastOut = pipeLines(spawned.stdout, (lines) => onLines("stdout", lines));
+    const lastErr = pipeLines(spawned.stderr, (lines) => onLines("stderr", lines));
+    const exit = spawned.exit
+      .then((status) => {
+        lastOut();
+        lastErr();
+        return status;
+      })
+      // Its last lines are judged by a log check before its exit is: "ready, then exited 0" is not
+      // "exited before it was ready".
+      .then(async (status) => {
+        await patternThread().settled();
+        return status;
+      });
+    return { pid: spawned.pid, tag, exit };
   },
 
   killTree: (pid, { signal, tag, graceOver }) => killTree(pid, { signal, tag, graceOver, gracePeriodMs: untilOver(graceOver) }),

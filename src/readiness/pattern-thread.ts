@@ -70,6 +70,8 @@ class PatternThread {
   /** In the order posted, which is the order the thread answers in. */
   private readonly pending = new Map<number, Pending>();
   private headTimer?: NodeJS.Timeout;
+  /** Waiting for every request up to an id to be answered. */
+  private settledWaiters: { upTo: number; resolve: () => void }[] = [];
 
   constructor(private readonly budgetMs: number) {}
 
@@ -81,6 +83,26 @@ class PatternThread {
       this.thread().postMessage(request);
       if (this.pending.size === 1) this.watchHead();
     });
+  }
+
+  /**
+   * Resolves once every line sent so far has been judged and its answer told (a process's exit
+   * must not be judged before its last lines are: "exited before a line matched" would be wrong).
+   */
+  settled(): Promise<void> {
+    return new Promise((resolve) => {
+      this.settledWaiters.push({ upTo: this.nextId - 1, resolve });
+      this.releaseSettled();
+    });
+  }
+
+  private releaseSettled(): void {
+    const lowestPending = this.pending.size === 0 ? Infinity : Math.min(...this.pending.keys());
+    const ready = this.settledWaiters.filter((waiter) => waiter.upTo < lowestPending);
+    if (ready.length === 0) return;
+    this.settledWaiters = this.settledWaiters.filter((waiter) => waiter.upTo >= lowestPending);
+    // After the answers' own callbacks: a match told in them wins over what waits for this.
+    setImmediate(() => ready.forEach((waiter) => waiter.resolve()));
   }
 
   /** Starts the thread on first use (some milliseconds), so that the first log line does not wait for it. */
@@ -119,6 +141,7 @@ class PatternThread {
   /** Only the oldest request is being worked on: its time is what is counted. */
   private watchHead(): void {
     clearTimeout(this.headTimer);
+    this.releaseSettled();
     const head = this.pending.values().next().value as Pending | undefined;
     if (!head) {
       this.worker?.unref();
@@ -138,6 +161,9 @@ class PatternThread {
     const rest = [...this.pending.values()];
     this.pending.clear();
     for (const pending of rest) void this.match(pending.pattern, pending.request.lines).then(pending.resolve, pending.reject);
+    // They were sent again under new ids: what waited for them waits for those.
+    for (const waiter of this.settledWaiters) waiter.upTo = this.nextId - 1;
+    this.releaseSettled();
   }
 
   /** The thread itself failed (a pattern it could not compile, which validation should have caught): every wait hears of it. */
@@ -147,6 +173,7 @@ class PatternThread {
     const rest = [...this.pending.values()];
     this.pending.clear();
     for (const pending of rest) pending.reject(error);
+    this.releaseSettled();
   }
 }
 

@@ -1,10 +1,45 @@
 import { request, type IncomingMessage } from "node:http";
+import { defaults } from "../defaults.js";
 import { SbxError } from "../errors.js";
 import { SSEParser, type SSEMessage } from "./sse.js";
 
-/** A client of a running project's control API, over its Unix socket. */
+export interface ControlClientOptions {
+  /** The supervisor's pid: the error says which process does not answer. */
+  supervisorPid?: number;
+  /** Where a background supervisor's output goes (`.sbx/sbx.log`): the error says where to look. */
+  logPath?: string;
+  /** A call not answered within this long makes the client check that the supervisor still answers at all. */
+  livenessAfterMs?: number;
+  /** How long that check (GET /v1/project, answered by a live supervisor in milliseconds) may take. */
+  livenessTimeoutMs?: number;
+  /** A stream that brings nothing for this long is checked the same way. */
+  streamIdleMs?: number;
+}
+
+type OpenOptions = { signal?: AbortSignal; lastEventId?: string };
+
+/**
+ * A client of a running project's control API, over its Unix socket.
+ *
+ * No call has a fixed timeout — stopping services waits for their grace periods, which may be long —
+ * but one that is not answered within a second makes the client ask GET /v1/project beside it,
+ * every second, each time with a short timeout: a supervisor that is busy answers that at once
+ * and is waited for, one whose event loop is stuck does not, and the call fails with
+ * SupervisorUnresponsiveError within seconds instead of hanging.
+ */
 export class ControlClient {
-  constructor(readonly socketPath: string) {}
+  private readonly livenessAfterMs: number;
+  private readonly livenessTimeoutMs: number;
+  private readonly streamIdleMs: number;
+
+  constructor(
+    readonly socketPath: string,
+    private readonly options: ControlClientOptions = {},
+  ) {
+    this.livenessAfterMs = options.livenessAfterMs ?? defaults.controlLivenessAfterMs;
+    this.livenessTimeoutMs = options.livenessTimeoutMs ?? defaults.controlLivenessTimeoutMs;
+    this.streamIdleMs = options.streamIdleMs ?? defaults.controlStreamIdleMs;
+  }
 
   get<T>(path: string): Promise<T> {
     return this.call<T>("GET", path);
@@ -15,35 +50,108 @@ export class ControlClient {
   }
 
   /** The response of a stream endpoint as it comes, for passing on byte for byte. */
-  async open200(path: string, options: { signal?: AbortSignal; lastEventId?: string } = {}): Promise<IncomingMessage> {
-    const response = await this.open("GET", path, options);
+  async open200(path: string, options: OpenOptions = {}): Promise<IncomingMessage> {
+    const response = await this.watched((signal) => this.open("GET", path, { ...options, signal: joined(signal, options.signal) }));
     if (response.statusCode !== 200) throw await errorFrom(response);
     return response;
   }
 
-  /** The events of a stream endpoint, as they come; ends when the server ends it or `signal` aborts. */
-  async *stream(path: string, options: { signal?: AbortSignal; lastEventId?: string } = {}): AsyncGenerator<SSEMessage> {
-    const response = await this.open("GET", path, options);
+  /**
+   * The events of a stream endpoint, as they come; ends when the server ends it or `signal`
+   * aborts. A stream quiet for a while is checked as calls are: it fails with
+   * SupervisorUnresponsiveError if the supervisor no longer answers.
+   */
+  async *stream(path: string, options: OpenOptions = {}): AsyncGenerator<SSEMessage> {
+    const response = await this.watched((signal) => this.open("GET", path, { ...options, signal: joined(signal, options.signal) }));
     if (response.statusCode !== 200) throw await errorFrom(response);
     const parser = new SSEParser();
     response.setEncoding("utf8");
+    let frozen: SupervisorUnresponsiveError | undefined;
+    let idle: NodeJS.Timeout | undefined;
+    const watchIdle = (): void => {
+      clearTimeout(idle);
+      idle = setTimeout(() => {
+        void this.answers().then((alive) => {
+          if (response.destroyed) return;
+          if (alive) return watchIdle();
+          frozen = this.unresponsive();
+          response.destroy(frozen);
+        });
+      }, this.streamIdleMs);
+      idle.unref();
+    };
+    watchIdle();
     try {
-      for await (const chunk of response) for (const message of parser.push(chunk as string)) yield message;
+      for await (const chunk of response) {
+        watchIdle();
+        for (const message of parser.push(chunk as string)) yield message;
+      }
     } catch (error) {
+      if (frozen) throw frozen;
       if (!options.signal?.aborted) throw error;
     } finally {
+      clearTimeout(idle);
       response.destroy();
     }
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await this.open(method, path, {}, body);
-    const text = await readBody(response);
+    const { response, text } = await this.watched(async (signal) => {
+      const response = await this.open(method, path, { signal }, body);
+      return { response, text: await readBody(response) };
+    });
     if (response.statusCode !== 200 && response.statusCode !== 201) throw new ControlApiError(response.statusCode ?? 0, text);
     return JSON.parse(text) as T;
   }
 
-  private open(method: string, path: string, options: { signal?: AbortSignal; lastEventId?: string }, body?: unknown): Promise<IncomingMessage> {
+  /**
+   * Runs `work` (given a signal to abort it with), checking beside it, once it has taken longer than
+   * livenessAfterMs, that the supervisor still answers; if it does not, `work` is aborted and the
+   * call fails with SupervisorUnresponsiveError.
+   */
+  private async watched<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    let frozen: SupervisorUnresponsiveError | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const check = (): void => {
+      timer = setTimeout(() => {
+        void this.answers().then((alive) => {
+          if (settled) return;
+          if (alive) return check();
+          frozen = this.unresponsive();
+          controller.abort(frozen);
+        });
+      }, this.livenessAfterMs);
+    };
+    check();
+    try {
+      return await work(controller.signal);
+    } catch (error) {
+      throw frozen ?? error;
+    } finally {
+      settled = true;
+      clearTimeout(timer);
+    }
+  }
+
+  /** Whether the supervisor answers GET /v1/project within livenessTimeoutMs (a refused connection counts as an answer: the call itself will fail for it). */
+  private answers(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const req = request({ socketPath: this.socketPath, path: "/v1/project", method: "GET", agent: false, signal: AbortSignal.timeout(this.livenessTimeoutMs) }, (response) => {
+        response.resume();
+        resolve(true);
+      });
+      req.once("error", (error) => resolve(error.name !== "AbortError"));
+      req.end();
+    });
+  }
+
+  private unresponsive(): SupervisorUnresponsiveError {
+    return new SupervisorUnresponsiveError(this.options.supervisorPid, this.options.logPath, this.livenessTimeoutMs);
+  }
+
+  private open(method: string, path: string, options: OpenOptions, body?: unknown): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
       const req = request({
         socketPath: this.socketPath,
@@ -63,6 +171,10 @@ export class ControlClient {
   }
 }
 
+function joined(own: AbortSignal, caller: AbortSignal | undefined): AbortSignal {
+  return caller ? AbortSignal.any([own, caller]) : own;
+}
+
 function readBody(response: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let body = "";
@@ -73,14 +185,29 @@ function readBody(response: IncomingMessage): Promise<string> {
   });
 }
 
-/** An answer of the control API other than success: its status, message and code. */
+/** The supervisor does not answer: its event loop is stuck (or the process stopped). */
+export class SupervisorUnresponsiveError extends SbxError {
+  constructor(pid: number | undefined, logPath: string | undefined, waitedMs: number) {
+    const who = pid === undefined ? "the supervisor" : `the supervisor (pid ${pid})`;
+    const where = logPath === undefined ? "" : `; a background supervisor's output is in ${logPath}`;
+    super("SUPERVISOR_UNRESPONSIVE", `${who} does not answer: a status check went unanswered for ${waitedMs / 1000} s, so its event loop is stuck or the process is stopped${where}`, {
+      ...(pid === undefined ? {} : { pid }),
+    });
+  }
+}
+
+/**
+ * An answer of the control API other than success: its status, message and code. A 4xx is the
+ * request's fault (code USAGE, or UNKNOWN_SERVICE for a 404: the command line was wrong, exit 2); a
+ * 5xx is the supervisor's (SUPERVISOR_ERROR: exit 1). `remoteCode` is the code the server gave.
+ */
 export class ControlApiError extends SbxError {
   readonly status: number;
   /** The error's code on the server side, e.g. PROCESS_NOT_FOUND. */
   readonly remoteCode: string | undefined;
 
   constructor(status: number, body: string) {
-    super(status === 404 ? "UNKNOWN_SERVICE" : "USAGE", errorMessage(body, status));
+    super(status === 404 ? "UNKNOWN_SERVICE" : status >= 400 && status < 500 ? "USAGE" : "SUPERVISOR_ERROR", errorMessage(body, status));
     this.status = status;
     try {
       this.remoteCode = (JSON.parse(body) as { code?: string }).code;

@@ -1,15 +1,31 @@
 import { chmodSync, existsSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { Readable } from "node:stream";
 import type { Subscription } from "rxjs";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { ProcessError } from "../api/errors.js";
+import { processView } from "../api/process-view.js";
+import { defaults } from "../defaults.js";
 import { SbxError } from "../errors.js";
 import type { Orchestrator } from "../engine/orchestrator.js";
 import type { ServiceState } from "../engine/service-state.js";
-import type { LogLine } from "../process/log-line.js";
-import { Readable } from "node:stream";
-import { ProcessError } from "../api/errors.js";
-import { processView } from "../api/process-view.js";
-import type { StartProcessOptions } from "../api/types.js";
+import type { ServiceLog } from "../process/service-log.js";
+import { QueuedEventSink } from "./event-sink.js";
+import { LogStream } from "./log-stream.js";
 import type { ProcessRegistry } from "./process-registry.js";
+import {
+  countParam,
+  durationParam,
+  execBody,
+  flagParam,
+  lastEventIds,
+  lineNumber,
+  pathSegment,
+  readJsonBody,
+  RequestError,
+  signalParam,
+  startProcessBody,
+} from "./request-input.js";
 import { formatSSE } from "./sse.js";
 
 /** One row of `sbx ps --json`. */
@@ -50,15 +66,35 @@ export interface ControlServerOptions {
   processes: ProcessRegistry;
 }
 
+/** What a handler gets: the request, its URL, and the decoded segments its route captured. */
+interface Call {
+  request: IncomingMessage;
+  response: ServerResponse;
+  url: URL;
+  params: string[];
+}
+
+interface Route {
+  method: "GET" | "POST";
+  path: RegExp;
+  handle(call: Call): Promise<void> | void;
+}
+
 /**
  * The control API of a running project: HTTP/1.1 on a Unix socket that only its owner may use.
  * JSON for state and actions, Server-Sent Events for logs and status changes.
+ *
+ * A request it cannot act on gets a 4xx and `{ error, code }` saying why (a body that is not a
+ * JSON object, a wrong field, an unknown service or process, a body over the size limit); a 500
+ * is only for a fault of sbx itself. Every event stream writes only as fast as its client reads.
  */
 export class ControlServer {
   private readonly server: Server;
-  private readonly streams = new Set<ServerResponse>();
+  /** Open event streams, and how to end each. */
+  private readonly streams = new Map<ServerResponse, () => void>();
   /** Requests whose answer has not gone out yet (event streams excluded). */
   private answering = 0;
+  private readonly routes: Route[];
 
   constructor(private readonly options: ControlServerOptions) {
     this.server = createServer((request, response) => void this.route(request, response));
@@ -66,6 +102,7 @@ export class ControlServer {
     this.server.requestTimeout = 0;
     this.server.headersTimeout = 0;
     this.server.keepAliveTimeout = 5_000;
+    this.routes = this.endpoints();
   }
 
   /** Listens on `socketPath` (a stale socket file is replaced) with mode 0600. */
@@ -97,7 +134,7 @@ export class ControlServer {
    * cutting what is left (after a second at most).
    */
   async close(): Promise<void> {
-    for (const stream of this.streams) stream.end();
+    for (const end of this.streams.values()) end();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     const deadline = Date.now() + 1_000;
@@ -121,158 +158,173 @@ export class ControlServer {
   }
 
   private async answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? "/", "http://sbx");
-    const path = url.pathname;
     const method = request.method ?? "GET";
-    const { orchestrator } = this.options;
     try {
-      if (method === "GET" && path === "/v1/project") {
-        return json(response, 200, { ...this.options.project, services: [...orchestrator.states.keys()] });
+      const url = requestUrl(request.url);
+      const path = url.pathname;
+      const declared = Number(request.headers["content-length"]);
+      if (Number.isFinite(declared) && declared > defaults.controlBodyMaxBytes) {
+        throw new RequestError(413, "BODY_TOO_LARGE", `the request body is larger than ${defaults.controlBodyMaxBytes} bytes`);
       }
-      if (method === "GET" && path === "/v1/services") {
-        return json(response, 200, [...orchestrator.states.values()].map(statusView));
+      const onPath = this.routes.filter((route) => route.path.test(path));
+      if (onPath.length === 0) throw new RequestError(404, "NOT_FOUND", `no such endpoint: ${method} ${path}`);
+      const route = onPath.find((candidate) => candidate.method === method);
+      if (!route) {
+        const allowed = onPath.map((candidate) => candidate.method).join(", ");
+        response.setHeader("allow", allowed);
+        throw new RequestError(405, "METHOD_NOT_ALLOWED", `${method} ${path}: this endpoint takes ${allowed}`);
       }
-      const one = /^\/v1\/services\/([^/]+)$/.exec(path);
-      if (method === "GET" && one) {
-        const state = orchestrator.state(decodeURIComponent(one[1] as string));
-        return state ? json(response, 200, statusView(state)) : notFound(response, decodeURIComponent(one[1] as string));
-      }
-      const action = /^\/v1\/services\/([^/]+)\/(start|stop|restart)$/.exec(path);
-      if (method === "POST" && action) {
-        const name = decodeURIComponent(action[1] as string);
-        if (!orchestrator.state(name)) return notFound(response, name);
-        const verb = action[2] as "start" | "stop" | "restart";
-        if (verb === "stop") await orchestrator.stopService(name);
-        else if (verb === "start") await orchestrator.startService(name);
-        else await orchestrator.restartService(name);
-        return json(response, 200, statusView(orchestrator.state(name) as ServiceState));
-      }
-      if (method === "POST" && path === "/v1/down") {
-        const timeout = url.searchParams.get("timeout");
-        await this.options.down(timeout === null ? undefined : Number(timeout));
-        return json(response, 200, { stopped: true });
-      }
-      if (path === "/v1/processes" || path.startsWith("/v1/processes/") || path === "/v1/exec") {
-        return await this.routeProcesses(method, path, url, request, response);
-      }
-      if (method === "GET" && path === "/v1/logs") return this.streamLogs(url, request, response);
-      if (method === "GET" && path === "/v1/events") return this.streamEvents(response);
-      return json(response, 404, { error: `no such endpoint: ${method} ${path}` });
+      const params = (route.path.exec(path) as RegExpExecArray).slice(1).map(pathSegment);
+      await route.handle({ request, response, url, params });
     } catch (error) {
-      const status =
-        error instanceof ProcessError
-          ? error.code === "PROCESS_NOT_FOUND"
-            ? 404
-            : 409
-          : error instanceof SbxError && (error.code === "UNKNOWN_SERVICE" || error.code === "USAGE")
-            ? 400
-            : 500;
-      const code = error instanceof ProcessError || error instanceof SbxError ? error.code : undefined;
-      return json(response, status, { error: error instanceof Error ? error.message : String(error), ...(code ? { code } : {}) });
+      // A stream already under way cannot turn into an error answer: it is cut.
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      const { status, code, message } = errorAnswer(error);
+      // The rest of a body too large is not read: the connection goes with the answer.
+      if (status === 413) response.setHeader("connection", "close");
+      json(response, status, { error: message, code });
     }
   }
 
-  /**
-   * The Sandbox API over the socket: POST /v1/processes starts a process in the supervisor,
-   * GET lists or reads one (services included, by name), …/logs gives its output, …/stream its
-   * output as SSE until it exits (Last-Event-ID resumes), …/kill ends its tree; POST /v1/exec runs one.
-   */
-  private async routeProcesses(method: string, path: string, url: URL, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  private endpoints(): Route[] {
+    const { orchestrator } = this.options;
     const registry = this.options.processes;
-    if (path === "/v1/exec" && method === "POST") {
-      const body = (await readJson(request)) as { command: string | string[]; cwd?: string; env?: Record<string, string>; timeout?: number };
-      return json(response, 200, await registry.exec(body.command, { ...(body.cwd ? { cwd: body.cwd } : {}), ...(body.env ? { env: body.env } : {}), ...(body.timeout ? { timeout: body.timeout } : {}) }));
-    }
-    if (path === "/v1/processes") {
-      if (method === "GET") return json(response, 200, (await registry.list()).map(processView));
-      if (method === "POST") {
-        const body = (await readJson(request)) as { command: string | string[] } & Omit<StartProcessOptions, "onOutput" | "onExit">;
-        const { command, ...options } = body;
-        return json(response, 201, processView(await registry.start(command, options)));
-      }
-    }
-    const match = /^\/v1\/processes\/([^/]+)(?:\/(logs|stream|kill))?$/.exec(path);
-    if (!match) return json(response, 404, { error: `no such endpoint: ${method} ${path}` });
-    const id = decodeURIComponent(match[1] as string);
-    const what = match[2];
-    if (method === "GET" && what === undefined) return json(response, 200, processView(await registry.get(id)));
-    if (method === "GET" && what === "logs") return json(response, 200, await (await registry.get(id)).getLogs());
-    if (method === "POST" && what === "kill") {
-      const signal = (url.searchParams.get("signal") ?? "SIGTERM") as NodeJS.Signals;
-      return json(response, 200, processView(await registry.kill(id, signal)));
-    }
-    if (method === "GET" && what === "stream") {
-      const lastId = request.headers["last-event-id"];
-      const after = Number.parseInt((Array.isArray(lastId) ? lastId[0] : lastId) ?? url.searchParams.get("after") ?? "0", 10) || 0;
-      const stream = await registry.stream(id, after);
-      openStream(response);
-      const readable = Readable.fromWeb(stream as import("node:stream/web").ReadableStream<Uint8Array>);
-      readable.pipe(response);
-      response.on("close", () => readable.destroy());
-      return;
-    }
-    return json(response, 404, { error: `no such endpoint: ${method} ${path}` });
+    const service = (name: string): ServiceState => orchestrator.state(name) ?? unknownService(name);
+    return [
+      { method: "GET", path: /^\/v1\/project$/, handle: ({ response }) => json(response, 200, { ...this.options.project, services: [...orchestrator.states.keys()] }) },
+      { method: "GET", path: /^\/v1\/services$/, handle: ({ response }) => json(response, 200, [...orchestrator.states.values()].map(statusView)) },
+      { method: "GET", path: /^\/v1\/services\/([^/]+)$/, handle: ({ response, params }) => json(response, 200, statusView(service(params[0] as string))) },
+      {
+        method: "POST",
+        path: /^\/v1\/services\/([^/]+)\/(start|stop|restart)$/,
+        handle: async ({ response, params }) => {
+          const [name, verb] = params as [string, "start" | "stop" | "restart"];
+          service(name);
+          if (verb === "stop") await orchestrator.stopService(name);
+          else if (verb === "start") await orchestrator.startService(name);
+          else await orchestrator.restartService(name);
+          json(response, 200, statusView(service(name)));
+        },
+      },
+      {
+        method: "POST",
+        path: /^\/v1\/down$/,
+        handle: async ({ response, url }) => {
+          await this.options.down(durationParam("timeout", url.searchParams.get("timeout")));
+          json(response, 200, { stopped: true });
+        },
+      },
+      { method: "GET", path: /^\/v1\/processes$/, handle: async ({ response }) => json(response, 200, (await registry.list()).map(processView)) },
+      {
+        method: "POST",
+        path: /^\/v1\/processes$/,
+        handle: async ({ request, response }) => {
+          const { command, ...options } = startProcessBody(await readJsonBody(request));
+          json(response, 201, processView(await registry.start(command, options)));
+        },
+      },
+      { method: "GET", path: /^\/v1\/processes\/([^/]+)$/, handle: async ({ response, params }) => json(response, 200, processView(await registry.get(params[0] as string))) },
+      { method: "GET", path: /^\/v1\/processes\/([^/]+)\/logs$/, handle: async ({ response, params }) => json(response, 200, await (await registry.get(params[0] as string)).getLogs()) },
+      {
+        method: "POST",
+        path: /^\/v1\/processes\/([^/]+)\/kill$/,
+        handle: async ({ response, url, params }) => {
+          const signal = signalParam(url.searchParams.get("signal"), "SIGTERM");
+          json(response, 200, processView(await registry.kill(params[0] as string, signal)));
+        },
+      },
+      { method: "GET", path: /^\/v1\/processes\/([^/]+)\/stream$/, handle: (call) => this.streamProcess(call) },
+      {
+        method: "POST",
+        path: /^\/v1\/exec$/,
+        handle: async ({ request, response }) => {
+          const { command, options } = execBody(await readJsonBody(request));
+          json(response, 200, await registry.exec(command, options));
+        },
+      },
+      { method: "GET", path: /^\/v1\/logs$/, handle: (call) => this.streamLogs(call) },
+      { method: "GET", path: /^\/v1\/events$/, handle: (call) => this.streamEvents(call) },
+    ];
   }
 
   /**
-   * GET /v1/logs?service=a&service=b&tail=N&follow=1: the last N lines of each service (all those
-   * in memory by default), then with follow the new ones, as `stdout`/`stderr` events whose id is
-   * `service:seq`. A Last-Event-ID of that form resumes that service after the line it names.
+   * GET /v1/processes/ID/stream: the process's output as SSE until it exits (Last-Event-ID, or
+   * `after`, resumes after a line), at the pace its client reads (see logEventStream).
    */
-  private streamLogs(url: URL, request: IncomingMessage, response: ServerResponse): void {
-    const { orchestrator } = this.options;
-    const asked = url.searchParams.getAll("service");
-    const names = asked.length > 0 ? asked : [...orchestrator.states.keys()];
-    for (const name of names) if (!orchestrator.serviceLog(name)) return notFound(response, name);
-    const tail = url.searchParams.has("tail") ? Number(url.searchParams.get("tail")) : Infinity;
-    const follow = url.searchParams.get("follow") === "1" || url.searchParams.get("follow") === "true";
-    const resume = parseLastEventId(request.headers["last-event-id"]);
-
+  private async streamProcess({ request, response, url, params }: Call): Promise<void> {
+    const header = request.headers["last-event-id"];
+    const after = lineNumber("Last-Event-ID", (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get("after") ?? undefined);
+    const stream = await this.options.processes.stream(params[0] as string, after);
     openStream(response);
-    const send = (line: LogLine): void => {
-      response.write(formatSSE({ id: `${line.service}:${line.seq}`, event: line.stream, data: JSON.stringify(line) }));
-    };
-    // In one synchronous step: take each service's recent lines and subscribe to its new ones, so
-    // that nothing falls between the two; then send the recent ones merged in time order.
-    const replay: LogLine[] = [];
-    const subscriptions: Subscription[] = [];
-    for (const name of names) {
-      const log = orchestrator.serviceLog(name);
-      if (!log) continue;
-      const lines = log.tail();
-      const after = resume.get(name) ?? (Number.isFinite(tail) ? (lines[Math.max(0, lines.length - tail)]?.seq ?? log.lastSeq + 1) - 1 : 0);
-      for (const line of lines) if (line.seq > after) replay.push(line);
-      if (follow) subscriptions.push(log.lines$.subscribe(send));
-    }
-    replay.sort((a, b) => a.time - b.time || (a.service === b.service ? a.seq - b.seq : 0)).forEach(send);
-    if (!follow) {
+    const readable = Readable.fromWeb(stream as WebReadableStream<Uint8Array>);
+    readable.pipe(response);
+    // A client told to go that does not read the end is cut after a while.
+    readable.once("end", () => {
+      if (response.writableFinished) return;
+      const timer = setTimeout(() => response.destroy(), defaults.streamEndGraceMs).unref();
+      response.once("close", () => clearTimeout(timer));
+    });
+    this.track(response, () => {
+      readable.destroy();
       response.end();
-      return;
-    }
-    this.track(response, () => subscriptions.forEach((s) => s.unsubscribe()));
+    });
+    response.once("close", () => readable.destroy());
   }
 
-  /** GET /v1/events: a `status` event with each service's state on every change, and `exit` events. */
-  private streamEvents(response: ServerResponse): void {
+  /**
+   * GET /v1/logs?service=a&service=b&tail=N&follow=1: the last N lines of each service (those in
+   * memory by default), then with follow the new ones, as `stdout`/`stderr` events whose id is
+   * `service:seq`; a Last-Event-ID of that form (several, comma-separated) resumes each service
+   * after the line it names. See LogStream for the `gap` and `lagged` events.
+   */
+  private streamLogs({ request, response, url }: Call): void {
+    const { orchestrator } = this.options;
+    const asked = [...new Set(url.searchParams.getAll("service"))];
+    const names = asked.length > 0 ? asked : [...orchestrator.states.keys()];
+    const logs = names.map((name): ServiceLog => orchestrator.serviceLog(name) ?? unknownService(name));
+    const tail = countParam("tail", url.searchParams.get("tail"));
+    const follow = flagParam("follow", url.searchParams.get("follow"));
+    const resume = lastEventIds(request.headers["last-event-id"]);
+    openStream(response);
+    const stream = new LogStream(response, { logs, resume, ...(tail === undefined ? {} : { tail }), follow, maxBehind: defaults.clientMaxBehindLines });
+    this.track(response, () => stream.close());
+    stream.start();
+  }
+
+  /**
+   * GET /v1/events: a `status` event with each service's state on every change, and `exit` events.
+   * A client that leaves more than clientMaxQueuedBytes of them unread gets a `lagged` event and
+   * is disconnected: it asks again, and gets every state afresh.
+   */
+  private streamEvents({ response }: Call): void {
     const { orchestrator } = this.options;
     openStream(response);
-    for (const state of orchestrator.states.values()) response.write(formatSSE({ event: "status", data: JSON.stringify(statusView(state)) }));
-    const subscription = orchestrator.events$.subscribe((event) => {
+    let subscription: Subscription | undefined;
+    const sink = new QueuedEventSink(response, defaults.clientMaxQueuedBytes, () => {
+      subscription?.unsubscribe();
+      return formatSSE({ event: "lagged", data: JSON.stringify({ limit: defaults.clientMaxQueuedBytes }) });
+    });
+    for (const state of orchestrator.states.values()) sink.send(formatSSE({ event: "status", data: JSON.stringify(statusView(state)) }));
+    subscription = orchestrator.events$.subscribe((event) => {
       const state = orchestrator.state(event.service);
-      if (state) response.write(formatSSE({ event: "status", data: JSON.stringify(statusView(state)) }));
+      if (state) sink.send(formatSSE({ event: "status", data: JSON.stringify(statusView(state)) }));
       if (event.type === "exited") {
-        response.write(formatSSE({ event: "exit", data: JSON.stringify({ service: event.service, exitCode: event.exitCode, signal: event.signal, time: event.time }) }));
+        sink.send(formatSSE({ event: "exit", data: JSON.stringify({ service: event.service, exitCode: event.exitCode, signal: event.signal, time: event.time }) }));
       }
     });
-    this.track(response, () => subscription.unsubscribe());
+    this.track(response, () => {
+      subscription?.unsubscribe();
+      sink.end();
+    });
+    response.once("close", () => subscription?.unsubscribe());
   }
 
-  private track(response: ServerResponse, release: () => void): void {
-    this.streams.add(response);
-    response.on("close", () => {
-      release();
-      this.streams.delete(response);
-    });
+  private track(response: ServerResponse, end: () => void): void {
+    this.streams.set(response, end);
+    response.once("close", () => this.streams.delete(response));
   }
 }
 
@@ -282,39 +334,31 @@ function openStream(response: ServerResponse): void {
   response.emit("stream");
 }
 
-function readJson(request: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    let body = "";
-    request.setEncoding("utf8");
-    request.on("data", (chunk: string) => (body += chunk));
-    request.once("end", () => {
-      try {
-        resolve(body === "" ? {} : JSON.parse(body));
-      } catch {
-        reject(new SbxError("USAGE", "the request body is not valid JSON"));
-      }
-    });
-    request.once("error", reject);
-  });
-}
-
 function json(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   response.end(text);
 }
 
-function notFound(response: ServerResponse, service: string): void {
-  json(response, 404, { error: `no service "${service}" in this project` });
+function requestUrl(target: string | undefined): URL {
+  try {
+    return new URL(target ?? "/", "http://sbx");
+  } catch {
+    throw new RequestError(400, "BAD_REQUEST", `"${target}" is not a valid request target`);
+  }
 }
 
-/** `api:42` (or several, comma-separated) → api after 42. */
-function parseLastEventId(header: string | string[] | undefined): Map<string, number> {
-  const out = new Map<string, number>();
-  const text = Array.isArray(header) ? header[0] : header;
-  for (const part of (text ?? "").split(",")) {
-    const colon = part.lastIndexOf(":");
-    if (colon > 0) out.set(part.slice(0, colon).trim(), Number(part.slice(colon + 1)));
+function unknownService(name: string): never {
+  throw new RequestError(404, "UNKNOWN_SERVICE", `no service "${name}" in this project`);
+}
+
+/** The status, code and message of an error: 4xx for what the request got wrong, 500 for sbx's own faults. */
+export function errorAnswer(error: unknown): { status: number; code: string; message: string } {
+  if (error instanceof RequestError) return { status: error.status, code: error.code, message: error.message };
+  if (error instanceof ProcessError) return { status: error.code === "PROCESS_NOT_FOUND" ? 404 : 409, code: error.code, message: error.message };
+  if (error instanceof SbxError) {
+    const status = error.code === "UNKNOWN_SERVICE" ? 404 : error.code === "USAGE" || error.code === "MANIFEST_INVALID" ? 400 : 409;
+    return { status, code: error.code, message: error.message };
   }
-  return out;
+  return { status: 500, code: "INTERNAL", message: `internal error of the supervisor: ${error instanceof Error ? error.message : String(error)}` };
 }

@@ -1,4 +1,5 @@
 /** Server-Sent Events: the wire format of the control API's streams and of streamProcessLogs. */
+import type { LogLine } from "../process/log-line.js";
 
 export interface SSEMessage {
   id?: string;
@@ -13,6 +14,11 @@ export function formatSSE(message: SSEMessage): string {
   if (message.event !== undefined) out += `event: ${message.event}\n`;
   for (const line of message.data.split("\n")) out += `data: ${line}\n`;
   return `${out}\n`;
+}
+
+/** A log line as GET /v1/logs sends it: event `stdout` or `stderr`, id `service:seq`, the line as JSON. */
+export function formatLogLineEvent(line: LogLine): string {
+  return `id: ${line.service}:${line.seq}\nevent: ${line.stream}\ndata: ${JSON.stringify(line)}\n\n`;
 }
 
 /**

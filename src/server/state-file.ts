@@ -1,7 +1,7 @@
 import { chmodSync, lstatSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, type Stats } from "node:fs";
 import { SbxError } from "../errors.js";
 import { join } from "node:path";
-import { killTagged, killTree, mayBeSignalled } from "../process/kill-tree.js";
+import { killTagged, killTree } from "../process/kill-tree.js";
 import { isRunning, processesOfProject, readProcess } from "../process/process-table.js";
 import { socketPathFor } from "./socket-path.js";
 
@@ -116,7 +116,8 @@ export function checkStateDirectory(projectDir: string): void {
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
-const isPid = (value: unknown): value is number => typeof value === "number" && mayBeSignalled(value) && value > 0;
+/** A pid that names one process (not 0, 1 or a group); whether it may be signalled is kill-tree's to say. */
+const isPid = (value: unknown): value is number => typeof value === "number" && Number.isSafeInteger(value) && value > 1;
 const isStartTime = (value: unknown): value is number => typeof value === "number" && Number.isSafeInteger(value) && value > 0;
 /** A tag sbx wrote: `name.uuid`, with nothing a shell or /proc would read otherwise. */
 const isTag = (value: unknown): value is string => typeof value === "string" && value.length > 0 && value.length <= 300 && !/[\0\n=]/.test(value);

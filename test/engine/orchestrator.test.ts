@@ -314,6 +314,20 @@ services:
     });
   });
 
+  it("a service that prints its ready line and exits at once was ready, then completed", async () => {
+    // The log pattern is matched on another thread: its answer must be in before the exit is judged.
+    for (let i = 0; i < 5; i++) {
+      const s = stack(`
+services:
+  job:
+    command: "echo 'migrated to v3'; exit 0"
+    ready: { log: "migrated to v\\\\d" }
+`);
+      await s.orchestrator.run();
+      expect(s.of("job")).toEqual(["starting", "running", "unready", "ready", "exited", "completed"]);
+    }
+  });
+
   it("treats a service with no ready check that exits 0 as a finished job", async () => {
     const s = stack(`
 services:

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LineBlock } from "../../src/process/line-block.js";
-import { LineSplitter } from "../../src/process/line-splitter.js";
+import { LINE_CUT_MARKER, LineSplitter } from "../../src/process/line-splitter.js";
+import { defaults } from "../../src/defaults.js";
 
 describe("LineSplitter", () => {
   it("splits on \\n and \\r\\n, keeping empty lines", () => {
@@ -77,6 +78,71 @@ describe("LineSplitter", () => {
       got.push(...byBlocks.endBlock().lines);
       expect(got).toEqual(expected);
     }
+  });
+});
+
+describe("LineSplitter's limit on a line's length", () => {
+  const feed = (splitter: LineSplitter, text: string, size: number, blocks: boolean): string[] => {
+    const out: string[] = [];
+    const bytes = Buffer.from(text);
+    for (let i = 0; i < bytes.length; i += size) out.push(...(blocks ? splitter.pushBlock(bytes.subarray(i, i + size)).lines : splitter.push(bytes.subarray(i, i + size))));
+    return out;
+  };
+
+  it("keeps a line whole up to the limit, and cuts a longer one into pieces that say so", () => {
+    for (const blocks of [false, true]) {
+      for (const size of [1, 7, 64, 1000]) {
+        const splitter = new LineSplitter(100);
+        const lines = feed(splitter, `${"a".repeat(100)}\n${"b".repeat(250)}\r\nc\n${"d".repeat(101)}`, size, blocks);
+        lines.push(...(blocks ? splitter.endBlock().lines : splitter.end()));
+        expect(lines).toEqual([
+          "a".repeat(100),
+          "b".repeat(100) + LINE_CUT_MARKER,
+          "b".repeat(100) + LINE_CUT_MARKER,
+          "b".repeat(50),
+          "c",
+          "d".repeat(100) + LINE_CUT_MARKER,
+          "d",
+        ]);
+      }
+    }
+  });
+
+  it("gives the pieces of a line without a newline as they fill, holding no more than the limit", () => {
+    const splitter = new LineSplitter(100);
+    const out: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      out.push(...splitter.pushBlock(Buffer.from("x".repeat(64))).lines);
+      // What it still holds is less than a piece and a chunk.
+      expect(64 * (i + 1) - out.length * 100).toBeLessThanOrEqual(164);
+    }
+    expect(out).toEqual(Array.from({ length: 6 }, () => "x".repeat(100) + LINE_CUT_MARKER));
+    expect(splitter.end()).toEqual(["x".repeat(40)]);
+  });
+
+  it("never cuts a character in two", () => {
+    const splitter = new LineSplitter(5);
+    const lines = [...splitter.push(Buffer.from(`ab${"😀".repeat(4)}\n`)), ...splitter.end()];
+    expect(lines).toEqual([`ab😀${LINE_CUT_MARKER}`, `😀😀${LINE_CUT_MARKER}`, "😀"]);
+  });
+
+  it("holds lines of up to 1 MiB by default; a line of 100 MB comes out in pieces of that size", () => {
+    expect(defaults.maxLineChars).toBe(1024 * 1024);
+    const splitter = new LineSplitter();
+    const chunk = Buffer.alloc(65_536, "z");
+    let pieces = 0;
+    let characters = 0;
+    for (let i = 0; i < 1_600; i++) {
+      for (const line of splitter.pushBlock(chunk).lines) {
+        pieces++;
+        expect(line).toBe("z".repeat(defaults.maxLineChars) + LINE_CUT_MARKER);
+        characters += defaults.maxLineChars;
+      }
+    }
+    const [last] = splitter.end();
+    characters += last?.length ?? 0;
+    expect(pieces).toBe(99);
+    expect(characters).toBe(1_600 * 65_536);
   });
 });
 

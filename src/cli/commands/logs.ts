@@ -10,6 +10,7 @@ import type { GlobalOptions } from "../global-options.js";
 import { colorEnabled, type CliIo } from "../io.js";
 import { connectToProject, projectDirOf } from "../project-connection.js";
 import { TerminalRenderer } from "../render/terminal-renderer.js";
+import { followLogs } from "./logs-follow.js";
 
 export interface LogsOptions extends GlobalOptions {
   services: string[];
@@ -38,14 +39,18 @@ export async function logsCommand(options: LogsOptions, io: CliIo, signal?: Abor
   if (options.follow && connection.kind === "running") {
     const names = options.services.length > 0 ? options.services : (await connection.client.get<{ services: string[] }>("/v1/project")).services;
     const { print, flush } = printer(names, options, io);
-    const params: [string, string][] = [...names.map((name): [string, string] => ["service", name]), ["follow", "1"]];
-    if (options.tail !== undefined) params.push(["tail", String(options.tail)]);
-    const query = new URLSearchParams(params);
-    for await (const message of connection.client.stream(`/v1/logs?${query.toString()}`, signal ? { signal } : {})) {
-      const line = JSON.parse(message.data) as LogLine;
-      if (keep(line)) print(line);
-      flush();
-    }
+    await followLogs(connection.client, {
+      services: names,
+      ...(options.tail === undefined ? {} : { tail: options.tail }),
+      print: (line) => {
+        if (keep(line)) print(line);
+      },
+      flush,
+      drained: () => drained(io.stdout),
+      notice: (text) => io.stderr.write(`${text}\n`),
+      cwd: io.cwd,
+      ...(signal ? { signal } : {}),
+    });
     return 0;
   }
 
@@ -151,6 +156,13 @@ function printer(names: string[], options: LogsOptions, io: CliIo, out: Output =
   }
   const renderer = new TerminalRenderer(out, names, { color: colorEnabled(io, options.color), timestamps: options.timestamps === true });
   return { print: (line) => renderer.output(line.service, line.text, line.time), flush: () => renderer.flush() };
+}
+
+/** Resolves once `out` has written what it was given, when it is a stream that says so (a pipe is written asynchronously). */
+function drained(out: CliIo["stdout"]): Promise<void> {
+  const stream = out as Partial<Pick<NodeJS.WriteStream, "writableNeedDrain" | "once">>;
+  if (stream.writableNeedDrain !== true || typeof stream.once !== "function") return Promise.resolve();
+  return new Promise((resolve) => stream.once?.("drain", () => resolve()));
 }
 
 function sinceTime(since: string | undefined): number | undefined {
