@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { backgroundProject, type BackgroundProject } from "../helpers/background-projects.js";
+import { expectNothingLeft } from "../helpers/leftovers.js";
 import { fixture } from "../helpers/processes.js";
 import { startSbx } from "../helpers/sbx-process.js";
 
@@ -31,10 +32,19 @@ describe("a supervisor that does not answer", () => {
       for (const [i, result] of results.entries()) {
         expect({ args: commands[i], code: result.code, stderr: result.stderr }).toMatchObject({ args: commands[i], code: 1, stderr: expect.stringMatching(said) });
       }
-      // sbx down may fall back to ending the project itself; if it does not, it says why, as the others do.
-      const down = await p.sbx("down");
-      if (down.code !== 0) expect({ code: down.code, stderr: down.stderr }).toMatchObject({ code: 1, stderr: expect.stringMatching(said) });
     });
+  });
+
+  it("is ended by sbx down, with everything it started", async () => {
+    const p = backgroundProject(`services:\n  a: { command: "sleep 60" }\n  b: { command: "sleep 60 & sleep 60 & wait" }\n`);
+    expect((await p.sbx("up", "--wait")).code).toBe(0);
+    const pid = supervisorPid(p);
+    process.kill(pid, "SIGSTOP");
+    const down = await p.sbx("down");
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stderr).toMatch(new RegExp(`the supervisor \\(pid ${pid}\\) does not answer`));
+    expect(down.stdout).toMatch(new RegExp(`the supervisor \\(pid ${pid}\\) did not answer: ended it and the \\d+ processes it had started`));
+    await expectNothingLeft(p.marker, 5_000);
   });
 
   it("ends sbx logs -f that was following it", async () => {

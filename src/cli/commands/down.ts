@@ -2,7 +2,8 @@ import { defaults } from "../../defaults.js";
 import { killTagged } from "../../process/kill-tree.js";
 import { isRunning, readProcess } from "../../process/process-table.js";
 import type { ProjectProcesses } from "../../server/project-processes.js";
-import { reapStale } from "../../server/state-file.js";
+import { SupervisorUnresponsiveError } from "../../server/control-client.js";
+import { reapStale, type ProjectState } from "../../server/state-file.js";
 import type { GlobalOptions } from "../global-options.js";
 import type { CliIo } from "../io.js";
 import { connectToProject, projectDirOf, type ProjectConnection } from "../project-connection.js";
@@ -35,11 +36,33 @@ export async function downCommand(options: GlobalOptions & { timeoutMs?: number 
     }
     case "running": {
       const query = options.timeoutMs === undefined ? "" : `?timeout=${options.timeoutMs}`;
-      await connection.client.post(`/v1/down${query}`);
+      try {
+        await connection.client.post(`/v1/down${query}`);
+      } catch (error) {
+        if (!(error instanceof SupervisorUnresponsiveError)) throw error;
+        // A stuck supervisor cannot stop anything: it is ended, and what it started is reaped as
+        // after a crash.
+        const count = await endStuckSupervisor(dir, connection.state);
+        io.stderr.write(`warning: ${error.message}\n`);
+        io.stdout.write(`${connection.state.project}: the supervisor (pid ${connection.state.supervisor.pid}) did not answer: ended it and the ${count === 1 ? "1 process" : `${count} processes`} it had started\n`);
+        return 0;
+      }
       io.stdout.write(`${connection.state.project}: every service is stopped\n`);
       return 0;
     }
   }
+}
+
+/** SIGKILL to a supervisor that does not answer (the same process: its start time is the one recorded), then the reaping of a crash. */
+async function endStuckSupervisor(dir: string, state: ProjectState): Promise<number> {
+  const { pid, startTime } = state.supervisor;
+  if (startTime !== undefined && isRunning(pid, startTime)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {}
+    while (isRunning(pid, startTime)) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return reapStale(dir, state);
 }
 
 /** A live supervisor writes its state again soon after `.sbx` is deleted: wait a little for it. */
