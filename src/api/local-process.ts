@@ -3,7 +3,7 @@ import { defaults } from "../defaults.js";
 import { timerDelay } from "../manifest/duration.js";
 import type { Command } from "../manifest/types.js";
 import { killTagged, killTree } from "../process/kill-tree.js";
-import { LineSplitter } from "../process/line-splitter.js";
+import { pipeLines } from "../process/pipe-lines.js";
 import { TREE_TAG_VARIABLE } from "../process/process-table.js";
 import { ServiceLog } from "../process/service-log.js";
 import { spawnCommand, type ExitStatus } from "../process/spawn-command.js";
@@ -79,20 +79,17 @@ export class LocalProcess implements Process {
     }
     this.pidValue = spawned.pid;
     this.statusValue = "running";
-    for (const [stream, readable] of [["stdout", spawned.stdout], ["stderr", spawned.stderr]] as const) {
-      const splitter = new LineSplitter();
-      readable.on("data", (chunk: Buffer) => {
-        this.options.onOutput?.(stream, chunk.toString());
-        for (const line of splitter.push(chunk)) this.log.append(stream, line);
-      });
-      readable.on("end", () => {
-        for (const line of splitter.end()) this.log.append(stream, line);
-      });
-    }
+    const lastLines = ([["stdout", spawned.stdout], ["stderr", spawned.stderr]] as const).map(([stream, readable]) => {
+      const onOutput = this.options.onOutput;
+      if (onOutput) readable.on("data", (chunk: Buffer) => onOutput(stream, chunk.toString()));
+      return pipeLines(readable, (lines) => this.log.appendLines(stream, lines));
+    });
     const timer = this.options.timeout === undefined ? undefined : setTimeout(() => void this.kill("SIGTERM"), timerDelay(this.options.timeout));
     timer?.unref();
     void spawned.exit.then((status) => {
       if (timer) clearTimeout(timer);
+      // Its last line without a newline is in its log by its end, even while a descendant holds its pipes.
+      for (const last of lastLines) last();
       this.finish(status);
     });
   }

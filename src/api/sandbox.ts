@@ -95,7 +95,7 @@ export class Sandbox implements ProcessSandbox {
     return running.length;
   }
 
-  /** What the process printed so far (the last 10,000 lines), stdout and stderr apart. */
+  /** What the process printed so far (the last 10,000 lines, or 256 KiB of them), stdout and stderr apart. */
   async getProcessLogs(id: string): Promise<ProcessLogs> {
     return this.find(id).getLogs();
   }

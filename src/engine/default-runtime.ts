@@ -1,10 +1,8 @@
 import { asyncScheduler, map } from "rxjs";
-import type { Readable } from "node:stream";
 import { randomUUID } from "node:crypto";
 import { killTagged, killTree } from "../process/kill-tree.js";
 import { TREE_TAG_VARIABLE } from "../process/process-table.js";
-import type { LineBlock } from "../process/line-block.js";
-import { LineSplitter } from "../process/line-splitter.js";
+import { pipeLines } from "../process/pipe-lines.js";
 import { spawnCommand } from "../process/spawn-command.js";
 import { descendsFrom, describePortHolder, findPortHolder, isPortTaken } from "../readiness/port-holder.js";
 import { patternThread } from "../readiness/pattern-thread.js";
@@ -17,19 +15,6 @@ export function serviceEnvironment(service: Service): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
   return Object.assign(env, service.environment);
-}
-
-/**
- * Feeds a stream's lines to `onLines`, chunk by chunk, the last one too when the stream ends
- * without a newline. The returned function gives that last line at once: a process's exit is
- * settled shortly after it exits even when a descendant keeps its pipes open, and its last words
- * must be in its log by then, not whenever that descendant goes.
- */
-function pipeLines(stream: Readable, onLines: (lines: LineBlock) => void): () => void {
-  const splitter = new LineSplitter();
-  stream.on("data", (chunk: Buffer) => onLines(splitter.pushBlock(chunk)));
-  stream.on("end", () => onLines(splitter.endBlock()));
-  return () => onLines(splitter.endBlock());
 }
 
 /** A tag unique to one run of one service: `api.1f0c…`. */

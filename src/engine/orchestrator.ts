@@ -54,6 +54,8 @@ export class Orchestrator {
   private readonly idleWaiters: (() => void)[] = [];
   /** Services stopped on their own (`sbx stop`): the project waits for them to be started again, or for its end. */
   private readonly parked = new Set<string>();
+  /** Every service has ended and none waits to start again: the project is over. */
+  private ended = false;
   private started = false;
   private stopping?: Promise<void>;
   private closed?: Promise<void>;
@@ -157,7 +159,9 @@ export class Orchestrator {
   /** Starts one service again (after a stop, a failure or a completion); nothing happens if it runs. */
   async startService(name: string): Promise<void> {
     const service = this.serviceNamed(name);
-    if (this.halt.signal.aborted) throw new SbxError("USAGE", "the project is stopping: nothing can start");
+    if (this.halt.signal.aborted) throw new SbxError("NOT_RUNNING", "the project is stopping: nothing can start");
+    // Every service had ended and the supervisor is closing: a start must not outlive it.
+    if (this.ended) throw new SbxError("NOT_RUNNING", "the project has ended: nothing can start; run sbx up");
     this.parked.delete(name);
     if (this.lives.has(name)) return;
     // Resolves once it runs (or could not): the caller is told its new pid.
@@ -238,7 +242,9 @@ export class Orchestrator {
   }
 
   private settleIdle(): void {
-    if (this.idle) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    if (!this.idle) return;
+    if (this.started) this.ended = true;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private whenIdle(): Promise<void> {

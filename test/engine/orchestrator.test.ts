@@ -328,6 +328,17 @@ services:
     }
   });
 
+  it("starts nothing once every service has ended: the project is over", async () => {
+    const s = stack(`
+services:
+  job: { command: "echo done" }
+`);
+    await s.orchestrator.run();
+    // A start that waited in the control socket while the last service ended must not outlive the supervisor.
+    await expect(s.orchestrator.startService("job")).rejects.toThrow("the project has ended: nothing can start");
+    expect(s.of("job")).toEqual(["starting", "running", "ready", "exited", "completed"]);
+  });
+
   it("treats a service with no ready check that exits 0 as a finished job", async () => {
     const s = stack(`
 services:
