@@ -28,8 +28,9 @@ export function nextStep(service: Pick<Service, "restart" | "ready" | "timeoutMs
   // Checks that ran out of time are not tried again: the ready timeout spans the restarts.
   if (end.kind !== "not-ready" && shouldRestart(service.restart, outcome, restarts)) {
     const delayMs = nextDelay(service.restart, run.previousDelayMs, outcome);
-    if (run.readyTimeLeftMs !== undefined && run.readyTimeLeftMs <= delayMs) {
-      // The next run would start with no time left to become ready.
+    // The next run would start with no time left to become ready, or with less than one probe
+    // interval: too little for its checks to say anything but "not checked yet".
+    if (run.readyTimeLeftMs !== undefined && run.readyTimeLeftMs <= delayMs + (service.ready?.intervalMs ?? 0)) {
       return { action: "fail", failure: notReadySinceFirstStart(readyTimeoutMs, restarts, { lastRun: failureOf(service, end, uptimeMs) }) };
     }
     return { action: "restart", delayMs };

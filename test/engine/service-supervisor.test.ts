@@ -191,15 +191,16 @@ describe("readiness", () => {
     expect(s.last("failed").reason).toEqual({ kind: "not-ready", message: "not ready after 300 ms: log /listening/: no line matched /listening/ yet", lastLines: ["up"] });
   });
 
-  it("a crash loop does not reset the ready timeout: it fails when the next run would have no time left", async () => {
+  it("a crash loop does not reset the ready timeout: it fails when the next run would have less than a probe interval left", async () => {
     const s = fakeService(api("{ log: never, timeout: 1s }", "{ policy: always, backoff: 50ms, max_backoff: 50ms }"), (p) => p.print("boom").end(3));
     await s.runtime.clock.runUntil(() => s.types().includes("failed"));
-    // Runs start every 50 ms; after the one at 950 ms, the next would start with no time left.
-    expect(s.all("starting").map((e) => e.time)).toEqual(Array.from({ length: 20 }, (_, i) => i * 50));
-    expect(s.last("failed").time).toBe(950);
+    // Runs start every 50 ms; after the one at 850 ms, the next would start at 900 ms with 100 ms
+    // left, one probe interval: too little to be judged.
+    expect(s.all("starting").map((e) => e.time)).toEqual(Array.from({ length: 18 }, (_, i) => i * 50));
+    expect(s.last("failed").time).toBe(850);
     expect(s.last("failed").reason).toEqual({
       kind: "not-ready",
-      message: "not ready within 1s of its first start, after 19 restarts: its last run exited with code 3 before it was ready",
+      message: "not ready within 1s of its first start, after 17 restarts: its last run exited with code 3 before it was ready",
       exitCode: 3,
       signal: null,
       // As many of its last lines as a failure report holds.
