@@ -31,7 +31,8 @@ async function floodOnce({ services, lines, stalled }) {
   const env = { [marker.name]: marker.value };
   const project = tempProject("");
   const goFile = join(project.dir, "go");
-  let yaml = "services:\n";
+  // The log files hold every line of the flood in one file each, so that their sizes tell when it is over.
+  let yaml = "logs: { max_size: 1g }\nservices:\n";
   for (let i = 0; i < services; i++) {
     yaml += `  s${i}: { command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(fixture("flood.mjs"))}, "${lines}", ${JSON.stringify(goFile)}, "s${i}"] }\n`;
   }

@@ -69,7 +69,11 @@ describe("the background supervisor", () => {
     await expectNothingLeft(p.marker);
     expect(existsSync(join(p.dir, ".sbx", "sbx.sock"))).toBe(false);
     expect(existsSync(join(p.dir, ".sbx", "state.json"))).toBe(false);
-    expect(readFileSync(join(p.dir, ".sbx", "sbx.log"), "utf8")).toMatch(/db +\| db up/);
+    // sbx.log has what sbx said of the services; their own lines are in their log files.
+    const supervisorLog = readFileSync(join(p.dir, ".sbx", "sbx.log"), "utf8");
+    expect(supervisorLog).toMatch(/db +» started \(pid \d+\)/);
+    expect(supervisorLog).not.toMatch(/db +\| db up/);
+    expect(readFileSync(join(p.dir, ".sbx", "logs", "db.log"), "utf8")).toMatch(/ out db up/);
   });
 
   it("up --wait fails naming the service and its last lines, and tears down", async () => {

@@ -80,7 +80,9 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
   process.on("uncaughtException", onCrash);
   process.on("unhandledRejection", onCrash);
 
-  const lines = orchestrator.batches$.subscribe((batch) => renderer.outputLines(batch.service, batch.lines, batch.time));
+  // A background supervisor's output (.sbx/sbx.log) is sbx's own lines: the services' are in their
+  // log files, which are rotated; written here too, a flood went to disk twice, and sbx.log without bound.
+  const lines = options.supervise ? undefined : orchestrator.batches$.subscribe((batch) => renderer.outputLines(batch.service, batch.lines, batch.time));
   const events = orchestrator.events$.subscribe((event) => {
     renderer.event(event);
     const verdict = judge(event);
@@ -125,7 +127,7 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
     await supervisor.close();
   } finally {
     report?.unsubscribe();
-    lines.unsubscribe();
+    lines?.unsubscribe();
     events.unsubscribe();
     signals.off("SIGINT", onSigint);
     signals.off("SIGTERM", onSigterm);
