@@ -47,11 +47,11 @@ export const defaults = {
   /** A line longer than this many characters is cut into pieces of this length, each marked (see LINE_CUT_MARKER). */
   maxLineChars: 1024 * 1024,
   /**
-   * A client of a log stream (GET /v1/logs, a process's stream) may fall this many lines behind;
+   * A client of a log stream (the `logs` endpoint, a process's stream) may fall this many lines behind;
    * then it is sent a `lagged` event naming where to resume, and disconnected.
    */
   clientMaxBehindLines: 10_000,
-  /** A client of GET /v1/events may leave this many bytes of events unread; then the same. */
+  /** A client of the `events` endpoint may leave this many bytes of events unread; then the same. */
   clientMaxQueuedBytes: 1024 * 1024,
   /** How long a client that was told to go (lagged, or the supervisor closing) may take to read the end before it is cut. */
   streamEndGraceMs: 30_000,
@@ -59,7 +59,7 @@ export const defaults = {
   controlBodyMaxBytes: 1024 * 1024,
   /** A call to the supervisor not answered within this long makes the CLI check that it answers at all (and again every this long). */
   controlLivenessAfterMs: 1_000,
-  /** A supervisor that does not answer that check (GET /v1/project) within this long is stuck: the call fails. */
+  /** A supervisor that does not answer that check (the `project` endpoint) within this long is stuck: the call fails. */
   controlLivenessTimeoutMs: 3_000,
   /** A log stream that brings nothing for this long is checked the same way. */
   controlStreamIdleMs: 5_000,

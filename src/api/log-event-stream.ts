@@ -2,7 +2,7 @@ import { defaults } from "../defaults.js";
 import { LogCursor } from "../process/log-cursor.js";
 import type { LogLine } from "../process/log-line.js";
 import type { ServiceLog } from "../process/service-log.js";
-import { formatSSE } from "../server/sse.js";
+import { formatSSE } from "../protocol/sse.js";
 import type { ExitResult, LogEvent } from "./types.js";
 
 /** One chunk of the stream carries events up to about this many characters. */

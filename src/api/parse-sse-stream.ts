@@ -1,4 +1,4 @@
-import { SSEParser } from "../server/sse.js";
+import { SSEParser } from "../protocol/sse.js";
 
 /**
  * Reads a stream of Server-Sent Events (from streamProcessLogs) and yields each event's JSON data:

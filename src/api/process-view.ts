@@ -1,15 +1,7 @@
-import type { Process, ProcessStatus } from "./types.js";
+import type { ProcessView } from "../protocol/views.js";
+import type { Process } from "./types.js";
 
-/** A process as the control API sends it. */
-export interface ProcessView {
-  id: string;
-  pid: number | null;
-  command: string;
-  status: ProcessStatus;
-  exitCode: number | null;
-  /** ISO time. */
-  startTime: string;
-}
+export type { ProcessView };
 
 export function processView(process: Process): ProcessView {
   return {

@@ -2,9 +2,9 @@ import type { IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
 import { defaults } from "../defaults.js";
 import { ServiceLog } from "../process/service-log.js";
-import { ControlApiError, ControlClient } from "../server/control-client.js";
-import { readState, supervisorAlive } from "../server/state-file.js";
-import { SSEParser } from "../server/sse.js";
+import { ControlApiError, ControlClient } from "../protocol/client.js";
+import { readState, supervisorAlive } from "../protocol/discovery.js";
+import { SSEParser } from "../protocol/sse.js";
 import { SbxError } from "../errors.js";
 import { ProcessError, ProcessExistsError, ProcessNotFoundError } from "./errors.js";
 import type { ProcessView } from "./process-view.js";
@@ -45,13 +45,13 @@ export class RemoteSandbox implements ProcessSandbox {
   }
 
   async startProcess(command: string | readonly string[], options: Omit<StartProcessOptions, "onOutput" | "onExit"> = {}): Promise<Process> {
-    const view = await this.call(() => this.client.post<ProcessView>("/v1/processes", { command, ...options }), options.processId);
+    const view = await this.call(() => this.client.startProcess(startBody(command, options)), options.processId);
     this.started.add(view.id);
     return new RemoteProcess(this, view);
   }
 
   async listProcesses(): Promise<Process[]> {
-    return (await this.client.get<ProcessView[]>("/v1/processes")).map((view) => new RemoteProcess(this, view));
+    return (await this.client.processes()).map((view) => new RemoteProcess(this, view));
   }
 
   async getProcess(id: string): Promise<Process> {
@@ -59,28 +59,28 @@ export class RemoteSandbox implements ProcessSandbox {
   }
 
   async killProcess(id: string, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
-    await this.call(() => this.client.post(`/v1/processes/${encodeURIComponent(id)}/kill?signal=${signal}`), id);
+    await this.call(() => this.client.killProcess(id, signal), id);
   }
 
   async killAllProcesses(signal: NodeJS.Signals = "SIGTERM"): Promise<number> {
-    const running = (await this.client.get<ProcessView[]>("/v1/processes")).filter((view) => view.status === "running");
+    const running = (await this.client.processes()).filter((view) => view.status === "running");
     await Promise.all(running.map((view) => this.killProcess(view.id, signal)));
     return running.length;
   }
 
   getProcessLogs(id: string): Promise<ProcessLogs> {
-    return this.call(() => this.client.get<ProcessLogs>(`/v1/processes/${encodeURIComponent(id)}/logs`), id);
+    return this.call(() => this.client.processLogs(id), id);
   }
 
   async streamProcessLogs(id: string, options: { lastEventId?: string } = {}): Promise<ReadableStream<Uint8Array>> {
-    const response = await this.call(() => this.client.open200(`/v1/processes/${encodeURIComponent(id)}/stream`, options), id);
+    const response = await this.call(() => this.client.processStream(id, options), id);
     // A client that only reads now and then must not keep its program alive.
     response.socket?.unref();
     return Readable.toWeb(response) as ReadableStream<Uint8Array>;
   }
 
   exec(command: string | readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    return this.client.post<ExecResult>("/v1/exec", { command, ...options });
+    return this.client.exec(startBody(command, options));
   }
 
   /** Kills the processes started through this sandbox; the project's services keep running. */
@@ -91,7 +91,7 @@ export class RemoteSandbox implements ProcessSandbox {
 
   /** The process's current view; rejects with ProcessNotFoundError. */
   view(id: string): Promise<ProcessView> {
-    return this.call(() => this.client.get<ProcessView>(`/v1/processes/${encodeURIComponent(id)}`), id);
+    return this.call(() => this.client.process(id), id);
   }
 
   /** Turns the control API's errors back into the Sandbox API's own. */
@@ -177,9 +177,8 @@ class RemoteProcess implements Process {
   private async target(): Promise<WaitTarget> {
     if (!this.mirror) {
       const log = new ServiceLog(this.id, undefined, defaults.logTailLines);
-      const path = `/v1/processes/${encodeURIComponent(this.id)}/stream`;
       const open = (lastEventId?: string): Promise<IncomingMessage> =>
-        this.sandbox.client.open200(path, lastEventId === undefined ? {} : { lastEventId }).catch((error: unknown) => {
+        this.sandbox.client.processStream(this.id, lastEventId === undefined ? {} : { lastEventId }).catch((error: unknown) => {
           throw error instanceof ControlApiError && error.status === 404 ? new ProcessNotFoundError(this.id) : error;
         });
       const first = await open();
@@ -234,4 +233,14 @@ function followInto(
     };
     follow(first);
   });
+}
+
+/** A command and its options as the control API takes them: variables left undefined are not sent. */
+function startBody<Options extends { env?: Record<string, string | undefined> }>(
+  command: string | readonly string[],
+  options: Options,
+): Omit<Options, "env"> & { command: string | string[]; env?: Record<string, string> } {
+  const { env, ...rest } = options;
+  const defined = env === undefined ? undefined : Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return { ...rest, command: typeof command === "string" ? command : [...command], ...(defined === undefined ? {} : { env: defined }) };
 }

@@ -1,7 +1,9 @@
 /** The public shapes of the Sandbox API: the seeds' SDK's, on the local machine. */
 
+import type { ExecResultView, ProcessEventView, ProcessLogsView, ProcessStatus } from "../protocol/views.js";
+
 /** `starting` until it has a pid; `completed` exit 0; `failed` non-zero; `killed` by a signal, killProcess or its timeout; `error` could not start. */
-export type ProcessStatus = "starting" | "running" | "completed" | "failed" | "killed" | "error";
+export type { ProcessStatus };
 
 export interface StartProcessOptions {
   /** An id of your own to find the process by; default: a generated one. Must be unique in the sandbox. */
@@ -25,10 +27,7 @@ export interface ExitResult {
   signal: NodeJS.Signals | null;
 }
 
-export interface ProcessLogs {
-  stdout: string;
-  stderr: string;
-}
+export type ProcessLogs = ProcessLogsView;
 
 export interface WaitOptions {
   /** Milliseconds; default 60,000 for readiness waits, none for waitForExit. */
@@ -62,21 +61,7 @@ export interface WaitForLogResult {
  * gets `lagged` and the stream ends (`resume` is the lastEventId to go on with); one that resumes
  * after lines no longer in memory gets `gap` (`from`, `to`, `skipped`) first.
  */
-export interface LogEvent {
-  type: "stdout" | "stderr" | "exit" | "gap" | "lagged";
-  /** The line (without its newline); for `exit`, the exit code as text; for `gap` and `lagged`, what happened. */
-  data: string;
-  processId: string;
-  /** ISO time. */
-  timestamp: string;
-  exitCode?: number | null;
-  /** For `lagged`: the lastEventId to resume from. */
-  resume?: string;
-  /** For `gap`: the first and last line numbers skipped, and how many. */
-  from?: number;
-  to?: number;
-  skipped?: number;
-}
+export type LogEvent = ProcessEventView;
 
 export interface ExecOptions {
   cwd?: string;
@@ -85,12 +70,7 @@ export interface ExecOptions {
   timeout?: number;
 }
 
-export interface ExecResult {
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-  success: boolean;
-}
+export type ExecResult = ExecResultView;
 
 /** A process started in a sandbox. */
 export interface Process {

@@ -1,9 +1,9 @@
 import { dirname, join, resolve } from "node:path";
 import { SbxError } from "../errors.js";
 import { findManifestFiles } from "../manifest/find-manifest.js";
-import { ControlClient } from "../server/control-client.js";
+import { ControlClient } from "../protocol/client.js";
 import { findProjectProcesses, type ProjectProcesses } from "../server/project-processes.js";
-import { readState, stateDirectory, supervisorAlive, type ProjectState } from "../server/state-file.js";
+import { readState, stateDirectory, supervisorAlive, type ProjectState } from "../protocol/discovery.js";
 import type { GlobalOptions } from "./global-options.js";
 import type { CliIo } from "./io.js";
 

@@ -1,7 +1,10 @@
 import { request, type IncomingMessage } from "node:http";
 import { defaults } from "../defaults.js";
 import { SbxError } from "../errors.js";
+import type { ExecBody, StartProcessBody } from "./bodies.js";
+import { endpoints, pathTo, type EndpointName, type EndpointTypes, type PathParams, type ServiceAction } from "./endpoints.js";
 import { SSEParser, type SSEMessage } from "./sse.js";
+import type { ExecResultView, ProcessLogsView, ProcessView, ProjectView, ServiceStatusView } from "./views.js";
 
 export interface ControlClientOptions {
   /** The supervisor's pid: the error says which process does not answer. */
@@ -16,7 +19,7 @@ export interface ControlClientOptions {
   streamIdleMs?: number;
 }
 
-type OpenOptions = { signal?: AbortSignal; lastEventId?: string };
+export type OpenOptions = { signal?: AbortSignal; lastEventId?: string };
 
 /**
  * A client of a running project's control API, over its Unix socket.
@@ -41,16 +44,81 @@ export class ControlClient {
     this.streamIdleMs = options.streamIdleMs ?? defaults.controlStreamIdleMs;
   }
 
-  get<T>(path: string): Promise<T> {
-    return this.call<T>("GET", path);
+  /** GET /v1/project. */
+  project(): Promise<ProjectView> {
+    return this.ask("project", {});
   }
 
-  post<T>(path: string, body?: unknown): Promise<T> {
-    return this.call<T>("POST", path, body);
+  /** Every service's status. */
+  services(): Promise<ServiceStatusView[]> {
+    return this.ask("services", {});
   }
 
-  /** The response of a stream endpoint as it comes, for passing on byte for byte. */
-  async open200(path: string, options: OpenOptions = {}): Promise<IncomingMessage> {
+  service(name: string): Promise<ServiceStatusView> {
+    return this.ask("service", { name });
+  }
+
+  /** Starts, stops or restarts one service; answers with its new status. */
+  serviceAction(name: string, action: ServiceAction): Promise<ServiceStatusView> {
+    return this.ask("serviceAction", { name, action });
+  }
+
+  /** Stops every service (each with `timeoutMs` as its grace period, if given); answers once all are stopped. */
+  down(options: { timeoutMs?: number } = {}): Promise<{ stopped: true }> {
+    return this.ask("down", {}, { timeout: options.timeoutMs });
+  }
+
+  processes(): Promise<ProcessView[]> {
+    return this.ask("processes", {});
+  }
+
+  startProcess(body: StartProcessBody): Promise<ProcessView> {
+    return this.ask("startProcess", {}, {}, body);
+  }
+
+  process(id: string): Promise<ProcessView> {
+    return this.ask("process", { id });
+  }
+
+  processLogs(id: string): Promise<ProcessLogsView> {
+    return this.ask("processLogs", { id });
+  }
+
+  killProcess(id: string, signal: NodeJS.Signals): Promise<ProcessView> {
+    return this.ask("killProcess", { id }, { signal });
+  }
+
+  exec(body: ExecBody): Promise<ExecResultView> {
+    return this.ask("exec", {}, {}, body);
+  }
+
+  /** The events of GET /v1/logs (see EndpointTypes["logs"]). */
+  logs(query: EndpointTypes["logs"]["query"], options: OpenOptions = {}): AsyncGenerator<SSEMessage> {
+    return this.stream(pathTo("logs", {}, query), options);
+  }
+
+  /** The events of GET /v1/events. */
+  events(options: OpenOptions = {}): AsyncGenerator<SSEMessage> {
+    return this.stream(pathTo("events", {}), options);
+  }
+
+  /** A process's stream, as it comes, for passing on byte for byte. */
+  processStream(id: string, options: OpenOptions = {}): Promise<IncomingMessage> {
+    return this.open200(pathTo("processStream", { id }), options);
+  }
+
+  /** A call to one endpoint of the table, its answer as the table types it. */
+  private ask<Name extends EndpointName>(
+    name: Name,
+    params: PathParams<Name>,
+    query: Readonly<Record<string, string | number | boolean | undefined>> = {},
+    body?: unknown,
+  ): Promise<EndpointTypes[Name] extends { answer: infer Answer } ? Answer : never> {
+    return this.call(endpoints[name].method, pathTo(name, params, query), body);
+  }
+
+  /** The response of a stream endpoint as it comes. */
+  private async open200(path: string, options: OpenOptions = {}): Promise<IncomingMessage> {
     const response = await this.watched((signal) => this.open("GET", path, { ...options, signal: joined(signal, options.signal) }));
     if (response.statusCode !== 200) throw await errorFrom(response);
     return response;
@@ -61,7 +129,7 @@ export class ControlClient {
    * aborts. A stream quiet for a while is checked as calls are: it fails with
    * SupervisorUnresponsiveError if the supervisor no longer answers.
    */
-  async *stream(path: string, options: OpenOptions = {}): AsyncGenerator<SSEMessage> {
+  private async *stream(path: string, options: OpenOptions = {}): AsyncGenerator<SSEMessage> {
     const response = await this.watched((signal) => this.open("GET", path, { ...options, signal: joined(signal, options.signal) }));
     if (response.statusCode !== 200) throw await errorFrom(response);
     const parser = new SSEParser();
@@ -138,7 +206,7 @@ export class ControlClient {
   /** Whether the supervisor answers GET /v1/project within livenessTimeoutMs (a refused connection counts as an answer: the call itself will fail for it). */
   private answers(): Promise<boolean> {
     return new Promise((resolve) => {
-      const req = request({ socketPath: this.socketPath, path: "/v1/project", method: "GET", agent: false, signal: AbortSignal.timeout(this.livenessTimeoutMs) }, (response) => {
+      const req = request({ socketPath: this.socketPath, path: pathTo("project", {}), method: "GET", agent: false, signal: AbortSignal.timeout(this.livenessTimeoutMs) }, (response) => {
         response.resume();
         resolve(true);
       });

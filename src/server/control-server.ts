@@ -13,34 +13,14 @@ import type { ServiceLog } from "../process/service-log.js";
 import { QueuedEventSink } from "./event-sink.js";
 import { LogStream } from "./log-stream.js";
 import type { ProcessRegistry } from "./process-registry.js";
-import {
-  countParam,
-  durationParam,
-  execBody,
-  flagParam,
-  lastEventIds,
-  lineNumber,
-  pathSegment,
-  readJsonBody,
-  RequestError,
-  signalParam,
-  startProcessBody,
-} from "./request-input.js";
-import { formatSSE } from "./sse.js";
+import { checkExecBody, checkStartProcessBody } from "../protocol/bodies.js";
+import { matchEndpoint, SERVICE_ACTIONS, type EndpointName, type ServiceAction } from "../protocol/endpoints.js";
+import { countParam, durationParam, flagParam, lastEventIds, lineNumber, readJsonBody, signalParam } from "../protocol/params.js";
+import { ERROR_STATUS, RequestError } from "../protocol/request-error.js";
+import type { ServiceStatusView } from "../protocol/views.js";
+import { formatSSE } from "../protocol/sse.js";
 
-/** One row of `sbx ps --json`. */
-export interface ServiceStatusView {
-  name: string;
-  status: ServiceState["status"];
-  ready: boolean;
-  pid: number | null;
-  restarts: number;
-  exitCode: number | null;
-  /** ISO time the current (or last) run started; null before the first. */
-  startedAt: string | null;
-  /** Why its log file could not be written (a full disk), if it could not; its lines still reach followers. */
-  logError: string | null;
-}
+export type { ServiceStatusView };
 
 export function statusView(state: ServiceState): ServiceStatusView {
   const running = state.status === "running" || state.status === "ready" || state.status === "stopping";
@@ -58,27 +38,24 @@ export function statusView(state: ServiceState): ServiceStatusView {
 
 export interface ControlServerOptions {
   orchestrator: Orchestrator;
-  /** Called by POST /v1/down: stops everything (with the grace period given, if one is); the response goes out once it is done. */
+  /** Called by the `down` endpoint: stops everything (with the grace period given, if one is); the response goes out once it is done. */
   down: (gracePeriodMs?: number) => Promise<void>;
-  /** What GET /v1/project tells. */
+  /** What the `project` endpoint tells. */
   project: { name: string; dir: string; supervisorPid: number; startedAt: number };
-  /** The services and started processes, for the Sandbox API's endpoints (/v1/processes, /v1/exec). */
+  /** The services and started processes, for the Sandbox API's endpoints (`processes`, `exec`, …). */
   processes: ProcessRegistry;
 }
 
-/** What a handler gets: the request, its URL, and the decoded segments its route captured. */
+/** What a handler gets: the request, its URL, and its path's parameters, decoded. */
 interface Call {
   request: IncomingMessage;
   response: ServerResponse;
   url: URL;
-  params: string[];
+  params: Record<string, string>;
 }
 
-interface Route {
-  method: "GET" | "POST";
-  path: RegExp;
-  handle(call: Call): Promise<void> | void;
-}
+/** How the server answers each endpoint of the protocol's table: one handler each, none left out. */
+type Handlers = { [Name in EndpointName]: (call: Call) => Promise<void> | void };
 
 /**
  * The control API of a running project: HTTP/1.1 on a Unix socket that only its owner may use.
@@ -94,7 +71,7 @@ export class ControlServer {
   private readonly streams = new Map<ServerResponse, () => void>();
   /** Requests whose answer has not gone out yet (event streams excluded). */
   private answering = 0;
-  private readonly routes: Route[];
+  private readonly handlers: Handlers;
 
   constructor(private readonly options: ControlServerOptions) {
     this.server = createServer((request, response) => void this.route(request, response));
@@ -102,7 +79,7 @@ export class ControlServer {
     this.server.requestTimeout = 0;
     this.server.headersTimeout = 0;
     this.server.keepAliveTimeout = 5_000;
-    this.routes = this.endpoints();
+    this.handlers = this.endpoints();
   }
 
   /** Listens on `socketPath` (a stale socket file is replaced) with mode 0600. */
@@ -129,7 +106,7 @@ export class ControlServer {
   }
 
   /**
-   * Stops listening, ends the event streams, and lets the answers under way go out — POST /v1/down
+   * Stops listening, ends the event streams, and lets the answers under way go out — `down`
    * is answered after the services stopped, which is also when the supervisor closes — before
    * cutting what is left (after a second at most).
    */
@@ -166,16 +143,15 @@ export class ControlServer {
       if (Number.isFinite(declared) && declared > defaults.controlBodyMaxBytes) {
         throw new RequestError(413, "BODY_TOO_LARGE", `the request body is larger than ${defaults.controlBodyMaxBytes} bytes`);
       }
-      const onPath = this.routes.filter((route) => route.path.test(path));
-      if (onPath.length === 0) throw new RequestError(404, "NOT_FOUND", `no such endpoint: ${method} ${path}`);
-      const route = onPath.find((candidate) => candidate.method === method);
-      if (!route) {
-        const allowed = onPath.map((candidate) => candidate.method).join(", ");
-        response.setHeader("allow", allowed);
-        throw new RequestError(405, "METHOD_NOT_ALLOWED", `${method} ${path}: this endpoint takes ${allowed}`);
+      let endpoint: ReturnType<typeof matchEndpoint>;
+      try {
+        endpoint = matchEndpoint(method, path);
+      } catch (error) {
+        const allowed = (error as { allowed?: string }).allowed;
+        if (allowed !== undefined) response.setHeader("allow", allowed);
+        throw error;
       }
-      const params = (route.path.exec(path) as RegExpExecArray).slice(1).map(pathSegment);
-      await route.handle({ request, response, url, params });
+      await this.handlers[endpoint.name]({ request, response, url, params: endpoint.params });
     } catch (error) {
       // A stream already under way cannot turn into an error answer: it is cut.
       if (response.headersSent) {
@@ -189,75 +165,57 @@ export class ControlServer {
     }
   }
 
-  private endpoints(): Route[] {
+  private endpoints(): Handlers {
     const { orchestrator } = this.options;
     const registry = this.options.processes;
     const service = (name: string): ServiceState => orchestrator.state(name) ?? unknownService(name);
-    return [
-      { method: "GET", path: /^\/v1\/project$/, handle: ({ response }) => json(response, 200, { ...this.options.project, services: [...orchestrator.states.keys()] }) },
-      { method: "GET", path: /^\/v1\/services$/, handle: ({ response }) => json(response, 200, [...orchestrator.states.values()].map(statusView)) },
-      { method: "GET", path: /^\/v1\/services\/([^/]+)$/, handle: ({ response, params }) => json(response, 200, statusView(service(params[0] as string))) },
-      {
-        method: "POST",
-        path: /^\/v1\/services\/([^/]+)\/(start|stop|restart)$/,
-        handle: async ({ response, params }) => {
-          const [name, verb] = params as [string, "start" | "stop" | "restart"];
-          service(name);
-          if (verb === "stop") await orchestrator.stopService(name);
-          else if (verb === "start") await orchestrator.startService(name);
-          else await orchestrator.restartService(name);
-          json(response, 200, statusView(service(name)));
-        },
+    return {
+      project: ({ response }) => json(response, 200, { ...this.options.project, services: [...orchestrator.states.keys()] }),
+      services: ({ response }) => json(response, 200, [...orchestrator.states.values()].map(statusView)),
+      service: ({ response, params }) => json(response, 200, statusView(service(params.name as string))),
+      serviceAction: async ({ response, params, request }) => {
+        const name = params.name as string;
+        const action = params.action as ServiceAction;
+        if (!SERVICE_ACTIONS.includes(action)) throw new RequestError(404, "NOT_FOUND", `no such endpoint: ${request.method} ${request.url}`);
+        service(name);
+        if (action === "stop") await orchestrator.stopService(name);
+        else if (action === "start") await orchestrator.startService(name);
+        else await orchestrator.restartService(name);
+        json(response, 200, statusView(service(name)));
       },
-      {
-        method: "POST",
-        path: /^\/v1\/down$/,
-        handle: async ({ response, url }) => {
-          await this.options.down(durationParam("timeout", url.searchParams.get("timeout")));
-          json(response, 200, { stopped: true });
-        },
+      down: async ({ response, url }) => {
+        await this.options.down(durationParam("timeout", url.searchParams.get("timeout")));
+        json(response, 200, { stopped: true });
       },
-      { method: "GET", path: /^\/v1\/processes$/, handle: async ({ response }) => json(response, 200, (await registry.list()).map(processView)) },
-      {
-        method: "POST",
-        path: /^\/v1\/processes$/,
-        handle: async ({ request, response }) => {
-          const { command, ...options } = startProcessBody(await readJsonBody(request));
-          json(response, 201, processView(await registry.start(command, options)));
-        },
+      processes: async ({ response }) => json(response, 200, (await registry.list()).map(processView)),
+      startProcess: async ({ request, response }) => {
+        const { command, ...options } = checkStartProcessBody(await readJsonBody(request));
+        json(response, 201, processView(await registry.start(command, options)));
       },
-      { method: "GET", path: /^\/v1\/processes\/([^/]+)$/, handle: async ({ response, params }) => json(response, 200, processView(await registry.get(params[0] as string))) },
-      { method: "GET", path: /^\/v1\/processes\/([^/]+)\/logs$/, handle: async ({ response, params }) => json(response, 200, await (await registry.get(params[0] as string)).getLogs()) },
-      {
-        method: "POST",
-        path: /^\/v1\/processes\/([^/]+)\/kill$/,
-        handle: async ({ response, url, params }) => {
-          const signal = signalParam(url.searchParams.get("signal"), "SIGTERM");
-          json(response, 200, processView(await registry.kill(params[0] as string, signal)));
-        },
+      process: async ({ response, params }) => json(response, 200, processView(await registry.get(params.id as string))),
+      processLogs: async ({ response, params }) => json(response, 200, await (await registry.get(params.id as string)).getLogs()),
+      killProcess: async ({ response, url, params }) => {
+        const signal = signalParam(url.searchParams.get("signal"), "SIGTERM");
+        json(response, 200, processView(await registry.kill(params.id as string, signal)));
       },
-      { method: "GET", path: /^\/v1\/processes\/([^/]+)\/stream$/, handle: (call) => this.streamProcess(call) },
-      {
-        method: "POST",
-        path: /^\/v1\/exec$/,
-        handle: async ({ request, response }) => {
-          const { command, options } = execBody(await readJsonBody(request));
-          json(response, 200, await registry.exec(command, options));
-        },
+      processStream: (call) => this.streamProcess(call),
+      exec: async ({ request, response }) => {
+        const { command, ...options } = checkExecBody(await readJsonBody(request));
+        json(response, 200, await registry.exec(command, options));
       },
-      { method: "GET", path: /^\/v1\/logs$/, handle: (call) => this.streamLogs(call) },
-      { method: "GET", path: /^\/v1\/events$/, handle: (call) => this.streamEvents(call) },
-    ];
+      logs: (call) => this.streamLogs(call),
+      events: (call) => this.streamEvents(call),
+    };
   }
 
   /**
-   * GET /v1/processes/ID/stream: the process's output as SSE until it exits (Last-Event-ID, or
+   * The `processStream` endpoint: the process's output as SSE until it exits (Last-Event-ID, or
    * `after`, resumes after a line), at the pace its client reads (see logEventStream).
    */
   private async streamProcess({ request, response, url, params }: Call): Promise<void> {
     const header = request.headers["last-event-id"];
     const after = lineNumber("Last-Event-ID", (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get("after") ?? undefined);
-    const stream = await this.options.processes.stream(params[0] as string, after);
+    const stream = await this.options.processes.stream(params.id as string, after);
     openStream(response);
     const readable = Readable.fromWeb(stream as WebReadableStream<Uint8Array>);
     readable.pipe(response);
@@ -275,7 +233,7 @@ export class ControlServer {
   }
 
   /**
-   * GET /v1/logs?service=a&service=b&tail=N&follow=1: the last N lines of each service (those in
+   * The `logs` endpoint (service=a&service=b&tail=N&follow=1): the last N lines of each service (those in
    * memory by default), then with follow the new ones, as `stdout`/`stderr` events whose id is
    * `service:seq`; a Last-Event-ID of that form (several, comma-separated) resumes each service
    * after the line it names. See LogStream for the `gap` and `lagged` events.
@@ -295,7 +253,7 @@ export class ControlServer {
   }
 
   /**
-   * GET /v1/events: a `status` event with each service's state on every change, and `exit` events.
+   * The `events` endpoint: a `status` event with each service's state on every change, and `exit` events.
    * A client that leaves more than clientMaxQueuedBytes of them unread gets a `lagged` event and
    * is disconnected: it asks again, and gets every state afresh.
    */
@@ -352,13 +310,11 @@ function unknownService(name: string): never {
   throw new RequestError(404, "UNKNOWN_SERVICE", `no service "${name}" in this project`);
 }
 
-/** The status, code and message of an error: 4xx for what the request got wrong, 500 for sbx's own faults. */
+/** The status, code and message of an error: 4xx for what the request got wrong (the protocol's table), 500 for sbx's own faults. */
 export function errorAnswer(error: unknown): { status: number; code: string; message: string } {
   if (error instanceof RequestError) return { status: error.status, code: error.code, message: error.message };
-  if (error instanceof ProcessError) return { status: error.code === "PROCESS_NOT_FOUND" ? 404 : 409, code: error.code, message: error.message };
-  if (error instanceof SbxError) {
-    const status = error.code === "UNKNOWN_SERVICE" ? 404 : error.code === "USAGE" || error.code === "MANIFEST_INVALID" ? 400 : 409;
-    return { status, code: error.code, message: error.message };
-  }
+  // An error sbx raises on purpose is about the request or the project's state (409 when the
+  // table says nothing more precise); anything else is a fault of sbx.
+  if (error instanceof ProcessError || error instanceof SbxError) return { status: ERROR_STATUS[error.code] ?? 409, code: error.code, message: error.message };
   return { status: 500, code: "INTERNAL", message: `internal error of the supervisor: ${error instanceof Error ? error.message : String(error)}` };
 }

@@ -61,7 +61,7 @@ export class EventSink {
 }
 
 /**
- * An event stream whose events are few but must all go out in order (GET /v1/events): what the
+ * An event stream whose events are few but must all go out in order (the `events` endpoint): what the
  * client has not taken waits in a queue of at most `maxBytes`; past that, the client gets the
  * event `overflow()` gives and is disconnected.
  */

@@ -4,7 +4,7 @@ import { LogCursor, type LogGap } from "../process/log-cursor.js";
 import type { LogLine } from "../process/log-line.js";
 import type { LogBatch, ServiceLog } from "../process/service-log.js";
 import { EventSink } from "./event-sink.js";
-import { formatLogLineEvent, formatSSE } from "./sse.js";
+import { formatLogLineEvent, formatSSE } from "../protocol/sse.js";
 
 export interface LogStreamOptions {
   /** The services' logs; lines of the same millisecond go in this order. */
@@ -26,7 +26,7 @@ type Item = LogLine | { gap: LogGap; file: string | undefined };
 const WRITE_CHARS = 64 * 1024;
 
 /**
- * GET /v1/logs for one client: the recent lines of each service merged in time order, then with
+ * The `logs` endpoint for one client: the recent lines of each service merged in time order, then with
  * `follow` each new one, written only as fast as the client reads.
  *
  * The stream holds no lines of its own: each service has a cursor, and what the client has not

@@ -17,23 +17,12 @@ import { sbxPackage } from "../package-root.js";
 import { ControlServer } from "./control-server.js";
 import { ProcessRegistry } from "./process-registry.js";
 import { findProjectProcesses, projectEnvironment, type SupervisorKind } from "./project-processes.js";
-import { ensureSocketDirectory, socketPathFor } from "./socket-path.js";
-import {
-  checkStateDirectory,
-  ownStartTime,
-  readState,
-  reapStale,
-  removeOwnSocket,
-  removeState,
-  stateDirectory,
-  statePath,
-  supervisorAlive,
-  writeState,
-  type ProjectState,
-} from "./state-file.js";
+import { ensureSocketDirectory, socketPathFor } from "../protocol/socket-path.js";
+import { readState, stateDirectory, statePath, supervisorAlive, type ProjectState } from "../protocol/discovery.js";
+import { checkStateDirectory, ownStartTime, reapStale, removeOwnSocket, removeState, writeState } from "./state-file.js";
 
 export interface ProjectSupervisorOptions extends OrchestratorOptions {
-  /** Told when POST /v1/down begins. */
+  /** Told when the `down` endpoint is called. */
   onDown?: () => void;
   /** Where warnings go (a state file that could not be trusted, a dead supervisor's processes reaped). */
   warn?: (message: string) => void;

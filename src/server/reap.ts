@@ -1,5 +1,6 @@
 import { killTagged } from "../process/kill-tree.js";
-import { readState, reapStale, supervisorAlive } from "./state-file.js";
+import { readState, supervisorAlive } from "../protocol/discovery.js";
+import { reapStale } from "./state-file.js";
 
 /**
  * What the watchdog runs once its supervisor has died: every process that carries the run's tag

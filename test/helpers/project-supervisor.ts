@@ -1,7 +1,7 @@
 import { afterEach } from "vitest";
 import { selectServices } from "../../src/graph/select-services.js";
 import { loadProject } from "../../src/manifest/load-project.js";
-import { ControlClient } from "../../src/server/control-client.js";
+import { ControlClient } from "../../src/protocol/client.js";
 import { ProjectSupervisor } from "../../src/server/project-supervisor.js";
 import { expectNothingLeft, newMarker } from "./leftovers.js";
 import { tempDir } from "./temp-dir.js";

@@ -57,7 +57,7 @@ describe("the control API, given a request it cannot act on", () => {
       expect({ sent: body, ...answer }).toMatchObject({ sent: body, status: 400, body: { code: "BAD_REQUEST", error: expect.stringMatching(message) } });
     }
     // Nothing was started by any of them.
-    expect(await client.get("/v1/processes")).toHaveLength(1);
+    expect(await client.processes()).toHaveLength(1);
   });
 
   it("answers a body over the limit with 413, before reading it all", async () => {
@@ -68,7 +68,7 @@ describe("the control API, given a request it cannot act on", () => {
     const chunked = await ask(client.socketPath, "POST", "/v1/exec", huge, { "transfer-encoding": "chunked" });
     expect(chunked).toEqual({ status: 413, body: { code: "BODY_TOO_LARGE", error: "the request body is larger than 1048576 bytes" } });
     // The supervisor goes on answering.
-    expect(await client.get("/v1/project")).toMatchObject({ services: ["a"] });
+    expect(await client.project()).toMatchObject({ services: ["a"] });
   });
 
   it("answers bad query parameters and Last-Event-IDs with 400, and touches nothing", async () => {

@@ -1,9 +1,10 @@
+import { request } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { selectServices } from "../../src/graph/select-services.js";
 import { loadProject } from "../../src/manifest/load-project.js";
-import { ControlClient } from "../../src/server/control-client.js";
+import { ControlClient } from "../../src/protocol/client.js";
 import { ProjectSupervisor } from "../../src/server/project-supervisor.js";
-import { formatSSE, SSEParser } from "../../src/server/sse.js";
+import { formatSSE, SSEParser, type SSEMessage } from "../../src/protocol/sse.js";
 import { expectNothingLeft, newMarker } from "../helpers/leftovers.js";
 import { eventually } from "../helpers/processes.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -54,30 +55,33 @@ describe("Server-Sent Events", () => {
 describe("the control API", () => {
   it("answers state as JSON and 404 for what does not exist", async () => {
     const { client } = await running("services:\n  a: { command: 'echo a; sleep 30' }\n");
-    expect(await client.get("/v1/project")).toMatchObject({ services: ["a"], supervisorPid: process.pid });
-    expect(await client.get("/v1/services/a")).toMatchObject({ name: "a", status: "ready" });
-    await expect(client.get("/v1/services/zzz")).rejects.toThrow('no service "zzz" in this project');
-    await expect(client.get("/v1/nope")).rejects.toThrow("no such endpoint: GET /v1/nope");
+    expect(await client.project()).toMatchObject({ services: ["a"], supervisorPid: process.pid });
+    expect(await client.service("a")).toMatchObject({ name: "a", status: "ready" });
+    await expect(client.service("zzz")).rejects.toThrow('no service "zzz" in this project');
+    expect(await rawGet(client.socketPath, "/v1/nope")).toEqual({ status: 404, body: { error: "no such endpoint: GET /v1/nope", code: "NOT_FOUND" } });
   });
 
   it("streams logs: the last N, then live; resumes after Last-Event-ID", async () => {
     const { supervisor, client } = await running(
       "services:\n  a: { command: 'for i in 1 2 3 4 5; do echo line $$i; done; sleep 30', ready: { log: 'line 5' } }\n",
     );
-    const lastTwo = await collect(client.stream("/v1/logs?service=a&tail=2"), 2);
+    const lastTwo = await collect(client.logs({ service: ["a"], tail: 2 }), 2);
     expect(lastTwo.map((m) => [m.id, m.event, JSON.parse(m.data).text])).toEqual([
       ["a:4", "stdout", "line 4"],
       ["a:5", "stdout", "line 5"],
     ]);
-    const resumed = await collect(client.stream("/v1/logs?service=a", { lastEventId: "a:3" }), 2);
+    const resumed = await collect(client.logs({ service: ["a"] }, { lastEventId: "a:3" }), 2);
     expect(resumed.map((m) => m.id)).toEqual(["a:4", "a:5"]);
 
+    // Following from line 4: line 5 comes at once, and once it has, the stream is live.
     const controller = new AbortController();
-    const live = collect(client.stream("/v1/logs?service=a&tail=0&follow=1", { signal: controller.signal }), 1);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    supervisor.orchestrator.serviceLog("a")?.append("stderr", "late line");
-    const [late] = await live;
-    controller.abort();
+    const followed: SSEMessage[] = [];
+    for await (const message of client.logs({ service: ["a"], follow: true }, { lastEventId: "a:4", signal: controller.signal })) {
+      followed.push(message);
+      if (followed.length === 1) supervisor.orchestrator.serviceLog("a")?.append("stderr", "late line");
+      else controller.abort();
+    }
+    const late = followed[1];
     expect(late).toMatchObject({ id: "a:6", event: "stderr" });
     expect(JSON.parse(late?.data ?? "{}")).toMatchObject({ service: "a", stream: "stderr", text: "late line", seq: 6 });
   });
@@ -87,14 +91,14 @@ describe("the control API", () => {
     const controller = new AbortController();
     const seen: { event?: string; data: string }[] = [];
     const reading = (async () => {
-      for await (const message of client.stream("/v1/events", { signal: controller.signal })) seen.push(message);
+      for await (const message of client.events({ signal: controller.signal })) seen.push(message);
     })();
     await eventually(() => seen.length >= 2, "the initial statuses");
     expect(seen.slice(0, 2).map((m) => [m.event, JSON.parse(m.data).name, JSON.parse(m.data).status])).toEqual([
       ["status", "a", "ready"],
       ["status", "b", "ready"],
     ]);
-    await client.post("/v1/services/b/stop");
+    await client.serviceAction("b", "stop");
     await eventually(() => seen.some((m) => m.event === "exit"), "the exit event");
     expect(JSON.parse(seen.find((m) => m.event === "exit")?.data ?? "{}")).toMatchObject({ service: "b", exitCode: null, signal: "SIGTERM" });
     expect(seen.map((m) => JSON.parse(m.data).status).filter(Boolean)).toContain("stopped");
@@ -102,3 +106,17 @@ describe("the control API", () => {
     await reading;
   });
 });
+
+/** A GET on the socket as any HTTP client would send it: the status and the JSON answer. */
+function rawGet(socketPath: string, path: string): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath, path, method: "GET", agent: false }, (response) => {
+      let text = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (text += chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as unknown }));
+    });
+    req.once("error", reject);
+    req.end();
+  });
+}

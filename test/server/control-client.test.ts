@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { exitCodeFor } from "../../src/cli/exit-codes.js";
 import { SbxError } from "../../src/errors.js";
-import { ControlApiError, ControlClient } from "../../src/server/control-client.js";
+import { ControlApiError, ControlClient } from "../../src/protocol/client.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 const servers: Server[] = [];
@@ -24,7 +24,7 @@ async function answering(status: number, body: unknown): Promise<string> {
 }
 
 async function failure(status: number, body: unknown): Promise<ControlApiError> {
-  const error = await new ControlClient(await answering(status, body)).get("/v1/services").catch((e: unknown) => e);
+  const error = await new ControlClient(await answering(status, body)).services().catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ControlApiError);
   return error as ControlApiError;
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RemoteSandbox } from "../../src/api/remote-sandbox.js";
 import { Sandbox } from "../../src/api/sandbox.js";
-import { ControlClient } from "../../src/server/control-client.js";
+import { ControlClient } from "../../src/protocol/client.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { fixture } from "../helpers/processes.js";
 import { runningProject } from "../helpers/project-supervisor.js";

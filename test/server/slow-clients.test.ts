@@ -8,7 +8,7 @@ import { Sandbox } from "../../src/api/sandbox.js";
 import { defaults } from "../../src/defaults.js";
 import { LineBlock } from "../../src/process/line-block.js";
 import type { ServiceLog } from "../../src/process/service-log.js";
-import { SSEParser, type SSEMessage } from "../../src/server/sse.js";
+import { SSEParser, type SSEMessage } from "../../src/protocol/sse.js";
 import { liveHeapBytes } from "../helpers/heap.js";
 import { eventually, fixture } from "../helpers/processes.js";
 import { runningProject } from "../helpers/project-supervisor.js";
@@ -67,7 +67,7 @@ describe("a client that does not keep up", () => {
     const resumed: SSEMessage[] = [];
     const controller = new AbortController();
     const reading = (async () => {
-      for await (const message of client.stream("/v1/logs?service=a&follow=1", { lastEventId: lagged.id as string, signal: controller.signal })) {
+      for await (const message of client.logs({ service: ["a"], follow: true }, { lastEventId: lagged.id as string, signal: controller.signal })) {
         resumed.push(message);
         if (message.id === `a:${LINES}`) controller.abort();
       }

@@ -2,8 +2,9 @@ import { defaults } from "../../defaults.js";
 import { killTagged } from "../../process/kill-tree.js";
 import { isRunning, readProcess } from "../../process/process-table.js";
 import type { ProjectProcesses } from "../../server/project-processes.js";
-import { SupervisorUnresponsiveError } from "../../server/control-client.js";
-import { reapStale, type ProjectState } from "../../server/state-file.js";
+import { SupervisorUnresponsiveError } from "../../protocol/client.js";
+import type { ProjectState } from "../../protocol/discovery.js";
+import { reapStale } from "../../server/state-file.js";
 import type { GlobalOptions } from "../global-options.js";
 import type { CliIo } from "../io.js";
 import { connectToProject, projectDirOf, type ProjectConnection } from "../project-connection.js";
@@ -35,9 +36,8 @@ export async function downCommand(options: GlobalOptions & { timeoutMs?: number 
       return 0;
     }
     case "running": {
-      const query = options.timeoutMs === undefined ? "" : `?timeout=${options.timeoutMs}`;
       try {
-        await connection.client.post(`/v1/down${query}`);
+        await connection.client.down(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
       } catch (error) {
         if (!(error instanceof SupervisorUnresponsiveError)) throw error;
         // A stuck supervisor cannot stop anything: it is ended, and what it started is reaped as

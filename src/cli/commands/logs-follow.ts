@@ -1,7 +1,7 @@
 import { relative } from "node:path";
 import type { LogLine } from "../../process/log-line.js";
 import type { LogGap } from "../../process/log-cursor.js";
-import type { ControlClient } from "../../server/control-client.js";
+import type { ControlClient } from "../../protocol/client.js";
 
 export interface FollowOptions {
   services: readonly string[];
@@ -28,9 +28,6 @@ export interface FollowOptions {
  * (`gap`) are said in one line, with the files that have them.
  */
 export async function followLogs(client: ControlClient, options: FollowOptions): Promise<void> {
-  const params: [string, string][] = [...options.services.map((name): [string, string] => ["service", name]), ["follow", "1"]];
-  if (options.tail !== undefined) params.push(["tail", String(options.tail)]);
-  const path = `/v1/logs?${new URLSearchParams(params).toString()}`;
   let lastEventId: string | undefined;
   for (;;) {
     let resumeAt: string | undefined;
@@ -42,7 +39,7 @@ export async function followLogs(client: ControlClient, options: FollowOptions):
       gaps.length = 0;
     };
     const streamOptions = { ...(options.signal ? { signal: options.signal } : {}), ...(lastEventId === undefined ? {} : { lastEventId }) };
-    for await (const message of client.stream(path, streamOptions)) {
+    for await (const message of client.logs({ service: options.services, follow: true, tail: options.tail }, streamOptions)) {
       if (message.event === "gap") gaps.push(JSON.parse(message.data) as LogGap & { file?: string });
       else if (message.event === "lagged") resumeAt = message.id;
       else if (message.event === "stdout" || message.event === "stderr") {

@@ -4,7 +4,7 @@ import { parseDuration } from "../../manifest/duration.js";
 import { RotatedLog } from "../../process/log-files.js";
 import { parseLogFileLine, type LogLine } from "../../process/log-line.js";
 import { mergeByTime } from "../../process/merge-by-time.js";
-import { stateDirectory } from "../../server/state-file.js";
+import { stateDirectory } from "../../protocol/discovery.js";
 import { SbxError } from "../../errors.js";
 import type { GlobalOptions } from "../global-options.js";
 import { colorEnabled, type CliIo } from "../io.js";
@@ -37,7 +37,7 @@ export async function logsCommand(options: LogsOptions, io: CliIo, signal?: Abor
   const connection = connectToProject(dir, io);
 
   if (options.follow && connection.kind === "running") {
-    const names = options.services.length > 0 ? options.services : (await connection.client.get<{ services: string[] }>("/v1/project")).services;
+    const names = options.services.length > 0 ? options.services : (await connection.client.project()).services;
     const { print, flush } = printer(names, options, io);
     await followLogs(connection.client, {
       services: names,

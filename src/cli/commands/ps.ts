@@ -1,4 +1,3 @@
-import type { ServiceStatusView } from "../../server/control-server.js";
 import { formatMs } from "../render/format-event.js";
 import type { GlobalOptions } from "../global-options.js";
 import type { CliIo } from "../io.js";
@@ -15,7 +14,7 @@ export async function psCommand(options: GlobalOptions & { json?: boolean }, io:
     else io.stdout.write(`nothing is running in ${dir}\n`);
     return 0;
   }
-  const services = await connection.client.get<ServiceStatusView[]>("/v1/services");
+  const services = await connection.client.services();
   if (options.json) {
     io.stdout.write(`${JSON.stringify(services, null, 2)}\n`);
     return 0;

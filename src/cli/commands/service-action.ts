@@ -1,4 +1,3 @@
-import type { ServiceStatusView } from "../../server/control-server.js";
 import type { GlobalOptions } from "../global-options.js";
 import type { CliIo } from "../io.js";
 import { projectDirOf, requireRunning } from "../project-connection.js";
@@ -9,7 +8,7 @@ const DONE = { start: "started", stop: "stopped", restart: "restarted" } as cons
 export async function serviceActionCommand(action: "start" | "stop" | "restart", services: string[], options: GlobalOptions, io: CliIo): Promise<number> {
   const { client } = requireRunning(projectDirOf(options, io), io);
   for (const name of services) {
-    const status = await client.post<ServiceStatusView>(`/v1/services/${encodeURIComponent(name)}/${action}`);
+    const status = await client.serviceAction(name, action);
     io.stdout.write(`${name} ${DONE[action]}${status.pid === null ? "" : ` (pid ${status.pid})`}\n`);
   }
   return 0;

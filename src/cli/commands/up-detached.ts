@@ -2,10 +2,10 @@ import { spawn } from "node:child_process";
 import { closeSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { findManifestFiles } from "../../manifest/find-manifest.js";
-import { ControlClient } from "../../server/control-client.js";
+import { ControlClient } from "../../protocol/client.js";
 import { ensureStateDirectory, openPrivateAppend } from "../../process/private-files.js";
 import { checkStateDirectory } from "../../server/state-file.js";
-import { socketPathFor } from "../../server/socket-path.js";
+import { socketPathFor } from "../../protocol/socket-path.js";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { withCaCertsAside } from "../extra-ca-certs.js";
@@ -93,7 +93,7 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
     }
     case "timeout": {
       io.stderr.write(`error: the background supervisor (pid ${child.pid}) said nothing within --wait-timeout and ${SUPERVISOR_SILENCE_MS / 1_000} s more: stopping every service\n`);
-      await new ControlClient(socketPathFor(projectDir)).post("/v1/down").catch(() => child.kill("SIGTERM"));
+      await new ControlClient(socketPathFor(projectDir)).down().catch(() => child.kill("SIGTERM"));
       await waitForExit(child);
       return ExitCode.serviceFailed;
     }

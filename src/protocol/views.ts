@@ -1,0 +1,106 @@
+/**
+ * What the control API sends: the wire's own shapes, which the CLI, Sandbox.connect() and any
+ * other client read. The engine and the Sandbox have richer objects of their own; these are what
+ * of them goes over the socket.
+ */
+
+/** A service's status on the wire. */
+export type ServiceStatus =
+  | "created"
+  | "waiting"
+  | "starting"
+  | "running"
+  | "ready"
+  | "exited"
+  | "restarting"
+  | "completed"
+  | "failed"
+  | "skipped"
+  | "stopping"
+  | "stopped";
+
+/** One row of `sbx ps --json`, and of GET /v1/services. */
+export interface ServiceStatusView {
+  name: string;
+  status: ServiceStatus;
+  ready: boolean;
+  pid: number | null;
+  restarts: number;
+  exitCode: number | null;
+  /** ISO time the current (or last) run started; null before the first. */
+  startedAt: string | null;
+  /** Why its log file could not be written (a full disk), if it could not; its lines still reach followers. */
+  logError: string | null;
+}
+
+/** GET /v1/project. */
+export interface ProjectView {
+  name: string;
+  dir: string;
+  supervisorPid: number;
+  startedAt: number;
+  services: string[];
+}
+
+/** A process's status in the Sandbox API's words. */
+export type ProcessStatus = "starting" | "running" | "completed" | "failed" | "killed" | "error";
+
+/** A process as the control API sends it. */
+export interface ProcessView {
+  id: string;
+  pid: number | null;
+  command: string;
+  status: ProcessStatus;
+  exitCode: number | null;
+  /** ISO time. */
+  startTime: string;
+}
+
+/** GET /v1/processes/ID/logs. */
+export interface ProcessLogsView {
+  stdout: string;
+  stderr: string;
+}
+
+/** POST /v1/exec's answer. */
+export interface ExecResultView {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  success: boolean;
+}
+
+/** The data of a `stdout` or `stderr` event of GET /v1/logs; the event's id is `SERVICE:SEQ`. */
+export interface LogLineView {
+  service: string;
+  stream: "stdout" | "stderr";
+  text: string;
+  /** Epoch milliseconds at which sbx read it. */
+  time: number;
+  seq: number;
+}
+
+/** An `exit` event of GET /v1/events. */
+export interface ExitView {
+  service: string;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  time: number;
+}
+
+/** A process stream's event (GET /v1/processes/ID/stream, streamProcessLogs). */
+export interface ProcessEventView {
+  type: "stdout" | "stderr" | "exit" | "gap" | "lagged";
+  /** The line (without its newline); for `exit`, the exit code as text; for `gap` and `lagged`, what happened. */
+  data: string;
+  processId: string;
+  /** ISO time. */
+  timestamp: string;
+  exitCode?: number | null;
+  /** For `lagged`: the lastEventId to resume from. */
+  resume?: string;
+  /** For `gap`: the first and last line numbers skipped, and how many. */
+  from?: number;
+  to?: number;
+  skipped?: number;
+}
