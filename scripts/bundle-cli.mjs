@@ -36,7 +36,7 @@ await build({
 });
 
 // V8 code caches of the bundle, which dist/cli/sbx.cjs (src/cli/sbx.cts) loads it with.
-const { writeCodeCache } = createRequire(import.meta.url)(new URL("code-cache.cjs", out).pathname);
+const { writeCodeCache } = createRequire(import.meta.url)(new URL("perf/code-cache.cjs", out).pathname);
 writeCodeCache(new URL("cli.cjs", out).pathname);
 for (const chunk of readdirSync(new URL("chunks/", out))) if (chunk.endsWith(".cjs")) writeCodeCache(new URL(`chunks/${chunk}`, out).pathname);
 

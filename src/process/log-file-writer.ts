@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { dirname } from "node:path";
 import type { LineBlock } from "./line-block.js";
-import { FloodMeter, logFileThread } from "./log-file-thread.js";
+import { FloodMeter, logFileThread } from "./perf/log-file-thread.js";
 import { ensurePrivateDirectory, openPrivateAppend } from "./private-files.js";
 import { RotatingFile } from "./rotating-file.js";
 

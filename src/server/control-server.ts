@@ -8,7 +8,7 @@ import { processView } from "../api/process-view.js";
 import { defaults } from "../defaults.js";
 import { SbxError } from "../errors.js";
 import type { Orchestrator } from "../engine/orchestrator.js";
-import type { ServiceState } from "../engine/service-state.js";
+import { isRunningStatus, type ServiceState } from "../engine/service-state.js";
 import type { ServiceLog } from "../process/service-log.js";
 import { QueuedEventSink } from "./event-sink.js";
 import { LogStream } from "./log-stream.js";
@@ -23,7 +23,7 @@ import { formatSSE } from "../protocol/sse.js";
 export type { ServiceStatusView };
 
 export function statusView(state: ServiceState): ServiceStatusView {
-  const running = state.status === "running" || state.status === "ready" || state.status === "stopping";
+  const running = isRunningStatus(state.status);
   return {
     name: state.name,
     status: state.status,

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/temp-dir.js";
 
 const cliDir = fileURLToPath(new URL("../../dist/cli/", import.meta.url));
-const codeCache = createRequire(import.meta.url)(join(cliDir, "code-cache.cjs")) as {
+const codeCache = createRequire(import.meta.url)(join(cliDir, "perf", "code-cache.cjs")) as {
   codeCacheAccepted(filename: string): boolean;
 };
 
@@ -20,7 +20,7 @@ describe("the CLI's V8 code caches", () => {
 
   it("a cache V8 refuses changes nothing but the time", () => {
     const dir = tempDir({ "a.cjs": "module.exports = require('./b.cjs') + 1;\n", "a.cjs.v8": "not a code cache", "b.cjs": "#!/usr/bin/env node\nmodule.exports = 41;\n" });
-    const script = `require(${JSON.stringify(join(cliDir, "code-cache.cjs"))}).useCodeCaches(${JSON.stringify(dir)}); console.log(require(${JSON.stringify(join(dir, "a.cjs"))}));`;
+    const script = `require(${JSON.stringify(join(cliDir, "perf", "code-cache.cjs"))}).useCodeCaches(${JSON.stringify(dir)}); console.log(require(${JSON.stringify(join(dir, "a.cjs"))}));`;
     const run = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
     expect(run.stderr).toBe("");
     expect(run.stdout).toBe("42\n");

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { isRunning } from "../../src/process/process-table.js";
 import { backgroundProject, type BackgroundProject } from "../helpers/background-projects.js";
 import { expectNothingLeft, processesMarked } from "../helpers/leftovers.js";
-import { fixture } from "../helpers/processes.js";
+import { eventually, fixture } from "../helpers/processes.js";
 import { runSbx } from "../helpers/run-sbx.js";
 import { startSbx } from "../helpers/sbx-process.js";
 
@@ -197,7 +197,7 @@ services:
     expect(watchdogs.length).toBeGreaterThan(0);
     for (const pid of watchdogs) process.kill(pid, "SIGKILL");
     process.kill(state.supervisor.pid, "SIGKILL");
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await eventually(() => !isRunning(state.supervisor.pid), "the supervisor to die");
     expect(processesMarked(p.marker).length).toBeGreaterThan(0);
     expect((await p.sbx("ps")).stdout).toContain("its supervisor (pid");
     const down = await p.sbx("down");
@@ -241,7 +241,9 @@ services:
   it("prints past lines from the files, also once the project has stopped, merged in time order", async () => {
     const p = project(TICKER);
     await p.sbx("up", "--wait");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A few ticks in the log before it stops.
+    const tickerLog = join(p.dir, ".sbx", "logs", "ticker.log");
+    await eventually(() => (readFileSync(tickerLog, "utf8").match(/ out tick \d/g) ?? []).length >= 3, "a few ticks");
     await p.sbx("down");
     const all = await p.sbx("logs");
     expect(all.code).toBe(0);

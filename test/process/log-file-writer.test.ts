@@ -2,7 +2,7 @@ import { openSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LineBlock } from "../../src/process/line-block.js";
-import { FloodMeter } from "../../src/process/log-file-thread.js";
+import { FloodMeter } from "../../src/process/perf/log-file-thread.js";
 import { LogFileWriter, type LogWriteError } from "../../src/process/log-file-writer.js";
 import { tempDir } from "../helpers/temp-dir.js";
 

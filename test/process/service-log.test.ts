@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseLogFileLine } from "../../src/process/log-line.js";
 import { LineBlock } from "../../src/process/line-block.js";
-import { FloodMeter } from "../../src/process/log-file-thread.js";
+import { FloodMeter } from "../../src/process/perf/log-file-thread.js";
 import { ServiceLog, type LogWriteFailure } from "../../src/process/service-log.js";
 import { tempDir } from "../helpers/temp-dir.js";
 

@@ -9,7 +9,8 @@ describe("log patterns on their own thread", () => {
     const lines = new Subject<{ text: string }>();
     const found = lastValueFrom(logMatch$(lines, /port (?<port>\d+) in (\d+)ms/i, thread).pipe(toArray()));
     lines.next({ text: "starting" });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The next lines go in a batch of their own.
+    await new Promise((resolve) => setImmediate(resolve));
     lines.next({ text: "Listening on PORT 8080 in 12ms" });
     lines.next({ text: "port 9090 in 1ms" });
     const [result] = await found;

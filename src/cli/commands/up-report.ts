@@ -1,5 +1,6 @@
 import { Subscription } from "rxjs";
 import type { Orchestrator } from "../../engine/orchestrator.js";
+import { isFailedStatus } from "../../engine/service-state.js";
 import type { UpOptions } from "./up-plan.js";
 import { ManifestError, SbxError, type Diagnostic, type SbxErrorCode } from "../../errors.js";
 
@@ -66,7 +67,7 @@ export function reportProgress(orchestrator: Orchestrator, wait: { timeoutMs?: n
   const subscription = orchestrator.states$.subscribe((states) => {
     if (started) return;
     const all = [...states.values()];
-    if (all.every((s) => s.everRunning || s.status === "completed" || s.status === "failed" || s.status === "skipped")) {
+    if (all.every((s) => s.everRunning || s.status === "completed" || isFailedStatus(s.status))) {
       started = true;
       sendReport({ type: "started" });
     }

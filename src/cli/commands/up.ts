@@ -5,6 +5,7 @@ import { reportedError, reportProgress, sendReport } from "./up-report.js";
 
 export type { UpOptions } from "./up-plan.js";
 import type { ServiceEvent } from "../../engine/events.js";
+import { isFailedStatus } from "../../engine/service-state.js";
 import { ExitCode } from "../exit-codes.js";
 import { colorEnabled, type CliIo } from "../io.js";
 import { TerminalRenderer } from "../render/terminal-renderer.js";
@@ -137,7 +138,7 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
   }
 
   const states = [...orchestrator.states.values()];
-  if (exitCode === undefined && !interrupted && states.some((s) => s.status === "failed" || s.status === "skipped")) exitCode = ExitCode.serviceFailed;
+  if (exitCode === undefined && !interrupted && states.some((s) => isFailedStatus(s.status))) exitCode = ExitCode.serviceFailed;
   renderer.note(forced ? "killed every process" : stopping ? "every service is stopped" : "every service has ended");
   renderer.flush();
   if (forced) return ExitCode.interrupted;

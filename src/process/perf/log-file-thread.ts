@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
-import { prefixLines } from "./line-block.js";
-import { APPEND_FLAGS } from "./private-files.js";
-import { RotatingFile, type RotatingFileState } from "./rotating-file.js";
+import { prefixLines } from "../line-block.js";
+import { APPEND_FLAGS } from "../private-files.js";
+import { RotatingFile, type RotatingFileState } from "../rotating-file.js";
 
 /**
  * A thread that writes log files, for floods: the supervisor's own thread then only reads the
