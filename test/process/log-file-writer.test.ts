@@ -208,4 +208,21 @@ describe("LogFileWriter: rotation by size", () => {
       expect(statSync(join(dir, "logs")).mode & 0o777).toBe(0o700);
     });
   }
+
+  it("holds back a writer that outpaces its thread: what waits to be written stays bounded", async () => {
+    const path = join(tempDir(), "logs", "api.log");
+    const writer = new LogFileWriter(path, { meter: flooded() });
+    const chunk = `${"x".repeat(99)}\n`.repeat(10_000);
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    // 300 MB sent as fast as a loop can, faster than a thread can prefix and write them.
+    for (let i = 0; i < 300; i++) {
+      writer.write(chunk);
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }
+    await writer.close();
+    expect(statSync(path).size).toBe(300 * chunk.length);
+    expect((peak - before) / 2 ** 20).toBeLessThan(100);
+  });
 });
+

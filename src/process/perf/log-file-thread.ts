@@ -19,8 +19,8 @@ import { RotatingFile, type RotatingFileState } from "../rotating-file.js";
 /** What the thread is asked, for the file it knows as `id`. */
 type Request =
   | { kind: "adopt"; id: number; path: string; state: RotatingFileState; maxSize: number; maxFiles: number }
-  | { kind: "text"; id: number; text: string }
-  | { kind: "lines"; id: number; prefix: string; text: string }
+  | { kind: "text"; id: number; text: string; size: number }
+  | { kind: "lines"; id: number; prefix: string; text: string; size: number }
   | { kind: "reopen"; id: number }
   | { kind: "close"; id: number; request: number };
 type Reply = { kind: "closed"; request: number } | { kind: "failed"; id: number; code: string; message: string };
@@ -35,8 +35,15 @@ export interface ThreadWriteFailure {
 const THREAD_SOURCE = `
 const prefixLines = ${prefixLines.toString()};
 const RotatingFile = ${RotatingFile.toString()};
-const { parentPort } = require("node:worker_threads");
+const { parentPort, workerData } = require("node:worker_threads");
 const fs = require("node:fs");
+// What the main thread has sent and this one not yet written, in characters (see "backlog" below).
+const backlog = new Int32Array(workerData.backlog);
+const written = (request) => {
+  if (request.size === undefined) return;
+  Atomics.sub(backlog, 0, request.size);
+  Atomics.notify(backlog, 0);
+};
 // As openPrivateAppend (private-files.ts) opens: created 0600, never through a link.
 const open = (path) => {
   const fd = fs.openSync(path, ${APPEND_FLAGS}, 0o600);
@@ -59,7 +66,7 @@ parentPort.on("message", (request) => {
     parentPort.postMessage({ kind: "closed", request: request.request });
     return;
   }
-  if (entry === undefined) return;
+  if (entry === undefined) return written(request);
   if (request.kind === "reopen") {
     try {
       entry.file.reopenPath();
@@ -70,18 +77,34 @@ parentPort.on("message", (request) => {
   try {
     entry.file.append(request.kind === "lines" ? prefixLines(request.text, request.prefix) : request.text);
   } catch (error) {
-    if (entry.reported) return;
-    entry.reported = true;
-    parentPort.postMessage({ kind: "failed", id: request.id, code: String(error.code ?? "EIO"), message: String(error.message) });
+    if (!entry.reported) {
+      entry.reported = true;
+      parentPort.postMessage({ kind: "failed", id: request.id, code: String(error.code ?? "EIO"), message: String(error.message) });
+    }
+  } finally {
+    written(request);
   }
 });
 `;
+
+/** How far, in characters, the thread may fall behind the main thread: 2 Mi (about 2 MB of ASCII). */
+const BACKLOG_LIMIT = 2 * 1024 * 1024;
+/** The longest the main thread waits for the thread at once: one that stopped writing (it died) must not stop sbx. */
+const BACKLOG_WAIT_MS = 2_000;
 
 class LogFileThread {
   // The thread closes descriptors the main thread opened (the file it adopts, at its first
   // rotation or at close): a tracking thread would warn of each on stderr. It lives as long as
   // the process, and closes what it opens itself, so that nothing is left for the tracking to do.
-  private readonly worker = new Worker(THREAD_SOURCE, { eval: true, trackUnmanagedFds: false });
+  /**
+   * The characters sent to the thread and not yet written, shared with it. Without a bound, a
+   * flood faster than the disk (or than the thread) queued its lines in memory: 100 services of
+   * 100,000 lines took the supervisor to 315 MB. Past the bound, the main thread waits for the
+   * thread to catch up, and with it the reading of the pipes: the services are slowed to the
+   * pace of their log files, as a terminal slows a program that writes to it.
+   */
+  private readonly backlog = new Int32Array(new SharedArrayBuffer(4));
+  private readonly worker = new Worker(THREAD_SOURCE, { eval: true, trackUnmanagedFds: false, workerData: { backlog: this.backlog.buffer } });
   private nextId = 0;
   private nextRequest = 0;
   private readonly waiting = new Map<number, () => void>();
@@ -124,11 +147,26 @@ class LogFileThread {
   }
 
   write(id: number, text: string): void {
-    this.worker.postMessage({ kind: "text", id, text } satisfies Request);
+    this.makeRoom();
+    Atomics.add(this.backlog, 0, text.length);
+    this.worker.postMessage({ kind: "text", id, text, size: text.length } satisfies Request);
   }
 
   writeLines(id: number, prefix: string, text: string): void {
-    this.worker.postMessage({ kind: "lines", id, prefix, text } satisfies Request);
+    this.makeRoom();
+    Atomics.add(this.backlog, 0, text.length);
+    this.worker.postMessage({ kind: "lines", id, prefix, text, size: text.length } satisfies Request);
+  }
+
+  /** Waits, blocking, while the thread is more than BACKLOG_LIMIT behind; a thread that stopped writing is not waited for long. */
+  private makeRoom(): void {
+    if (this.dead !== undefined) return;
+    const deadline = performance.now() + BACKLOG_WAIT_MS;
+    for (let behind = Atomics.load(this.backlog, 0); behind > BACKLOG_LIMIT; behind = Atomics.load(this.backlog, 0)) {
+      const left = deadline - performance.now();
+      if (left <= 0) return;
+      Atomics.wait(this.backlog, 0, behind, Math.min(left, 50));
+    }
   }
 
   /** Opens the file's path anew, after the writes asked before: it was deleted (with `.sbx`) while the project ran. */
