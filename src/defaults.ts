@@ -44,6 +44,19 @@ export const defaults = {
   logMaxFiles: 3,
   /** At most this many bytes of them, outside the JavaScript heap: long lines must not make the tail gigabytes. */
   logTailBytes: 256 * 1024,
+  /**
+   * What a Sandbox process wrote, kept in memory for getLogs(), getProcessLogs() and exec(): the
+   * newest this many bytes of stdout, and as many of stderr, each stream apart (a flood on one
+   * never pushes the other out). `new Sandbox({ maxOutputBytes })` sets another bound.
+   */
+  processOutputBytes: 1024 * 1024,
+  /**
+   * The chunks of a Sandbox process's output, in the order they came, that a stream reader may
+   * follow or resume after (each an event id); a reader behind older ones is told what it missed.
+   */
+  processOutputChunks: 10_000,
+  /** How long killProcess() and a Sandbox process's `timeout` wait after their signal before SIGKILL to the whole tree. */
+  killGracePeriodMs: 5_000,
   /** A line longer than this many characters is cut into pieces of this length, each marked (see LINE_CUT_MARKER). */
   maxLineChars: 1024 * 1024,
   /**
