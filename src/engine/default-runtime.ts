@@ -1,9 +1,7 @@
 import { asyncScheduler, map } from "rxjs";
 import { randomUUID } from "node:crypto";
+import { runChild } from "../process/child-runner.js";
 import { killTagged, killTree } from "../process/kill-tree.js";
-import { TREE_TAG_VARIABLE } from "../process/process-table.js";
-import { pipeLines } from "../process/pipe-lines.js";
-import { spawnCommand } from "../process/spawn-command.js";
 import { descendsFrom, describePortHolder, findPortHolder, isPortTaken } from "../readiness/port-holder.js";
 import { patternThread } from "../readiness/pattern-thread.js";
 import { readyChecks$ } from "../readiness/ready.js";
@@ -40,23 +38,15 @@ export const defaultRuntime: ServiceRuntime = {
   },
 
   async spawn(service, onLines) {
-    const tag = newTreeTag(service.name);
-    const spawned = await spawnCommand(service.command, { cwd: service.workingDir, env: { ...serviceEnvironment(service), [TREE_TAG_VARIABLE]: tag } });
-    const lastOut = pipeLines(spawned.stdout, (lines) => onLines("stdout", lines));
-    const lastErr = pipeLines(spawned.stderr, (lines) => onLines("stderr", lines));
-    const exit = spawned.exit
-      .then((status) => {
-        lastOut();
-        lastErr();
-        return status;
-      })
-      // Its last lines are judged by a log check before its exit is: "ready, then exited 0" is not
-      // "exited before it was ready".
-      .then(async (status) => {
-        await patternThread().settled();
-        return status;
-      });
-    return { pid: spawned.pid, tag, exit };
+    // The engine keeps its timeout and its stops on its own clock: the child gets neither.
+    const child = await runChild(service.command, { cwd: service.workingDir, env: serviceEnvironment(service), tag: newTreeTag(service.name), onLines });
+    // Its last lines are judged by a log check before its exit is: "ready, then exited 0" is not
+    // "exited before it was ready".
+    const exit = child.end.then(async ({ status }) => {
+      await patternThread().settled();
+      return status;
+    });
+    return { pid: child.pid, tag: child.tag, exit };
   },
 
   killTree: (pid, { signal, tag, graceOver }) => killTree(pid, { signal, tag, graceOver, gracePeriodMs: untilOver(graceOver) }),

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import type { LineBlock } from "./line-block.js";
 import { LineSplitter } from "./line-splitter.js";
 
@@ -13,4 +14,26 @@ export function pipeLines(stream: Readable, onLines: (lines: LineBlock) => void)
   stream.on("data", (chunk: Buffer) => onLines(splitter.pushBlock(chunk)));
   stream.on("end", () => onLines(splitter.endBlock()));
   return () => onLines(splitter.endBlock());
+}
+
+/**
+ * Gives each chunk of a stream as text, exactly as it was written (a character split between
+ * two chunks joined), to `onText`, and its lines to `onLines` as pipeLines does: the bytes are
+ * decoded once, for both. The returned function gives what is pending at once, as pipeLines'.
+ */
+export function pipeText(stream: Readable, encoding: BufferEncoding, onText: (text: string) => void, onLines?: (lines: LineBlock) => void): () => void {
+  const decoder = new StringDecoder(encoding);
+  const splitter = onLines ? new LineSplitter() : undefined;
+  const take = (text: string): void => {
+    if (text === "") return;
+    onText(text);
+    if (splitter) onLines?.(splitter.pushBlock(text));
+  };
+  const flush = (): void => {
+    take(decoder.end());
+    if (splitter) onLines?.(splitter.endBlock());
+  };
+  stream.on("data", (chunk: Buffer) => take(decoder.write(chunk)));
+  stream.on("end", flush);
+  return flush;
 }

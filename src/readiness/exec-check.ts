@@ -1,37 +1,30 @@
 import { randomUUID } from "node:crypto";
 import type { Command } from "../manifest/types.js";
-import { TREE_TAG_VARIABLE } from "../process/process-table.js";
-import { killTree } from "../process/kill-tree.js";
-import { LineSplitter } from "../process/line-splitter.js";
-import { spawnCommand } from "../process/spawn-command.js";
+import { runChild } from "../process/child-runner.js";
+import type { LineBlock } from "../process/line-block.js";
 import type { Probe } from "./poll.js";
 
-/** Ready when the command exits 0; each attempt is a fresh run, killed with its whole tree if abandoned. */
+/** Ready when the command exits 0; each attempt is a fresh run, killed with its whole tree (SIGKILL) if abandoned. */
 export function execProbe(command: Command, options: { cwd: string; env: Record<string, string> }): Probe {
   return async (signal) => {
-    const tag = `ready-check.${randomUUID()}`;
-    let spawned;
+    let lastLine = "";
+    const keepLast = (_stream: unknown, lines: LineBlock): void => {
+      const texts = lines.lines;
+      for (let i = texts.length - 1; i >= 0; i--) {
+        if ((texts[i] as string).trim() === "") continue;
+        lastLine = texts[i] as string;
+        return;
+      }
+    };
+    let child;
     try {
-      spawned = await spawnCommand(command, { cwd: options.cwd, env: { ...options.env, [TREE_TAG_VARIABLE]: tag } });
+      child = await runChild(command, { ...options, tag: `ready-check.${randomUUID()}`, onLines: keepLast, signal, stopSignal: "SIGKILL" });
     } catch (error) {
       return { ok: false, reason: (error as Error).message };
     }
-    const splitter = new LineSplitter();
-    let lastLine = "";
-    const keep = (chunk: Buffer): void => {
-      const lines = splitter.push(chunk).filter((l) => l.trim() !== "");
-      if (lines.length > 0) lastLine = lines[lines.length - 1] as string;
-    };
-    spawned.stdout.on("data", keep);
-    spawned.stderr.on("data", keep);
-    const onAbort = (): void => void killTree(spawned.pid, { signal: "SIGKILL", gracePeriodMs: 0, tag });
-    signal.addEventListener("abort", onAbort, { once: true });
-    const { exitCode, signal: killedBy } = await spawned.exit;
-    signal.removeEventListener("abort", onAbort);
-    const rest = splitter.end().filter((l) => l.trim() !== "");
-    if (rest.length > 0) lastLine = rest[rest.length - 1] as string;
-    if (exitCode === 0) return { ok: true };
-    const how = killedBy ? `killed by ${killedBy}` : `exited with code ${exitCode}`;
+    const { status } = await child.end;
+    if (status.exitCode === 0) return { ok: true };
+    const how = status.signal ? `killed by ${status.signal}` : `exited with code ${status.exitCode}`;
     return { ok: false, reason: lastLine === "" ? how : `${how}: ${lastLine}` };
   };
 }
