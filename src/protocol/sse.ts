@@ -1,4 +1,5 @@
 /** Server-Sent Events: the wire format of the control API's streams and of streamProcessLogs. */
+import { createParser } from "eventsource-parser";
 import type { LogLine } from "../process/log-line.js";
 
 export interface SSEMessage {
@@ -23,40 +24,29 @@ export function formatLogLineEvent(line: LogLine): string {
 
 /**
  * Reads events from text chunks as they arrive: feed it chunks, it returns the events they
- * complete. Follows the WHATWG rules: `:` comments, `\r\n` or `\n`, several `data:` lines joined.
+ * complete (eventsource-parser underneath: the WHATWG rules, `:` comments, `\r\n`, `\n` or `\r`,
+ * several `data:` lines joined). An event's id is its own (undefined when it has none).
  */
 export class SSEParser {
-  private buffer = "";
-  private current: { id?: string; event?: string; data: string[] } = { data: [] };
+  private messages: SSEMessage[] = [];
+  private readonly parser = createParser({
+    onEvent: ({ id, event, data }) => this.messages.push({ ...(id !== undefined ? { id } : {}), ...(event !== undefined ? { event } : {}), data }),
+  });
 
   push(chunk: string): SSEMessage[] {
-    this.buffer += chunk;
-    const messages: SSEMessage[] = [];
-    let newline: number;
-    while ((newline = this.buffer.indexOf("\n")) !== -1) {
-      let line = this.buffer.slice(0, newline);
-      this.buffer = this.buffer.slice(newline + 1);
-      if (line.endsWith("\r")) line = line.slice(0, -1);
-      if (line === "") {
-        if (this.current.data.length > 0 || this.current.event !== undefined) {
-          messages.push({
-            ...(this.current.id !== undefined ? { id: this.current.id } : {}),
-            ...(this.current.event !== undefined ? { event: this.current.event } : {}),
-            data: this.current.data.join("\n"),
-          });
-        }
-        this.current = { data: [] };
-        continue;
-      }
-      if (line.startsWith(":")) continue;
-      const colon = line.indexOf(":");
-      const field = colon === -1 ? line : line.slice(0, colon);
-      let value = colon === -1 ? "" : line.slice(colon + 1);
-      if (value.startsWith(" ")) value = value.slice(1);
-      if (field === "data") this.current.data.push(value);
-      else if (field === "event") this.current.event = value;
-      else if (field === "id") this.current.id = value;
-    }
+    this.parser.feed(chunk);
+    return this.take();
+  }
+
+  /** The last event, when the stream ended without the blank line after it. */
+  end(): SSEMessage[] {
+    this.parser.feed("\n\n");
+    return this.take();
+  }
+
+  private take(): SSEMessage[] {
+    const messages = this.messages;
+    this.messages = [];
     return messages;
   }
 }
