@@ -1,12 +1,14 @@
 import type { IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
 import { defaults } from "../defaults.js";
+import { LineSplitter } from "../process/line-splitter.js";
 import { ServiceLog } from "../process/service-log.js";
 import { ControlApiError, ControlClient } from "../protocol/client.js";
 import { readState, supervisorAlive } from "../protocol/discovery.js";
 import { SSEParser } from "../protocol/sse.js";
 import { SbxError } from "../errors.js";
 import { ProcessError, ProcessExistsError, ProcessNotFoundError } from "./errors.js";
+import { endOnAbort } from "./log-event-stream.js";
 import type { ProcessView } from "./process-view.js";
 import type {
   ExecOptions,
@@ -72,11 +74,13 @@ export class RemoteSandbox implements ProcessSandbox {
     return this.call(() => this.client.processLogs(id), id);
   }
 
-  async streamProcessLogs(id: string, options: { lastEventId?: string } = {}): Promise<ReadableStream<Uint8Array>> {
-    const response = await this.call(() => this.client.processStream(id, options), id);
+  async streamProcessLogs(id: string, options: { lastEventId?: string; signal?: AbortSignal } = {}): Promise<ReadableStream<Uint8Array>> {
+    const { signal, ...resume } = options;
+    const response = await this.call(() => this.client.processStream(id, resume), id);
     // A client that only reads now and then must not keep its program alive.
     response.socket?.unref();
-    return Readable.toWeb(response) as ReadableStream<Uint8Array>;
+    const stream = Readable.toWeb(response) as ReadableStream<Uint8Array>;
+    return signal ? endOnAbort(stream, signal) : stream;
   }
 
   exec(command: string | readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -206,6 +210,11 @@ function followInto(
 ): Promise<ExitResult> {
   return new Promise((resolve, reject) => {
     const lost = (message: string): ProcessError => new ProcessError("ABORTED", message, { processId: log.service });
+    // The events carry the output as written, in chunks: the waits read lines.
+    const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
+    const endLines = (time: number): void => {
+      for (const stream of ["stdout", "stderr"] as const) log.appendLines(stream, splitters[stream].endBlock(), time);
+    };
     const follow = (response: IncomingMessage): void => {
       response.socket?.unref();
       const parser = new SSEParser();
@@ -214,14 +223,19 @@ function followInto(
       response.on("data", (chunk: string) => {
         for (const message of parser.push(chunk)) {
           const event = JSON.parse(message.data) as LogEvent;
+          const time = Date.parse(event.timestamp);
           if (event.type === "exit") {
+            endLines(time);
             const exit = { exitCode: event.exitCode ?? null, signal: null };
             onExit(exit);
             resolve(exit);
           } else if (event.type === "lagged") {
             resumeAt = event.resume ?? message.id;
+          } else if (event.type === "gap") {
+            // A line cut by what is missing ends where the gap begins.
+            endLines(time);
           } else if (event.type === "stdout" || event.type === "stderr") {
-            log.append(event.type, event.data, Date.parse(event.timestamp));
+            log.appendLines(event.type, splitters[event.type].pushBlock(event.data), time);
           }
         }
       });

@@ -4,7 +4,6 @@ import { toCommand } from "../manifest/normalise.js";
 import { ProcessExistsError, ProcessNotFoundError } from "./errors.js";
 import { killTagged } from "../process/kill-tree.js";
 import { KILL_GRACE_PERIOD_MS, LocalProcess } from "./local-process.js";
-import { logEventStream } from "./log-event-stream.js";
 import { RemoteSandbox } from "./remote-sandbox.js";
 import type { ExecOptions, ExecResult, Process, ProcessLogs, ProcessSandbox, StartProcessOptions } from "./types.js";
 
@@ -15,6 +14,8 @@ export interface SandboxOptions {
   env?: Record<string, string | undefined>;
   /** How long a finished process's record stays with autoCleanup; default 60 s. */
   recordTtlMs?: number;
+  /** What getLogs, getProcessLogs and exec keep of each process: the newest this many bytes of stdout, and as many of stderr; default 1 MiB. */
+  maxOutputBytes?: number;
 }
 
 /**
@@ -54,6 +55,7 @@ export class Sandbox implements ProcessSandbox {
       ...options,
       cwd: resolve(this.cwd, options.cwd ?? "."),
       env,
+      ...(this.options.maxOutputBytes === undefined ? {} : { maxOutputBytes: this.options.maxOutputBytes }),
     });
     this.processes.set(id, managed);
     this.treeTags.add(managed.treeTag);
@@ -101,13 +103,13 @@ export class Sandbox implements ProcessSandbox {
   }
 
   /**
-   * The process's output as a stream of Server-Sent Events: everything printed so far, then each
-   * new line, then an `exit` event, after which the stream ends. Each event's id is the line's
-   * number: pass the last one seen as `lastEventId` to resume after a dropped connection.
+   * The process's output as a stream of Server-Sent Events, as the SDK sends it: `process_info`,
+   * everything written so far, then each new chunk, then an `exit` event, after which the stream
+   * ends (or when `signal` aborts). Each event has an id: pass the last one seen as `lastEventId`
+   * to resume after a dropped connection.
    */
-  async streamProcessLogs(id: string, options: { lastEventId?: string } = {}): Promise<ReadableStream<Uint8Array>> {
-    const managed = this.find(id);
-    return logEventStream(id, managed.log, managed.waitForExit(), Number.parseInt(options.lastEventId ?? "0", 10) || 0);
+  async streamProcessLogs(id: string, options: { lastEventId?: string; signal?: AbortSignal } = {}): Promise<ReadableStream<Uint8Array>> {
+    return this.find(id).logStream(options);
   }
 
   /** Runs a command to its end: `{ exitCode, stdout, stderr, success }`. */

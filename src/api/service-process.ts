@@ -5,7 +5,7 @@ import { serviceEnvironment } from "../engine/default-runtime.js";
 import type { Service } from "../manifest/types.js";
 import type { ServiceLog } from "../process/service-log.js";
 import type { ExitResult, Process, ProcessLogs, ProcessStatus, WaitForLogResult, WaitForPortOptions, WaitOptions } from "./types.js";
-import { logEventStream } from "./log-event-stream.js";
+import { lineEventStream } from "./log-event-stream.js";
 import { logsOf, waitForExitOf, waitForLogOf, waitForPortOf, type WaitTarget } from "./waits.js";
 
 /** A service's engine status, in the Sandbox API's words. */
@@ -84,7 +84,7 @@ export class ServiceProcess implements Process {
 
   /** Its output as Server-Sent Events, as Sandbox.streamProcessLogs gives them, ending at its exit. */
   logStream(afterSeq = 0): ReadableStream<Uint8Array> {
-    return logEventStream(this.service.name, this.log, this.target().exited, afterSeq);
+    return lineEventStream({ processId: this.service.name, command: this.command, status: () => this.status }, this.log, this.target().exited, { afterSeq });
   }
 
   private get state(): ServiceState | undefined {

@@ -18,12 +18,20 @@ export interface StartProcessOptions {
   autoCleanup?: boolean;
   /** Called with each chunk of output, as text, as it arrives. */
   onOutput?: (stream: "stdout" | "stderr", data: string) => void;
-  /** Called once when the process ends: its exit code, or null when a signal ended it. */
+  /** Called once when the process ends: its exit code (128 + the signal's number when a signal ended it). */
   onExit?: (exitCode: number | null) => void;
+  /** Called once the process runs (it has a pid), before startProcess resolves. */
+  onStart?: (process: Process) => void;
+  /** Called when the process cannot start (its status is then `error`), or when one of these callbacks throws. */
+  onError?: (error: Error) => void;
+  /** How its output is decoded to text: `utf8` (default), `utf16le`, `latin1` or `ascii` (and their aliases `utf-8`, `utf-16le`, `ucs2`, `binary`). */
+  encoding?: string;
 }
 
 export interface ExitResult {
+  /** As a shell reports it: 128 + the signal's number when a signal ended it (143 for SIGTERM); null when it could not start. */
   exitCode: number | null;
+  /** sbx's: the signal that ended it. */
   signal: NodeJS.Signals | null;
 }
 
@@ -57,9 +65,10 @@ export interface WaitForLogResult {
 }
 
 /**
- * One event of streamProcessLogs, as parseSSEStream yields it. A reader that fell too far behind
- * gets `lagged` and the stream ends (`resume` is the lastEventId to go on with); one that resumes
- * after lines no longer in memory gets `gap` (`from`, `to`, `skipped`) first.
+ * One event of streamProcessLogs, as parseSSEStream yields it: `process_info` first (`command`,
+ * `status`), then the output's `stdout` and `stderr` chunks, then `exit`. A reader that fell too far
+ * behind gets `lagged` and the stream ends (`resume` is the lastEventId to go on with); one that
+ * resumes after output no longer in memory gets `gap` (`from`, `to`, `skipped`) first.
  */
 export type LogEvent = ProcessEventView;
 
@@ -81,6 +90,8 @@ export interface Process {
   readonly status: ProcessStatus;
   readonly exitCode: number | null;
   readonly startTime: Date;
+  /** When it ended; undefined while it runs. */
+  readonly endTime?: Date;
   getStatus(): Promise<ProcessStatus>;
   getLogs(): Promise<ProcessLogs>;
   /** Ends the process and its whole tree: `signal` (default SIGTERM), then SIGKILL after a grace period. */
@@ -93,13 +104,14 @@ export interface Process {
 
 /** What a Sandbox does: the local one (new Sandbox()) and a running project's (Sandbox.connect()) alike. */
 export interface ProcessSandbox {
-  startProcess(command: string | readonly string[], options?: Omit<StartProcessOptions, "onOutput" | "onExit">): Promise<Process>;
+  startProcess(command: string | readonly string[], options?: Omit<StartProcessOptions, "onOutput" | "onExit" | "onStart" | "onError" | "encoding">): Promise<Process>;
   listProcesses(): Promise<Process[]>;
   getProcess(id: string): Promise<Process>;
   killProcess(id: string, signal?: NodeJS.Signals): Promise<void>;
   killAllProcesses(signal?: NodeJS.Signals): Promise<number>;
   getProcessLogs(id: string): Promise<ProcessLogs>;
-  streamProcessLogs(id: string, options?: { lastEventId?: string }): Promise<ReadableStream<Uint8Array>>;
+  /** `lastEventId` resumes after that event; `signal` ends the stream when it aborts. */
+  streamProcessLogs(id: string, options?: { lastEventId?: string; signal?: AbortSignal }): Promise<ReadableStream<Uint8Array>>;
   exec(command: string | readonly string[], options?: ExecOptions): Promise<ExecResult>;
   destroy(): Promise<void>;
 }

@@ -88,18 +88,30 @@ export interface ExitView {
   time: number;
 }
 
-/** A process stream's event (GET /v1/processes/ID/stream, streamProcessLogs). */
+/**
+ * A process stream's event (GET /v1/processes/ID/stream, streamProcessLogs), as the SDK's container
+ * sends it: `process_info` first, then `stdout` and `stderr` chunks, then `exit`; sbx adds `gap` and
+ * `lagged`.
+ */
 export interface ProcessEventView {
-  type: "stdout" | "stderr" | "exit" | "gap" | "lagged";
-  /** The line (without its newline); for `exit`, the exit code as text; for `gap` and `lagged`, what happened. */
+  type: "process_info" | "stdout" | "stderr" | "exit" | "gap" | "lagged";
+  /**
+   * The output as it was written, newlines and all (joined, a stream's events give its exact
+   * output); for `exit`, `Process <status> with exit code N`; for `process_info`, empty; for `gap`
+   * and `lagged`, what happened.
+   */
   data: string;
   processId: string;
   /** ISO time. */
   timestamp: string;
+  /** For `process_info`: the command and the status when the stream began. */
+  command?: string;
+  status?: ProcessStatus;
+  /** For `exit`: the shell's exit code (128 + the signal's number for a signal); null when it could not start. */
   exitCode?: number | null;
   /** For `lagged`: the lastEventId to resume from. */
   resume?: string;
-  /** For `gap`: the first and last line numbers skipped, and how many. */
+  /** For `gap`: the first and last chunk (or line) numbers skipped, and how many. */
   from?: number;
   to?: number;
   skipped?: number;

@@ -51,9 +51,10 @@ describe("Sandbox.connect: the same interface over a running project", () => {
     const events: LogEvent[] = [];
     for await (const event of parseSSEStream<LogEvent>(await sandbox.streamProcessLogs(job.id))) events.push(event);
     expect(events.map((e) => [e.type, e.data])).toEqual([
-      ["stdout", "one"],
-      ["stderr", "two"],
-      ["exit", "4"],
+      ["process_info", ""],
+      ["stdout", "one\n"],
+      ["stderr", "two\n"],
+      ["exit", "Process failed with exit code 4"],
     ]);
     expect(await job.getStatus()).toBe("failed");
 

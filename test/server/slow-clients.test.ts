@@ -91,7 +91,8 @@ describe("a client that does not keep up", () => {
     await eventually(() => supervisor.orchestrator.state("a")?.status === "completed", "the flood to end", 20_000);
     expect(liveBytes() - before).toBeLessThan(4 * 1024 * 1024);
 
-    const messages = await readAll(response);
+    const [info, ...messages] = await readAll(response);
+    expect(info?.event).toBe("process_info");
     const lagged = messages.at(-1) as SSEMessage;
     const lines = messages.slice(0, -1);
     expect(lagged.event).toBe("lagged");
@@ -108,10 +109,10 @@ describe("a client that does not keep up", () => {
       const unread = await sandbox.streamProcessLogs(flooding.id);
       await flooding.waitForExit();
       expect(liveBytes() - before).toBeLessThan(4 * 1024 * 1024);
+      // It read nothing while the flood pushed the oldest output out: it is told where to resume, the start.
       const events: { type: string; resume?: string }[] = [];
       for await (const event of parseSSEStream<{ type: string; resume?: string }>(unread)) events.push(event);
-      expect(events.slice(0, -1).every((event) => event.type === "stdout")).toBe(true);
-      expect(events.at(-1)).toMatchObject({ type: "lagged", resume: `${events.length - 1}` });
+      expect(events).toEqual([expect.objectContaining({ type: "process_info" }), expect.objectContaining({ type: "lagged", resume: "0" })]);
     } finally {
       await sandbox.destroy();
     }
