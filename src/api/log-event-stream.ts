@@ -91,12 +91,16 @@ export function lineEventStream(
   /** Lines taken from the tail but not given to the reader yet: at most maxBehind. */
   let taken: LogLine[] = [];
   let given = cursor.seq;
+  // A reader that starts (or resumes) more than maxBehind lines back gets what the tail holds, after
+  // a gap: sent away at once, it would come back to the same place, again and again.
+  let excused = cursor.behind > maxBehind;
   const lineEvent = (line: LogLine): string => event(String(line.seq), { type: line.stream, data: `${line.text}\n`, processId, timestamp: new Date(line.time).toISOString() });
   return eventStream(
     subject,
     {
       changes$: log.batches$,
       next() {
+        excused = false;
         if (taken.length === 0) {
           const next = cursor.take();
           taken = next.lines;
@@ -116,7 +120,7 @@ export function lineEventStream(
       },
       lagged() {
         // Past maxBehind lines waiting in the tail (those taken already are at most maxBehind more).
-        if (cursor.behind <= maxBehind) return undefined;
+        if (excused || cursor.behind <= maxBehind) return undefined;
         const resume = String(given);
         return event(resume, { type: "lagged", data: `fell more than ${maxBehind} lines behind: resume after line ${resume}`, processId, timestamp: now(), resume });
       },

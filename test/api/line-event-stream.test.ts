@@ -41,6 +41,16 @@ describe("a service's event stream", () => {
     expect(events.at(-1)).toMatchObject({ type: "exit", exitCode: 143, data: "Process killed with exit code 143" });
   });
 
+  it("lets a reader that starts or resumes more than maxBehind lines back catch up from a gap, rather than sending it away again and again", async () => {
+    const log = new ServiceLog("api", undefined, 50);
+    log.appendLines("stdout", lines(1, 500));
+    for (const afterSeq of [0, 10]) {
+      const events = await eventsOf(lineEventStream(subject, log, new Promise(() => {}), { afterSeq, maxBehind: 100 }), (e) => e.data === "line 500\n");
+      expect(events.map((e) => e.type)).toEqual(["process_info", "gap", ...Array.from({ length: 50 }, () => "stdout")]);
+      expect(events[1]).toMatchObject({ from: afterSeq + 1, to: 450, skipped: 450 - afterSeq });
+    }
+  });
+
   it("sends a reader that falls more than maxBehind lines behind while it reads away, telling it where to resume", async () => {
     const log = new ServiceLog("api", undefined, 1000);
     log.appendLines("stdout", lines(1, 3));
