@@ -129,6 +129,7 @@ export class LocalProcess implements Process {
   private waitTarget(): WaitTarget {
     return {
       id: this.id,
+      command: this.command,
       log: this.log,
       exited: this.exited,
       cwd: this.options.cwd,

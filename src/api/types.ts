@@ -29,6 +29,33 @@ export interface ExitResult {
 
 export type ProcessLogs = ProcessLogsView;
 
+/** getProcessLogs()'s answer, as the SDK's: the logs and whose they are. */
+export interface ProcessLogsResult extends ProcessLogs {
+  processId: string;
+}
+
+/** The options of startProcess, under the SDK's name. */
+export type ProcessOptions = StartProcessOptions;
+
+/** exposePort()'s answer: a URL that reaches the port from this machine. */
+export interface PortExposeResult {
+  url: string;
+  port: number;
+  name?: string;
+}
+
+/** A port exposePort() made known, as getExposedPorts() lists it. */
+export interface ExposedPort extends PortExposeResult {
+  status: "active";
+}
+
+/** exposePort()'s options: the SDK's; sbx uses `name`, and reaches every port through localhost whatever `hostname` or `token` say. */
+export interface ExposePortOptions {
+  name?: string;
+  hostname?: string;
+  token?: string;
+}
+
 export interface WaitOptions {
   /** Milliseconds; default 60,000 for readiness waits, none for waitForExit. */
   timeout?: number;
@@ -68,9 +95,30 @@ export interface ExecOptions {
   env?: Record<string, string | undefined>;
   /** Kill it after this many milliseconds. */
   timeout?: number;
+  /** Text encoding of the output (utf8 default). */
+  encoding?: BufferEncoding;
+  /** Call `onOutput` with each chunk as it comes, and `onComplete` with the result (as the SDK's `stream: true`). */
+  stream?: boolean;
+  onOutput?: (stream: "stdout" | "stderr", data: string) => void;
+  onComplete?: (result: ExecResult) => void;
+  /** Called when the command could not be run (it could not start, or `signal` aborted it). */
+  onError?: (error: Error) => void;
+  /** Aborting it kills the command's whole tree; exec then rejects. */
+  signal?: AbortSignal;
 }
 
 export type ExecResult = ExecResultView;
+
+/** A process as plain data: what JSON.stringify(process) gives, and console.log shows. */
+export interface ProcessData {
+  id: string;
+  pid: number | undefined;
+  command: string;
+  status: ProcessStatus;
+  exitCode: number | null;
+  startTime: Date;
+  endTime?: Date;
+}
 
 /** A process started in a sandbox. */
 export interface Process {
@@ -81,6 +129,8 @@ export interface Process {
   readonly status: ProcessStatus;
   readonly exitCode: number | null;
   readonly startTime: Date;
+  /** When it ended; undefined while it runs. */
+  readonly endTime?: Date | undefined;
   getStatus(): Promise<ProcessStatus>;
   getLogs(): Promise<ProcessLogs>;
   /** Ends the process and its whole tree: `signal` (default SIGTERM), then SIGKILL after a grace period. */
@@ -95,10 +145,16 @@ export interface Process {
 export interface ProcessSandbox {
   startProcess(command: string | readonly string[], options?: Omit<StartProcessOptions, "onOutput" | "onExit">): Promise<Process>;
   listProcesses(): Promise<Process[]>;
-  getProcess(id: string): Promise<Process>;
+  /** The process with this id, or null when there is none (as the SDK's). */
+  getProcess(id: string): Promise<Process | null>;
   killProcess(id: string, signal?: NodeJS.Signals): Promise<void>;
   killAllProcesses(signal?: NodeJS.Signals): Promise<number>;
-  getProcessLogs(id: string): Promise<ProcessLogs>;
+  getProcessLogs(id: string): Promise<ProcessLogsResult>;
+  /** Forgets the records of the processes that have ended; resolves with how many. */
+  cleanupCompletedProcesses(): Promise<number>;
+  exposePort(port: number, options?: ExposePortOptions): Promise<PortExposeResult>;
+  unexposePort(port: number): Promise<void>;
+  getExposedPorts(hostname?: string): Promise<ExposedPort[]>;
   streamProcessLogs(id: string, options?: { lastEventId?: string }): Promise<ReadableStream<Uint8Array>>;
   exec(command: string | readonly string[], options?: ExecOptions): Promise<ExecResult>;
   destroy(): Promise<void>;
