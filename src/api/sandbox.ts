@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import { toCommand } from "../manifest/normalise.js";
+import { defaultShell, toShell, type ShellSetting } from "../manifest/shell.js";
+import type { Shell } from "../manifest/types.js";
 import { ProcessExistsError, ProcessNotFoundError } from "./errors.js";
 import { killTagged } from "../process/kill-tree.js";
 import { KILL_GRACE_PERIOD_MS, LocalProcess } from "./local-process.js";
@@ -29,6 +31,12 @@ export interface SandboxOptions {
   recordTtlMs?: number;
   /** The SDK's: keeps its container alive. A local sandbox lives as long as this program, until destroy(): accepted, and nothing more. */
   keepAlive?: boolean;
+  /**
+   * What runs command strings, as the manifest's `shell`: a program, run as `PROGRAM -c SCRIPT`
+   * (`"/bin/sh"`), or the program and its options, the script added last (`["bash", "-eo", "pipefail", "-c"]`).
+   * Default: bash, as the seeds' SDK (or /bin/sh where bash is not installed).
+   */
+  shell?: ShellSetting;
 }
 
 /**
@@ -43,11 +51,13 @@ export class Sandbox implements ProcessSandbox {
   private readonly cwd: string;
   private readonly recordTtlMs: number;
   private readonly exposed = new ExposedPorts();
+  private readonly shell: Shell;
   private readonly onExit = (): void => this.killSynchronously();
 
   constructor(private readonly options: SandboxOptions = {}) {
     this.cwd = resolve(options.cwd ?? process.cwd());
     this.recordTtlMs = options.recordTtlMs ?? 60_000;
+    this.shell = options.shell === undefined ? defaultShell() : toShell(options.shell);
     process.on("exit", this.onExit);
   }
 
@@ -59,13 +69,13 @@ export class Sandbox implements ProcessSandbox {
     return RemoteSandbox.connect(resolve(projectDir));
   }
 
-  /** Starts `command` (a string through /bin/sh -c, or an argument list); resolves once it has a pid. */
+  /** Starts `command` (a string through the shell, bash -c by default, or an argument list); resolves once it has a pid. */
   async startProcess(command: string | readonly string[], options: StartProcessOptions = {}): Promise<Process> {
     const id = options.processId ?? `proc-${randomUUID().slice(0, 8)}`;
     if (this.processes.has(id)) throw new ProcessExistsError(id);
     const text = typeof command === "string" ? command : command.join(" ");
     const env = mergeEnv(process.env, this.options.env, options.env);
-    const managed = new LocalProcess(id, text, toCommand(typeof command === "string" ? command : [...command]), {
+    const managed = new LocalProcess(id, text, toCommand(typeof command === "string" ? command : [...command], this.shell), {
       ...options,
       cwd: resolve(this.cwd, options.cwd ?? "."),
       env,
