@@ -47,18 +47,16 @@ export function defaultShell(): Shell {
 
 /** A shell setting in its one form, the program and its options; throws an SbxError (USAGE) saying what is wrong with a bad one. */
 export function toShell(setting: ShellSetting): Shell {
-  const problem = shellProblem(setting);
-  if (problem !== undefined) throw new SbxError("USAGE", `shell ${problem}`);
+  if (!isValidShell(setting)) throw new SbxError("USAGE", `shell ${JSON.stringify(setting) ?? String(setting)} ${SHELL_RULE}`);
   if (typeof setting === "string") return [setting, "-c"];
-  return [...setting] as unknown as Shell;
+  const [program, ...options] = setting;
+  return [program as string, ...options];
 }
 
 /** The schema's rule for `shell`, for a setting that did not come through the schema (the Sandbox's option). */
-function shellProblem(setting: unknown): string | undefined {
-  const shown = JSON.stringify(setting) ?? String(setting);
-  if (typeof setting === "string") return /^\S+$/.test(setting) ? undefined : `${shown} ${SHELL_RULE}`;
-  if (Array.isArray(setting) && setting.length > 0 && setting.every((item) => typeof item === "string" && item !== "")) return undefined;
-  return `${shown} ${SHELL_RULE}`;
+function isValidShell(setting: unknown): boolean {
+  if (typeof setting === "string") return /^\S+$/.test(setting);
+  return Array.isArray(setting) && setting.length > 0 && setting.every((item) => typeof item === "string" && item !== "");
 }
 
 /** The words of the schema's `errorMessage` for `shell`, so that the manifest and the Sandbox say the same. */
