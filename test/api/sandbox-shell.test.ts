@@ -39,12 +39,12 @@ describe("the Sandbox runs command strings as the seeds' SDK does", () => {
     const sandbox = newSandbox({ cwd: tempDir({ "lib.sh": "GREETING=hello\n" }) });
     const proc = await sandbox.startProcess(BASHISMS);
     expect(await proc.waitForExit()).toMatchObject({ exitCode: 0 });
-    expect(await sandbox.getProcessLogs(proc.id)).toEqual({ stdout: bashOutput(), stderr: "" });
+    expect(await sandbox.getProcessLogs(proc.id)).toEqual({ processId: proc.id, stdout: bashOutput(), stderr: "" });
   });
 
   it("runs exec's string in bash", async () => {
     const sandbox = newSandbox({ cwd: tempDir({ "lib.sh": "GREETING=hello\n" }) });
-    expect(await sandbox.exec(BASHISMS)).toEqual({ exitCode: 0, stdout: bashOutput(), stderr: "", success: true });
+    expect(await sandbox.exec(BASHISMS)).toMatchObject({ exitCode: 0, stdout: bashOutput(), stderr: "", success: true });
   });
 
   it("takes another shell: /bin/sh runs under /bin/sh, a list with its options", async () => {
