@@ -57,7 +57,7 @@ export interface ExposePortOptions {
 }
 
 export interface WaitOptions {
-  /** Milliseconds; default 60,000 for readiness waits, none for waitForExit. */
+  /** Milliseconds; none by default, as the SDK's: a wait ends when its condition is met or the process ends. */
   timeout?: number;
   /** Abandons the wait (the process keeps running). */
   signal?: AbortSignal;
@@ -70,9 +70,9 @@ export interface WaitForPortOptions extends WaitOptions {
   path?: string;
   /** The status that means ready: a number, or `{ min, max }`; default any from 200 to 399. */
   status?: number | { min: number; max: number };
-  /** Milliseconds between probes; default 100. */
+  /** Milliseconds between probes; default 100 (the SDK's 500: a local probe costs little, and readiness is seen sooner). */
   interval?: number;
-  /** Default 127.0.0.1 (`localhost` tries both 127.0.0.1 and ::1). */
+  /** Default `localhost`, as the SDK's: 127.0.0.1 and ::1 both. */
   host?: string;
 }
 
