@@ -66,6 +66,14 @@ describe("the Sandbox runs command strings as the seeds' SDK does", () => {
     await remote.destroy();
   });
 
+  it("runs Sandbox.connect()'s strings in the project's shell when it chose one", async () => {
+    const project = backgroundProject("shell: /bin/sh\nservices:\n  idle:\n    command: sleep 60\n");
+    expect((await project.sbx("up", "--wait")).code).toBe(0);
+    const remote = Sandbox.connect(project.dir);
+    expect((await remote.exec("readlink /proc/$$/exe")).stdout).toBe(`${realpathSync("/bin/sh")}\n`);
+    await remote.destroy();
+  });
+
   it("refuses a shell that is not one, at construction", () => {
     for (const shell of ["", "bash -e", []] as const) {
       expect(() => new Sandbox({ shell })).toThrow(SbxError);
