@@ -13,6 +13,7 @@ export { Sandbox, type SandboxOptions } from "./api/sandbox.js";
 export { RemoteSandbox } from "./api/remote-sandbox.js";
 export { up, type Stack, type UpOptions } from "./fixtures/up.js";
 export { parseSSEStream } from "./api/parse-sse-stream.js";
+export { isProcess, isProcessStatus } from "./api/guards.js";
 export {
   ProcessError,
   ProcessNotFoundError,
@@ -21,6 +22,11 @@ export {
   ProcessReadyTimeoutError,
   ProcessWaitTimeoutError,
   ProcessWaitAbortedError,
-  type ProcessErrorCode,
+  ProcessStreamLostError,
+  SandboxError,
+  type SandboxErrorResponse,
+  type ProcessErrorContext,
+  type ProcessReadyTimeoutContext,
+  type ProcessExitedBeforeReadyContext,
 } from "./api/errors.js";
 export type * from "./api/types.js";

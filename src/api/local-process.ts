@@ -234,6 +234,7 @@ export class LocalProcess implements Process {
   #waitTarget(): WaitTarget {
     return {
       id: this.#id,
+      command: this.command,
       log: this.#log,
       exited: this.#exited,
       cwd: this.#options.cwd,

@@ -1,5 +1,7 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
+import { inspect, type InspectOptions } from "node:util";
 import { defaults } from "../defaults.js";
 import { LineSplitter } from "../process/line-splitter.js";
 import { ServiceLog } from "../process/service-log.js";
@@ -7,16 +9,23 @@ import { ControlApiError, ControlClient } from "../protocol/client.js";
 import { readState, supervisorAlive } from "../protocol/discovery.js";
 import { SSEParser } from "../protocol/sse.js";
 import { SbxError } from "../errors.js";
-import { ProcessError, ProcessExistsError, ProcessNotFoundError } from "./errors.js";
+import { ProcessError, ProcessExistsError, ProcessNotFoundError, ProcessStreamLostError } from "./errors.js";
+import { sdkExitCode } from "./exit-code.js";
+import { ExposedPorts } from "./exposed-ports.js";
 import { endOnAbort } from "./log-event-stream.js";
-import type { ProcessView } from "./process-view.js";
+import { inspectProcess, processData, type ProcessView } from "./process-view.js";
 import type {
   ExecOptions,
   ExecResult,
   ExitResult,
+  ExposedPort,
+  ExposePortOptions,
   LogEvent,
+  PortExposeResult,
   Process,
+  ProcessData,
   ProcessLogs,
+  ProcessLogsResult,
   ProcessSandbox,
   ProcessStatus,
   StartProcessOptions,
@@ -32,6 +41,7 @@ import { waitForExitOf, waitForLogOf, waitForPortOf, type WaitTarget } from "./w
  */
 export class RemoteSandbox implements ProcessSandbox {
   private readonly started = new Set<string>();
+  private readonly exposed = new ExposedPorts();
 
   constructor(
     readonly client: ControlClient,
@@ -56,8 +66,14 @@ export class RemoteSandbox implements ProcessSandbox {
     return (await this.client.processes()).map((view) => new RemoteProcess(this, view));
   }
 
-  async getProcess(id: string): Promise<Process> {
-    return new RemoteProcess(this, await this.view(id));
+  /** The process with this id (a service's name, or a started process's id), or null when there is none. */
+  async getProcess(id: string): Promise<Process | null> {
+    try {
+      return new RemoteProcess(this, await this.view(id));
+    } catch (error) {
+      if (error instanceof ProcessNotFoundError) return null;
+      throw error;
+    }
   }
 
   async killProcess(id: string, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
@@ -70,8 +86,26 @@ export class RemoteSandbox implements ProcessSandbox {
     return running.length;
   }
 
-  getProcessLogs(id: string): Promise<ProcessLogs> {
+  getProcessLogs(id: string): Promise<ProcessLogsResult> {
     return this.call(() => this.client.processLogs(id), id);
+  }
+
+  /** Forgets the started processes that have ended, in the project's supervisor; services stay. */
+  async cleanupCompletedProcesses(): Promise<number> {
+    return (await this.client.cleanupProcesses()).cleaned;
+  }
+
+  /** A URL that reaches `port`: the project runs on this machine, so localhost's. */
+  async exposePort(port: number, options: ExposePortOptions = {}): Promise<PortExposeResult> {
+    return this.exposed.expose(port, options);
+  }
+
+  async unexposePort(port: number): Promise<void> {
+    this.exposed.unexpose(port);
+  }
+
+  async getExposedPorts(_hostname?: string): Promise<ExposedPort[]> {
+    return this.exposed.list();
   }
 
   async streamProcessLogs(id: string, options: { lastEventId?: string; signal?: AbortSignal } = {}): Promise<ReadableStream<Uint8Array>> {
@@ -83,8 +117,46 @@ export class RemoteSandbox implements ProcessSandbox {
     return signal ? endOnAbort(stream, signal) : stream;
   }
 
-  exec(command: string | readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    return this.client.exec(startBody(command, options));
+  /**
+   * Runs a command to its end in the project's supervisor. With `stream` or `signal` it runs as a
+   * started process whose output is followed here (so that `onOutput` hears each line as it comes,
+   * and aborting kills its tree); otherwise in one call.
+   */
+  async exec(command: string | readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const { signal, onOutput, onComplete, onError, stream, encoding: _encoding, ...rest } = options;
+    if (!stream && !signal) {
+      try {
+        return await this.client.exec(startBody(command, rest));
+      } catch (error) {
+        onError?.(error as Error);
+        throw error;
+      }
+    }
+    const fail = (error: Error): Error => {
+      onError?.(error);
+      return error;
+    };
+    const aborted = (): Error => fail(new Error("Operation was aborted", { cause: signal?.reason }));
+    if (signal?.aborted) throw aborted();
+    const begun = Date.now();
+    const view = await this.client.startProcess({ ...startBody(command, rest), processId: `exec-${randomUUID().slice(0, 8)}` });
+    const kill = (): void => void this.client.killProcess(view.id, "SIGKILL").catch(() => undefined);
+    signal?.addEventListener("abort", kill, { once: true });
+    try {
+      const log = new ServiceLog(view.id, undefined, defaults.logTailLines);
+      const open = (lastEventId?: string): Promise<IncomingMessage> => this.client.processStream(view.id, lastEventId === undefined ? {} : { lastEventId });
+      const exit = await followInto(await open(), open, log, () => {}, stream ? onOutput : undefined);
+      if (signal?.aborted) throw aborted();
+      const ended = await this.client.process(view.id);
+      const { stdout, stderr } = await this.client.processLogs(view.id);
+      if (ended.status === "error") throw fail(new Error(`could not start ${view.command}: ${stderr.trim()}`));
+      const exitCode = sdkExitCode(ended.exitCode ?? exit.exitCode, exit.signal);
+      const result: ExecResult = { success: exitCode === 0, exitCode, stdout, stderr, command: view.command, duration: Date.now() - begun, timestamp: new Date(begun).toISOString() };
+      if (stream) onComplete?.(result);
+      return result;
+    } finally {
+      signal?.removeEventListener("abort", kill);
+    }
   }
 
   /** Kills the processes started through this sandbox; the project's services keep running. */
@@ -112,88 +184,110 @@ export class RemoteSandbox implements ProcessSandbox {
   }
 }
 
+/** A process's output followed into a local log, and its exit once it comes. */
+interface Mirror {
+  log: ServiceLog;
+  exited: Promise<ExitResult>;
+  exit?: ExitResult;
+}
+
 /**
  * A process of a running project. Its fields are as of the last look (getStatus() looks again);
  * its waits follow its output over the control API into a local copy, so they behave as the
  * local ones do, exit-before-ready included.
  */
 class RemoteProcess implements Process {
-  private mirror?: { log: ServiceLog; exited: Promise<ExitResult>; exit?: ExitResult };
+  // True private fields, as ServiceProcess's: the client behind a process must not come out with it.
+  #mirror?: Mirror;
+  readonly #sandbox: RemoteSandbox;
+  #view: ProcessView;
 
-  constructor(
-    private readonly sandbox: RemoteSandbox,
-    private view: ProcessView,
-  ) {}
+  constructor(sandbox: RemoteSandbox, view: ProcessView) {
+    this.#sandbox = sandbox;
+    this.#view = view;
+  }
 
   get id(): string {
-    return this.view.id;
+    return this.#view.id;
   }
 
   get pid(): number | undefined {
-    return this.view.pid ?? undefined;
+    return this.#view.pid ?? undefined;
   }
 
   get command(): string {
-    return this.view.command;
+    return this.#view.command;
   }
 
   get status(): ProcessStatus {
-    return this.view.status;
+    return this.#view.status;
   }
 
   get exitCode(): number | null {
-    return this.view.exitCode;
+    return this.#view.exitCode;
   }
 
   get startTime(): Date {
-    return new Date(this.view.startTime);
+    return new Date(this.#view.startTime);
+  }
+
+  get endTime(): Date | undefined {
+    return this.#view.endTime === null ? undefined : new Date(this.#view.endTime);
+  }
+
+  toJSON(): ProcessData {
+    return processData(this);
+  }
+
+  [inspect.custom](_depth: number, options: InspectOptions): string {
+    return inspectProcess(this, options);
   }
 
   async getStatus(): Promise<ProcessStatus> {
-    this.view = await this.sandbox.view(this.id);
-    return this.view.status;
+    this.#view = await this.#sandbox.view(this.id);
+    return this.#view.status;
   }
 
   getLogs(): Promise<ProcessLogs> {
-    return this.sandbox.getProcessLogs(this.id);
+    return this.#sandbox.getProcessLogs(this.id);
   }
 
   async kill(signal?: NodeJS.Signals): Promise<void> {
-    await this.sandbox.killProcess(this.id, signal);
+    await this.#sandbox.killProcess(this.id, signal);
     await this.getStatus();
   }
 
   async waitForExit(timeout?: number | WaitOptions): Promise<ExitResult> {
-    const result = await waitForExitOf(await this.target(), timeout);
+    const result = await waitForExitOf(await this.#target(), timeout);
     await this.getStatus();
     return result;
   }
 
   async waitForPort(port: number, options?: WaitForPortOptions): Promise<void> {
-    await waitForPortOf(await this.target(), port, options);
+    await waitForPortOf(await this.#target(), port, options);
   }
 
   async waitForLog(pattern: string | RegExp, timeout?: number | WaitOptions): Promise<WaitForLogResult> {
-    return waitForLogOf(await this.target(), pattern, timeout);
+    return waitForLogOf(await this.#target(), pattern, timeout);
   }
 
   /** Follows the process's output into a local log, once, for every wait. */
-  private async target(): Promise<WaitTarget> {
-    if (!this.mirror) {
+  async #target(): Promise<WaitTarget> {
+    if (!this.#mirror) {
       const log = new ServiceLog(this.id, undefined, defaults.logTailLines);
       const open = (lastEventId?: string): Promise<IncomingMessage> =>
-        this.sandbox.client.processStream(this.id, lastEventId === undefined ? {} : { lastEventId }).catch((error: unknown) => {
+        this.#sandbox.client.processStream(this.id, lastEventId === undefined ? {} : { lastEventId }).catch((error: unknown) => {
           throw error instanceof ControlApiError && error.status === 404 ? new ProcessNotFoundError(this.id) : error;
         });
       const first = await open();
       const exited = followInto(first, open, log, (exit) => (mirror.exit = exit));
       // A lost connection matters to a wait in progress; with none, it must not crash the program.
       exited.catch(() => undefined);
-      const mirror: NonNullable<RemoteProcess["mirror"]> = { log, exited };
-      this.mirror = mirror;
+      const mirror: Mirror = { log, exited };
+      this.#mirror = mirror;
     }
-    const mirror = this.mirror;
-    return { id: this.id, log: mirror.log, exited: mirror.exited, cwd: process.cwd(), env: {}, exit: () => mirror.exit };
+    const mirror = this.#mirror;
+    return { id: this.id, command: this.command, log: mirror.log, exited: mirror.exited, cwd: process.cwd(), env: {}, exit: () => mirror.exit };
   }
 }
 
@@ -207,9 +301,10 @@ function followInto(
   open: (lastEventId: string) => Promise<IncomingMessage>,
   log: ServiceLog,
   onExit: (exit: ExitResult) => void,
+  onOutput?: (stream: "stdout" | "stderr", data: string) => void,
 ): Promise<ExitResult> {
   return new Promise((resolve, reject) => {
-    const lost = (message: string): ProcessError => new ProcessError("ABORTED", message, { processId: log.service });
+    const lost = (message: string): ProcessError => new ProcessStreamLostError(log.service, message);
     // The events carry the output as written, in chunks: the waits read lines.
     const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
     const endLines = (time: number): void => {
@@ -236,6 +331,7 @@ function followInto(
             endLines(time);
           } else if (event.type === "stdout" || event.type === "stderr") {
             log.appendLines(event.type, splitters[event.type].pushBlock(event.data), time);
+            onOutput?.(event.type, event.data);
           }
         }
       });

@@ -1,11 +1,25 @@
 import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import { toCommand } from "../manifest/normalise.js";
+import { defaultShell, toShell, type ShellSetting } from "../manifest/shell.js";
+import type { Shell } from "../manifest/types.js";
 import { ProcessExistsError, ProcessNotFoundError } from "./errors.js";
 import { killTagged } from "../process/kill-tree.js";
 import { KILL_GRACE_PERIOD_MS, LocalProcess } from "./local-process.js";
 import { RemoteSandbox } from "./remote-sandbox.js";
-import type { ExecOptions, ExecResult, Process, ProcessLogs, ProcessSandbox, StartProcessOptions } from "./types.js";
+import { sdkExitCode } from "./exit-code.js";
+import { ExposedPorts } from "./exposed-ports.js";
+import type {
+  ExecOptions,
+  ExecResult,
+  ExposedPort,
+  ExposePortOptions,
+  PortExposeResult,
+  Process,
+  ProcessLogsResult,
+  ProcessSandbox,
+  StartProcessOptions,
+} from "./types.js";
 
 export interface SandboxOptions {
   /** Where processes run unless they say otherwise; default: the current directory. */
@@ -16,6 +30,14 @@ export interface SandboxOptions {
   recordTtlMs?: number;
   /** What getLogs, getProcessLogs and exec keep of each process: the newest this many bytes of stdout, and as many of stderr; default 1 MiB. */
   maxOutputBytes?: number;
+  /** The SDK's: keeps its container alive. A local sandbox lives as long as this program, until destroy(): accepted, and nothing more. */
+  keepAlive?: boolean;
+  /**
+   * What runs command strings, as the manifest's `shell`: a program, run as `PROGRAM -c SCRIPT`
+   * (`"/bin/sh"`), or the program and its options, the script added last (`["bash", "-eo", "pipefail", "-c"]`).
+   * Default: bash, as the seeds' SDK (or /bin/sh where bash is not installed).
+   */
+  shell?: ShellSetting;
 }
 
 /**
@@ -29,11 +51,14 @@ export class Sandbox implements ProcessSandbox {
   private readonly treeTags = new Set<string>();
   private readonly cwd: string;
   private readonly recordTtlMs: number;
+  private readonly exposed = new ExposedPorts();
+  private readonly shell: Shell;
   private readonly onExit = (): void => this.killSynchronously();
 
   constructor(private readonly options: SandboxOptions = {}) {
     this.cwd = resolve(options.cwd ?? process.cwd());
     this.recordTtlMs = options.recordTtlMs ?? 60_000;
+    this.shell = options.shell === undefined ? defaultShell() : toShell(options.shell);
     process.on("exit", this.onExit);
   }
 
@@ -45,13 +70,13 @@ export class Sandbox implements ProcessSandbox {
     return RemoteSandbox.connect(resolve(projectDir));
   }
 
-  /** Starts `command` (a string through /bin/sh -c, or an argument list); resolves once it has a pid. */
+  /** Starts `command` (a string through the shell, bash -c by default, or an argument list); resolves once it has a pid. */
   async startProcess(command: string | readonly string[], options: StartProcessOptions = {}): Promise<Process> {
     const id = options.processId ?? `proc-${randomUUID().slice(0, 8)}`;
     if (this.processes.has(id)) throw new ProcessExistsError(id);
     const text = typeof command === "string" ? command : command.join(" ");
     const env = mergeEnv(process.env, this.options.env, options.env);
-    const managed = new LocalProcess(id, text, toCommand(typeof command === "string" ? command : [...command]), {
+    const managed = new LocalProcess(id, text, toCommand(typeof command === "string" ? command : [...command], this.shell), {
       ...options,
       cwd: resolve(this.cwd, options.cwd ?? "."),
       env,
@@ -80,9 +105,9 @@ export class Sandbox implements ProcessSandbox {
     return [...this.processes.values()].flatMap((p) => (p.status === "running" && p.pid !== undefined ? [{ id: p.id, pid: p.pid, tag: p.treeTag }] : []));
   }
 
-  /** The process with this id; rejects with ProcessNotFoundError. */
-  async getProcess(id: string): Promise<Process> {
-    return this.find(id);
+  /** The process with this id, or null when there is none (as the SDK's). */
+  async getProcess(id: string): Promise<Process | null> {
+    return this.processes.get(id) ?? null;
   }
 
   /** Ends the process and its whole tree: `signal` (default SIGTERM), then SIGKILL after 5 s. */
@@ -98,8 +123,34 @@ export class Sandbox implements ProcessSandbox {
   }
 
   /** What the process printed so far (the last 10,000 lines, or 256 KiB of them), stdout and stderr apart. */
-  async getProcessLogs(id: string): Promise<ProcessLogs> {
-    return this.find(id).getLogs();
+  async getProcessLogs(id: string): Promise<ProcessLogsResult> {
+    return { ...(await this.find(id).getLogs()), processId: id };
+  }
+
+  /** Forgets the records of the processes that have ended (their daemons are still ended by destroy()); resolves with how many. */
+  async cleanupCompletedProcesses(): Promise<number> {
+    let count = 0;
+    for (const [id, managed] of this.processes) {
+      if (managed.ended.aborted) {
+        this.processes.delete(id);
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** A URL that reaches `port` from this machine: `http://localhost:PORT/` (the SDK's preview URL, locally). */
+  async exposePort(port: number, options: ExposePortOptions = {}): Promise<PortExposeResult> {
+    return this.exposed.expose(port, options);
+  }
+
+  async unexposePort(port: number): Promise<void> {
+    this.exposed.unexpose(port);
+  }
+
+  /** The ports exposePort() made known. */
+  async getExposedPorts(_hostname?: string): Promise<ExposedPort[]> {
+    return this.exposed.list();
   }
 
   /**
@@ -112,14 +163,41 @@ export class Sandbox implements ProcessSandbox {
     return this.find(id).logStream(options);
   }
 
-  /** Runs a command to its end: `{ exitCode, stdout, stderr, success }`. */
+  /**
+   * Runs a command to its end: the SDK's `{ success, exitCode, stdout, stderr, command, duration,
+   * timestamp }`. With `stream`, `onOutput` hears each chunk as it comes and `onComplete` the
+   * result; `signal` aborts it (its whole tree is killed, and exec rejects).
+   */
   async exec(command: string | readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const { signal, onOutput, onComplete, onError, stream, ...processOptions } = options;
     const id = `exec-${randomUUID().slice(0, 8)}`;
-    const started = await this.startProcess(command, { ...options, processId: id, autoCleanup: false });
-    const { exitCode } = await started.waitForExit();
-    const { stdout, stderr } = await started.getLogs();
-    this.processes.delete(id);
-    return { exitCode, stdout, stderr, success: exitCode === 0 };
+    const begun = Date.now();
+    const fail = (error: Error): Error => {
+      onError?.(error);
+      return error;
+    };
+    if (signal?.aborted) throw fail(new Error("Operation was aborted", { cause: signal.reason }));
+    const started = await this.startProcess(command, {
+      ...processOptions,
+      processId: id,
+      autoCleanup: false,
+      ...(stream && onOutput ? { onOutput } : {}),
+    });
+    const abort = (): void => void started.kill("SIGKILL");
+    signal?.addEventListener("abort", abort, { once: true });
+    try {
+      const { exitCode, signal: endedBy } = await started.waitForExit();
+      if (signal?.aborted) throw fail(new Error("Operation was aborted", { cause: signal.reason }));
+      if (started.status === "error") throw fail(new Error(`could not start ${started.command}: ${(await started.getLogs()).stderr.trim()}`));
+      const { stdout, stderr } = await started.getLogs();
+      const code = sdkExitCode(exitCode, endedBy);
+      const result: ExecResult = { success: code === 0, exitCode: code, stdout, stderr, command: started.command, duration: Date.now() - begun, timestamp: new Date(begun).toISOString() };
+      if (stream) onComplete?.(result);
+      return result;
+    } finally {
+      signal?.removeEventListener("abort", abort);
+      this.processes.delete(id);
+    }
   }
 
   /**

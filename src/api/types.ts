@@ -37,8 +37,35 @@ export interface ExitResult {
 
 export type ProcessLogs = ProcessLogsView;
 
+/** getProcessLogs()'s answer, as the SDK's: the logs and whose they are. */
+export interface ProcessLogsResult extends ProcessLogs {
+  processId: string;
+}
+
+/** The options of startProcess, under the SDK's name. */
+export type ProcessOptions = StartProcessOptions;
+
+/** exposePort()'s answer: a URL that reaches the port from this machine. */
+export interface PortExposeResult {
+  url: string;
+  port: number;
+  name?: string;
+}
+
+/** A port exposePort() made known, as getExposedPorts() lists it. */
+export interface ExposedPort extends PortExposeResult {
+  status: "active";
+}
+
+/** exposePort()'s options: the SDK's; sbx uses `name`, and reaches every port through localhost whatever `hostname` or `token` say. */
+export interface ExposePortOptions {
+  name?: string;
+  hostname?: string;
+  token?: string;
+}
+
 export interface WaitOptions {
-  /** Milliseconds; default 60,000 for readiness waits, none for waitForExit. */
+  /** Milliseconds; none by default, as the SDK's: a wait ends when its condition is met or the process ends. */
   timeout?: number;
   /** Abandons the wait (the process keeps running). */
   signal?: AbortSignal;
@@ -51,9 +78,9 @@ export interface WaitForPortOptions extends WaitOptions {
   path?: string;
   /** The status that means ready: a number, or `{ min, max }`; default any from 200 to 399. */
   status?: number | { min: number; max: number };
-  /** Milliseconds between probes; default 100. */
+  /** Milliseconds between probes; default 100 (the SDK's 500: a local probe costs little, and readiness is seen sooner). */
   interval?: number;
-  /** Default 127.0.0.1 (`localhost` tries both 127.0.0.1 and ::1). */
+  /** Default `localhost`, as the SDK's: 127.0.0.1 and ::1 both. */
   host?: string;
 }
 
@@ -77,9 +104,30 @@ export interface ExecOptions {
   env?: Record<string, string | undefined>;
   /** Kill it after this many milliseconds. */
   timeout?: number;
+  /** Text encoding of the output (utf8 default). */
+  encoding?: BufferEncoding;
+  /** Call `onOutput` with each chunk as it comes, and `onComplete` with the result (as the SDK's `stream: true`). */
+  stream?: boolean;
+  onOutput?: (stream: "stdout" | "stderr", data: string) => void;
+  onComplete?: (result: ExecResult) => void;
+  /** Called when the command could not be run (it could not start, or `signal` aborted it). */
+  onError?: (error: Error) => void;
+  /** Aborting it kills the command's whole tree; exec then rejects. */
+  signal?: AbortSignal;
 }
 
 export type ExecResult = ExecResultView;
+
+/** A process as plain data: what JSON.stringify(process) gives, and console.log shows. */
+export interface ProcessData {
+  id: string;
+  pid: number | undefined;
+  command: string;
+  status: ProcessStatus;
+  exitCode: number | null;
+  startTime: Date;
+  endTime?: Date;
+}
 
 /** A process started in a sandbox. */
 export interface Process {
@@ -91,7 +139,7 @@ export interface Process {
   readonly exitCode: number | null;
   readonly startTime: Date;
   /** When it ended; undefined while it runs. */
-  readonly endTime?: Date;
+  readonly endTime?: Date | undefined;
   getStatus(): Promise<ProcessStatus>;
   getLogs(): Promise<ProcessLogs>;
   /** Ends the process and its whole tree: `signal` (default SIGTERM), then SIGKILL after a grace period. */
@@ -106,10 +154,16 @@ export interface Process {
 export interface ProcessSandbox {
   startProcess(command: string | readonly string[], options?: Omit<StartProcessOptions, "onOutput" | "onExit" | "onStart" | "onError" | "encoding">): Promise<Process>;
   listProcesses(): Promise<Process[]>;
-  getProcess(id: string): Promise<Process>;
+  /** The process with this id, or null when there is none (as the SDK's). */
+  getProcess(id: string): Promise<Process | null>;
   killProcess(id: string, signal?: NodeJS.Signals): Promise<void>;
   killAllProcesses(signal?: NodeJS.Signals): Promise<number>;
-  getProcessLogs(id: string): Promise<ProcessLogs>;
+  getProcessLogs(id: string): Promise<ProcessLogsResult>;
+  /** Forgets the records of the processes that have ended; resolves with how many. */
+  cleanupCompletedProcesses(): Promise<number>;
+  exposePort(port: number, options?: ExposePortOptions): Promise<PortExposeResult>;
+  unexposePort(port: number): Promise<void>;
+  getExposedPorts(hostname?: string): Promise<ExposedPort[]>;
   /** `lastEventId` resumes after that event; `signal` ends the stream when it aborts. */
   streamProcessLogs(id: string, options?: { lastEventId?: string; signal?: AbortSignal }): Promise<ReadableStream<Uint8Array>>;
   exec(command: string | readonly string[], options?: ExecOptions): Promise<ExecResult>;

@@ -5,12 +5,16 @@ import type { ServiceLog } from "../process/service-log.js";
 import { logMatch$ } from "../readiness/log-check.js";
 import { patternThread } from "../readiness/pattern-thread.js";
 import { readyChecks$ } from "../readiness/ready.js";
+import { MAX_DURATION_MS } from "../manifest/duration.js";
 import { ProcessExitedBeforeReadyError, ProcessReadyTimeoutError, ProcessWaitAbortedError, ProcessWaitTimeoutError } from "./errors.js";
+import { sdkExitCode } from "./exit-code.js";
 import type { ExitResult, ProcessLogs, WaitForLogResult, WaitForPortOptions, WaitOptions } from "./types.js";
 
 /** What the waits need of a process, whether the Sandbox started it or it is a service of a stack. */
 export interface WaitTarget {
   id: string;
+  /** The command as started: errors name it, as the SDK's do. */
+  command: string;
   log: ServiceLog;
   /** Settles when the process has exited and its output was read to the end. */
   exited: Promise<ExitResult>;
@@ -32,25 +36,30 @@ export function logsOf(log: ServiceLog): ProcessLogs {
 
 export function waitForExitOf(target: WaitTarget, timeout?: number | WaitOptions): Promise<ExitResult> {
   const { timeout: ms, signal } = waitOptions(timeout);
-  return bounded(target, target.exited, ms, signal, () => new ProcessWaitTimeoutError(target.id, ms as number));
+  return bounded(target, target.exited, ms, signal, () => new ProcessWaitTimeoutError(target.id, target.command, ms as number));
 }
 
-/** Ready when a GET answers 200–399 (or the status asked), or with `mode: "tcp"` when a connection succeeds. */
+/**
+ * Ready when a GET answers 200–399 (or the status asked), or with `mode: "tcp"` when a connection
+ * succeeds. As the SDK's: on localhost (127.0.0.1 and ::1 both) unless a host is given, and with no
+ * timeout unless one is given (the wait ends when the process does).
+ */
 export async function waitForPortOf(target: WaitTarget, port: number, options: WaitForPortOptions = {}): Promise<void> {
-  const host = options.host ?? defaults.readyHost;
-  const timeoutMs = timerDelay(options.timeout ?? defaults.readyTimeoutMs);
+  const host = options.host ?? "localhost";
+  const timeoutMs = options.timeout === undefined ? MAX_DURATION_MS : timerDelay(options.timeout);
   const intervalMs = timerDelay(options.interval ?? defaults.readyIntervalMs);
   const path = options.path ?? "/";
   const status = options.status === undefined ? defaults.httpStatus : [typeof options.status === "number" ? { min: options.status, max: options.status } : options.status];
+  const shownHost = host.includes(":") ? `[${host}]` : host;
   const spec =
     options.mode === "tcp"
       ? { tcp: { host, port }, timeoutMs, intervalMs }
-      : { http: { host, port, path, status, url: `http://${host}:${port}${path}` }, timeoutMs, intervalMs };
-  const waitingFor = options.mode === "tcp" ? `port ${port} (tcp)` : `port ${port} (http ${path})`;
-  const outcome = await raceExit(target, readyChecks$(spec, { lines$: target.log.since$(0), cwd: target.cwd, env: target.env }), waitingFor, options.signal);
+      : { http: { host, port, path, status, url: `http://${shownHost}:${port}${path}` }, timeoutMs, intervalMs };
+  const condition = options.mode === "tcp" ? `port ${port} (TCP)` : `port ${port} (HTTP ${path})`;
+  const outcome = await raceExit(target, readyChecks$(spec, { lines$: target.log.since$(0), cwd: target.cwd, env: target.env }), condition, options.signal);
   if (!outcome.ok) {
     const lastReason = outcome.reasons.map((reason) => reason.replace(/^(tcp|http) \S+: /, "")).join("; ");
-    throw new ProcessReadyTimeoutError({ ...context(target), waitingFor, timeoutMs, lastReason });
+    throw new ProcessReadyTimeoutError({ ...context(target), command: target.command, condition, timeout: timeoutMs, lastReason });
   }
 }
 
@@ -58,11 +67,12 @@ export async function waitForPortOf(target: WaitTarget, port: number, options: W
 export async function waitForLogOf(target: WaitTarget, pattern: string | RegExp, timeout?: number | WaitOptions): Promise<WaitForLogResult> {
   const { timeout: ms, signal } = waitOptions(timeout);
   const regex = typeof pattern === "string" ? new RegExp(escapeRegExp(pattern)) : pattern;
-  const waitingFor = `a line matching ${typeof pattern === "string" ? JSON.stringify(pattern) : String(pattern)}`;
+  // As the SDK writes a condition: a string in quotes, a RegExp as its source.
+  const condition = typeof pattern === "string" ? `"${pattern}"` : String(pattern);
   const found$ = logMatch$(target.log.since$(0), regex).pipe(map(({ line, match }) => ({ line, match: typeof pattern === "string" ? null : match })));
   const timed$ = ms === undefined ? found$ : race(found$, from(sleep(ms).then(() => "timeout" as const)));
-  const result = await raceExit(target, timed$, waitingFor, signal);
-  if (result === "timeout") throw new ProcessReadyTimeoutError({ ...context(target), waitingFor, timeoutMs: ms as number, lastReason: "no line matched yet" });
+  const result = await raceExit(target, timed$, condition, signal);
+  if (result === "timeout") throw new ProcessReadyTimeoutError({ ...context(target), command: target.command, condition, timeout: ms as number, lastReason: "no line matched yet" });
   return result;
 }
 
@@ -71,11 +81,14 @@ export async function waitForLogOf(target: WaitTarget, pattern: string | RegExp,
  * and last lines, never waiting for a timeout), or the abort signal. A match among the last lines
  * wins over the exit: they are read before the exit is known.
  */
-async function raceExit<T>(target: WaitTarget, source$: Observable<T>, waitingFor: string, signal?: AbortSignal): Promise<T> {
+async function raceExit<T>(target: WaitTarget, source$: Observable<T>, condition: string, signal?: AbortSignal): Promise<T> {
   // Its last lines are judged before its exit is: a line that matched wins.
   const exit$ = from(target.exited.then(() => patternThread().settled()).then((): { exited: true } => ({ exited: true })));
   const result = await bounded(target, firstValueFrom(race(source$.pipe(map((value) => ({ value }))), exit$)), undefined, signal, () => new Error("no timeout"));
-  if ("exited" in result) throw new ProcessExitedBeforeReadyError({ ...context(target), waitingFor });
+  if ("exited" in result) {
+    const exit = target.exit();
+    throw new ProcessExitedBeforeReadyError({ ...context(target), command: target.command, condition, exitCode: sdkExitCode(exit?.exitCode ?? null, exit?.signal ?? null) });
+  }
   return result.value;
 }
 
@@ -98,12 +111,11 @@ function bounded<T>(target: WaitTarget, promise: Promise<T>, timeoutMs: number |
   });
 }
 
-function context(target: WaitTarget): { processId: string; exitCode: number | null; signal: NodeJS.Signals | null; lastLines: string[] } {
-  const exit = target.exit();
+/** What every error of a wait tells of its process: its id, how it ended if it has, its last lines. */
+function context(target: WaitTarget): { processId: string; signal: NodeJS.Signals | null; lastLines: string[] } {
   return {
     processId: target.id,
-    exitCode: exit?.exitCode ?? null,
-    signal: exit?.signal ?? null,
+    signal: target.exit()?.signal ?? null,
     lastLines: target.log.tail(defaults.failureLogLines).map((line) => line.text),
   };
 }

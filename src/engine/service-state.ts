@@ -27,6 +27,8 @@ export interface ServiceState {
   /** Epoch ms at which the current run's process started. */
   startedAt?: number;
   readyAt?: number;
+  /** Epoch ms at which the last run's process exited; cleared when a new run starts. */
+  exitedAt?: number;
   exitCode?: number | null;
   signal?: NodeJS.Signals | null;
   /** Whether it has ever been running, ready, or completed: what dependency conditions ask. */
@@ -50,7 +52,7 @@ export function applyEvent(state: ServiceState, event: ServiceEvent): ServiceSta
     case "waiting":
       return { ...state, status: "waiting", waitingOn: event.on };
     case "starting":
-      return { ...state, status: "starting", runs: event.run, pid: undefined, exitCode: undefined, signal: undefined, waitingOn: undefined, unready: undefined };
+      return { ...state, status: "starting", runs: event.run, pid: undefined, exitedAt: undefined, exitCode: undefined, signal: undefined, waitingOn: undefined, unready: undefined };
     case "running":
       return { ...state, status: "running", pid: event.pid, startedAt: event.time, everRunning: true };
     case "unready":
@@ -59,7 +61,7 @@ export function applyEvent(state: ServiceState, event: ServiceEvent): ServiceSta
       return { ...state, status: "ready", readyAt: event.time, everReady: true, unready: undefined };
     case "exited":
       // A stop in progress stays "stopping" until the whole tree is gone.
-      return { ...state, status: state.status === "stopping" ? "stopping" : "exited", pid: undefined, exitCode: event.exitCode, signal: event.signal, unready: undefined };
+      return { ...state, status: state.status === "stopping" ? "stopping" : "exited", pid: undefined, exitCode: event.exitCode, signal: event.signal, unready: undefined, exitedAt: state.startedAt === undefined ? undefined : state.startedAt + event.uptimeMs };
     case "restarting":
       return { ...state, status: "restarting", restarts: event.restarts };
     case "completed":

@@ -1,6 +1,6 @@
 import { formatDuration } from "./duration.js";
 import { formatSize } from "./size.js";
-import type { Command, HttpCheck, Project, ReadySpec, RestartPolicy, Service, StatusRange } from "./types.js";
+import type { Command, HttpCheck, Project, ReadySpec, RestartPolicy, Service, Shell, StatusRange } from "./types.js";
 
 /**
  * The resolved project in the manifest's own shape (`sbx config`): interpolated, every default
@@ -12,8 +12,10 @@ export function toConfigView(project: Project): Record<string, unknown> {
 }
 
 function serviceView(service: Service): Record<string, unknown> {
+  const shell = shellOf(service);
   return {
     command: commandView(service.command),
+    ...(shell ? { shell: [...shell] } : {}),
     working_dir: service.workingDir,
     environment: service.environment,
     ...(service.dependsOn.length > 0
@@ -27,6 +29,12 @@ function serviceView(service: Service): Record<string, unknown> {
     logs: { max_size: formatSize(service.logs.maxSize), max_files: service.logs.maxFiles },
     ...(service.profiles.length > 0 ? { profiles: service.profiles } : {}),
   };
+}
+
+/** The shell the service's command strings run in, found: none when it has only argument lists. */
+function shellOf(service: Service): Shell | undefined {
+  for (const command of [service.command, service.ready?.exec]) if (command?.kind === "shell") return command.shell;
+  return undefined;
 }
 
 function commandView(command: Command): string | string[] {

@@ -17,6 +17,9 @@ const NAME_CHAR = /[A-Za-z0-9_]/;
 
 class InterpolationFailure extends Error {}
 
+/** Command strings run in bash, whose `${a[1]}` and `${#a[@]}` are no interpolation: say how to pass them on. */
+const SHELL_BRACE_HINT = ` (for the shell's own "\${", write "$\${")`;
+
 export function interpolate(text: string, lookup: VariableLookup): InterpolationResult {
   if (!text.includes("$")) return { ok: true, value: text, unset: [] };
   const unset: string[] = [];
@@ -82,7 +85,7 @@ function expandBraced(body: string, lookup: VariableLookup, unset: string[]): st
   while (end < body.length && NAME_CHAR.test(body[end] as string)) end++;
   const name = body.slice(0, end);
   if (name === "" || !NAME_START.test(name[0] as string)) {
-    throw new InterpolationFailure(`invalid variable name in "\${${body}}"`);
+    throw new InterpolationFailure(`invalid variable name in "\${${body}}"${SHELL_BRACE_HINT}`);
   }
   if (end === body.length) return valueOrEmpty(name, lookup, unset);
 
@@ -104,7 +107,7 @@ function expandBraced(body: string, lookup: VariableLookup, unset: string[]): st
     case "+":
       return isSet ? expand(argument, lookup, unset) : "";
     default:
-      throw new InterpolationFailure(`invalid interpolation "\${${body}}": expected :-, -, :?, ?, :+ or + after ${name}`);
+      throw new InterpolationFailure(`invalid interpolation "\${${body}}": expected :-, -, :?, ?, :+ or + after ${name}${SHELL_BRACE_HINT}`);
   }
 }
 

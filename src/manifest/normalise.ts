@@ -4,6 +4,7 @@ import type { Diagnostic } from "../errors.js";
 import { parseDuration } from "./duration.js";
 import { readEnvFile } from "./env-files.js";
 import type { RawCommand, RawDependency, RawEnvFile, RawEnvironment, RawHttpStatus, RawLogs, RawManifest, RawReady, RawService } from "./raw-types.js";
+import { defaultShell, toShell } from "./shell.js";
 import { parseSize } from "./size.js";
 import { ownValue, setOwn } from "./own-keys.js";
 import type { KeyPath, SourceLocator } from "./source-file.js";
@@ -17,6 +18,7 @@ import type {
   ReadySpec,
   RestartPolicy,
   Service,
+  Shell,
   StatusRange,
   TcpCheck,
 } from "./types.js";
@@ -36,12 +38,14 @@ export function normalise(raw: RawManifest, ctx: NormaliseContext): { project: P
     ...readEnvFiles(raw.env_file, ["env_file"], ctx, diagnostics),
     ...environmentToMap(raw.environment, ctx.env),
   };
+  const projectShell = raw.shell === undefined ? defaultShell() : toShell(raw.shell);
   const services = new Map<string, Service>();
   for (const [name, rawService] of Object.entries(raw.services)) {
-    services.set(name, normaliseService(name, rawService, raw, projectEnv, ctx, diagnostics));
+    services.set(name, normaliseService(name, rawService, raw, { env: projectEnv, shell: projectShell }, ctx, diagnostics));
   }
   const project: Project = {
     name: raw.name ?? basename(ctx.projectDir),
+    shell: projectShell,
     dir: ctx.projectDir,
     files: ctx.files,
     services,
@@ -54,19 +58,21 @@ function normaliseService(
   name: string,
   raw: RawService,
   manifest: RawManifest,
-  projectEnv: Record<string, string>,
+  project: { env: Record<string, string>; shell: Shell },
   ctx: NormaliseContext,
   diagnostics: Diagnostic[],
 ): Service {
   const path = ["services", name];
-  const ready = raw.ready && normaliseReady(raw.ready);
+  // The service's `shell` wins over the project's, for its command and its ready.exec alike.
+  const shell = raw.shell === undefined ? project.shell : toShell(raw.shell);
+  const ready = raw.ready && normaliseReady(raw.ready, shell);
   const timeoutMs = raw.timeout === undefined ? undefined : (parseDuration(raw.timeout) as number);
   return {
     name,
-    command: toCommand(raw.command),
+    command: toCommand(raw.command, shell),
     workingDir: raw.working_dir === undefined ? ctx.projectDir : resolve(ctx.projectDir, raw.working_dir),
     environment: {
-      ...projectEnv,
+      ...project.env,
       ...readEnvFiles(raw.env_file, [...path, "env_file"], ctx, diagnostics),
       ...environmentToMap(raw.environment, ctx.env),
     },
@@ -82,8 +88,9 @@ function normaliseService(
   };
 }
 
-export function toCommand(raw: RawCommand): Command {
-  if (typeof raw === "string") return { kind: "shell", script: raw };
+/** A command as written: a string runs in `shell`, a list is executed directly. */
+export function toCommand(raw: RawCommand, shell: Shell): Command {
+  if (typeof raw === "string") return { kind: "shell", script: raw, shell };
   return { kind: "exec", argv: raw as [string, ...string[]] };
 }
 
@@ -144,12 +151,12 @@ function conditionOf(condition: RawDependency["condition"], target: RawService |
   return target?.ready ? "service_healthy" : "service_started";
 }
 
-function normaliseReady(raw: RawReady): ReadySpec {
+function normaliseReady(raw: RawReady, shell: Shell): ReadySpec {
   return {
     ...(raw.tcp !== undefined ? { tcp: toTcpCheck(raw.tcp) } : {}),
     ...(raw.http !== undefined ? { http: toHttpCheck(raw.http) } : {}),
     ...(raw.log !== undefined ? { log: { pattern: new RegExp(raw.log) } } : {}),
-    ...(raw.exec !== undefined ? { exec: toCommand(raw.exec) } : {}),
+    ...(raw.exec !== undefined ? { exec: toCommand(raw.exec, shell) } : {}),
     timeoutMs: duration(raw.timeout, defaults.readyTimeoutMs),
     intervalMs: duration(raw.interval, defaults.readyIntervalMs),
   };

@@ -5,6 +5,8 @@
 
 export type RawDuration = string | number;
 export type RawCommand = string | string[];
+/** A program (run as PROGRAM -c SCRIPT), or the program and its options, the script added last. */
+export type RawShell = string | string[];
 export type RawEnvironment = Record<string, string | number | boolean | null> | string[];
 export type RawEnvFileEntry = string | { path: string; required?: boolean };
 export type RawEnvFile = RawEnvFileEntry | RawEnvFileEntry[];
@@ -51,10 +53,12 @@ export interface RawService {
   timeout?: RawDuration;
   logs?: RawLogs;
   profiles?: string[];
+  shell?: RawShell;
 }
 
 export interface RawManifest {
   name?: string;
+  shell?: RawShell;
   environment?: RawEnvironment;
   env_file?: RawEnvFile;
   logs?: RawLogs;
@@ -66,7 +70,7 @@ export interface RawManifest {
  * test compares them with the schema's properties, so the types and the schema cannot drift apart.
  */
 export const rawKeys = {
-  manifest: { name: true, environment: true, env_file: true, logs: true, services: true } satisfies Record<keyof RawManifest, true>,
+  manifest: { name: true, shell: true, environment: true, env_file: true, logs: true, services: true } satisfies Record<keyof RawManifest, true>,
   service: {
     command: true,
     working_dir: true,
@@ -80,6 +84,7 @@ export const rawKeys = {
     timeout: true,
     logs: true,
     profiles: true,
+    shell: true,
   } satisfies Record<keyof RawService, true>,
   ready: { tcp: true, http: true, log: true, exec: true, timeout: true, interval: true } satisfies Record<keyof RawReady, true>,
   restart: { policy: true, max_restarts: true, backoff: true, max_backoff: true, min_uptime: true } satisfies Record<keyof RawRestart, true>,

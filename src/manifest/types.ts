@@ -8,9 +8,16 @@ import type { SourceLocation } from "../errors.js";
 
 export type { SourceLocation };
 
-/** A command: a shell string run by `/bin/sh -c`, or an argument list executed directly. */
+/**
+ * The program and options that run a command string, the script being added as the last argument:
+ * `["/usr/bin/bash", "-c"]` runs `bash -c SCRIPT`. Decided once, when the command is made
+ * (manifest/shell.ts), so that whoever spawns a Command needs nothing else.
+ */
+export type Shell = readonly [string, ...string[]];
+
+/** A command: a string run by its shell (bash where installed), or an argument list executed directly. */
 export type Command =
-  | { kind: "shell"; script: string }
+  | { kind: "shell"; script: string; shell: Shell }
   | { kind: "exec"; argv: [string, ...string[]] };
 
 export type DependencyCondition = "service_started" | "service_healthy" | "service_completed_successfully";
@@ -95,6 +102,8 @@ export interface Service {
 
 export interface Project {
   name: string;
+  /** The project's `shell` key, or the default: what runs a command string no service's own `shell` covers. */
+  shell: Shell;
   /** The directory of the first manifest: relative paths and `.sbx/` are resolved from it. */
   dir: string;
   /** The manifest files, in merge order. */

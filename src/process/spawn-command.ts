@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { statSync } from "node:fs";
 import type { Readable } from "node:stream";
 import type { Command } from "../manifest/types.js";
+import { commandArgv } from "./command-argv.js";
 import { forgetProcessScan } from "./process-table.js";
 
 export interface ExitStatus {
@@ -35,12 +36,12 @@ const PIPE_DRAIN_MS = 250;
 
 /**
  * Starts a command as the leader of its own process group (so that the whole group can be
- * signalled), stdin closed, stdout and stderr piped. A string runs through `/bin/sh -c`; a list
- * is executed directly.
+ * signalled), stdin closed, stdout and stderr piped. A string runs in the shell it carries (bash
+ * by default); a list is executed directly.
  */
 export async function spawnCommand(command: Command, options: { cwd: string; env: Record<string, string | undefined> }): Promise<SpawnedProcess> {
   assertDirectory(options.cwd);
-  const [file, args] = command.kind === "shell" ? ["/bin/sh", ["-c", command.script]] : [command.argv[0], command.argv.slice(1)];
+  const [file, ...args] = commandArgv(command);
   const child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   forgetProcessScan();
   if (child.pid === undefined) {

@@ -52,7 +52,7 @@ function explain(errors: readonly SchemaError[], fields: readonly string[]): Req
   const unknown = errors.find((e) => e.keyword === "additionalProperties" && e.instancePath === "");
   if (unknown) return badRequest(`unknown field "${String(unknown.params.additionalProperty)}"; the fields are ${fields.join(", ")}`);
   const missing = errors.find((e) => e.keyword === "required" && e.instancePath === "");
-  if (missing) return badRequest(`${String(missing.params.missingProperty)}: missing; give a string (run by /bin/sh -c) or a list of strings`);
+  if (missing) return badRequest(`${String(missing.params.missingProperty)}: missing; give a string (run by bash -c, or /bin/sh -c where bash is not installed) or a list of strings`);
   const name = errors.find((e) => e.propertyName !== undefined);
   if (name) return badRequest(`${field(name.instancePath)}: "${name.propertyName}" ${name.parentSchema?.errorMessage ?? "is not a valid name"}`);
   // An error with a message of its own (the schema's errorMessage), the outermost first.

@@ -4,7 +4,7 @@ import { SbxError } from "../errors.js";
 import type { ExecBody, StartProcessBody } from "./bodies.js";
 import { endpoints, pathTo, type EndpointName, type EndpointTypes, type PathParams, type ServiceAction } from "./endpoints.js";
 import { SSEParser, type SSEMessage } from "./sse.js";
-import type { ExecResultView, ProcessLogsView, ProcessView, ProjectView, ServiceStatusView } from "./views.js";
+import type { ExecResultView, ProcessLogsResultView, ProcessView, ProjectView, ServiceStatusView } from "./views.js";
 
 export interface ControlClientOptions {
   /** The supervisor's pid: the error says which process does not answer. */
@@ -80,8 +80,12 @@ export class ControlClient {
     return this.ask("process", { id });
   }
 
-  processLogs(id: string): Promise<ProcessLogsView> {
+  processLogs(id: string): Promise<ProcessLogsResultView> {
     return this.ask("processLogs", { id });
+  }
+
+  cleanupProcesses(): Promise<{ cleaned: number }> {
+    return this.ask("cleanupProcesses", {});
   }
 
   killProcess(id: string, signal: NodeJS.Signals): Promise<ProcessView> {

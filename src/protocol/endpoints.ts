@@ -5,7 +5,7 @@ import type {
   ExitView,
   LogLineView,
   ProcessEventView,
-  ProcessLogsView,
+  ProcessLogsResultView,
   ProcessView,
   ProjectView,
   ServiceStatusView,
@@ -28,6 +28,7 @@ export const endpoints = {
   startProcess: { method: "POST", path: "/v1/processes", body: "startProcess" },
   process: { method: "GET", path: "/v1/processes/:id" },
   processLogs: { method: "GET", path: "/v1/processes/:id/logs" },
+  cleanupProcesses: { method: "POST", path: "/v1/processes/cleanup" },
   processStream: { method: "GET", path: "/v1/processes/:id/stream", stream: true },
   killProcess: { method: "POST", path: "/v1/processes/:id/kill" },
   exec: { method: "POST", path: "/v1/exec", body: "exec" },
@@ -49,7 +50,9 @@ export interface EndpointTypes {
   processes: { answer: ProcessView[] };
   startProcess: { body: StartProcessBody; answer: ProcessView };
   process: { answer: ProcessView };
-  processLogs: { answer: ProcessLogsView };
+  processLogs: { answer: ProcessLogsResultView };
+  /** Forgets the started processes that have ended (services stay); answers with how many. */
+  cleanupProcesses: { answer: { cleaned: number } };
   processStream: { query: { after?: number }; event: ProcessEventView };
   killProcess: { query: { signal?: NodeJS.Signals }; answer: ProcessView };
   exec: { body: ExecBody; answer: ExecResultView };

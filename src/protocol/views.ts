@@ -54,20 +54,35 @@ export interface ProcessView {
   exitCode: number | null;
   /** ISO time. */
   startTime: string;
+  /** ISO time it ended; null while it runs. */
+  endTime: string | null;
 }
 
-/** GET /v1/processes/ID/logs. */
+/** A process's output so far, stdout and stderr apart. */
 export interface ProcessLogsView {
   stdout: string;
   stderr: string;
 }
 
-/** POST /v1/exec's answer. */
+/** GET /v1/processes/ID/logs: the SDK's getProcessLogs() answer. */
+export interface ProcessLogsResultView extends ProcessLogsView {
+  processId: string;
+}
+
+/** POST /v1/exec's answer: the SDK's ExecResult. */
 export interface ExecResultView {
-  exitCode: number | null;
+  /** Whether it exited 0. */
+  success: boolean;
+  /** Its exit code; 128 + the signal's number for one a signal ended; 127 for a command that could not start. */
+  exitCode: number;
   stdout: string;
   stderr: string;
-  success: boolean;
+  /** The command as given. */
+  command: string;
+  /** Milliseconds from start to end. */
+  duration: number;
+  /** ISO time it started. */
+  timestamp: string;
 }
 
 /** The data of a `stdout` or `stderr` event of GET /v1/logs; the event's id is `SERVICE:SEQ`. */

@@ -193,7 +193,11 @@ export class ControlServer {
         json(response, 201, processView(await registry.start(command, options)));
       },
       process: async ({ response, params }) => json(response, 200, processView(await registry.get(params.id as string))),
-      processLogs: async ({ response, params }) => json(response, 200, await (await registry.get(params.id as string)).getLogs()),
+      processLogs: async ({ response, params }) => {
+        const id = params.id as string;
+        json(response, 200, { processId: id, ...(await (await registry.get(id)).getLogs()) });
+      },
+      cleanupProcesses: async ({ response }) => json(response, 200, { cleaned: await registry.cleanup() }),
       killProcess: async ({ response, url, params }) => {
         const signal = signalParam(url.searchParams.get("signal"), "SIGTERM");
         json(response, 200, processView(await registry.kill(params.id as string, signal)));

@@ -24,8 +24,16 @@ export class ProcessRegistry {
     return [...this.services.values(), ...(await this.sandbox.listProcesses())];
   }
 
+  /** The service or started process with this id; throws ProcessNotFoundError. */
   async get(id: string): Promise<Process> {
-    return this.services.get(id) ?? this.sandbox.getProcess(id);
+    const found = this.services.get(id) ?? (await this.sandbox.getProcess(id));
+    if (!found) throw new ProcessNotFoundError(id);
+    return found;
+  }
+
+  /** Forgets the started processes that have ended; a service is never forgotten. */
+  cleanup(): Promise<number> {
+    return this.sandbox.cleanupCompletedProcesses();
   }
 
   async start(command: string | string[], options: StartProcessOptions): Promise<Process> {
@@ -52,10 +60,5 @@ export class ProcessRegistry {
 
   exec(command: string | string[], options: ExecOptions): Promise<ExecResult> {
     return this.sandbox.exec(command, options);
-  }
-
-  /** Throws ProcessNotFoundError for an id that is neither a service nor a started process. */
-  async assertExists(id: string): Promise<void> {
-    if (!this.services.has(id)) await this.sandbox.getProcess(id).catch(() => Promise.reject(new ProcessNotFoundError(id)));
   }
 }

@@ -75,7 +75,7 @@ export class ProjectSupervisor {
       const socketPath = socketPathFor(project.dir);
       ensureSocketDirectory(socketPath, project.dir);
       const startedAt = Date.now();
-      const sandbox = new Sandbox({ cwd: project.dir, env: { ...options.baseEnvironment, ...tagEnvironment } });
+      const sandbox = new Sandbox({ cwd: project.dir, env: { ...options.baseEnvironment, ...tagEnvironment }, shell: project.shell });
       let recordState = (): void => {};
       let supervisor: ProjectSupervisor | undefined;
       const server = new ControlServer({

@@ -68,7 +68,7 @@ describe("the seeds' guide, on the local machine", () => {
     const sandbox = newSandbox();
     const proc = await sandbox.startProcess("sleep 30", { processId: "sleeper" });
     await sandbox.startProcess("true", { processId: "quick" });
-    await (await sandbox.getProcess("quick")).waitForExit();
+    await (await sandbox.getProcess("quick"))!.waitForExit();
     const processes = await sandbox.listProcesses();
     expect(processes.map((p) => `${p.id}: ${p.command} (${p.status})`)).toEqual(["sleeper: sleep 30 (running)", "quick: true (completed)"]);
     expect(processes.some((p) => p.id === proc.id && p.status === "running")).toBe(true);
@@ -121,7 +121,7 @@ describe("the seeds' guide, on the local machine", () => {
     const sandbox = newSandbox();
     const proc = await sandbox.startProcess(`echo out; echo err >&2; printf 'no newline'`);
     await proc.waitForExit();
-    expect(await sandbox.getProcessLogs(proc.id)).toMatchObject({ stdout: "out\nno newline", stderr: "err\n" });
+    expect(await sandbox.getProcessLogs(proc.id)).toEqual({ processId: proc.id, stdout: "out\nno newline", stderr: "err\n" });
   });
 
   it("kills the whole process tree, and SIGKILL forces it", async () => {
@@ -217,9 +217,10 @@ describe("Sandbox statuses, options and errors", () => {
     const sandbox = newSandbox();
     await sandbox.startProcess("sleep 30", { processId: "web" });
     await expect(sandbox.startProcess("sleep 30", { processId: "web" })).rejects.toBeInstanceOf(ProcessExistsError);
-    const error = await sandbox.getProcess("nope").catch((e: unknown) => e);
+    expect(await sandbox.getProcess("nope")).toBeNull();
+    const error = await sandbox.killProcess("nope").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProcessNotFoundError);
-    expect(error).toMatchObject({ code: "PROCESS_NOT_FOUND", processId: "nope" });
+    expect(error).toMatchObject({ code: "PROCESS_NOT_FOUND", processId: "nope", message: "Process nope not found", httpStatus: 404 });
   });
 
   it("a wait on a process that exits rejects at once with its exit code and last lines", async () => {
@@ -230,8 +231,10 @@ describe("Sandbox statuses, options and errors", () => {
     const error = (await proc.waitForPort(port, { timeout: 30_000 }).catch((e: unknown) => e)) as ProcessExitedBeforeReadyError;
     expect(Date.now() - begun).toBeLessThan(5_000);
     expect(error).toBeInstanceOf(ProcessExitedBeforeReadyError);
-    expect(error).toMatchObject({ processId: proc.id, exitCode: 7, lastLines: ["starting", "fatal: port in use"] });
-    expect(error.message).toContain(`exited with code 7 before port ${port} (http /)`);
+    // The SDK's fields, and sbx's last lines.
+    expect(error).toMatchObject({ processId: proc.id, command: proc.command, condition: `port ${port} (HTTP /)`, exitCode: 7, lastLines: ["starting", "fatal: port in use"] });
+    expect(error).toMatchObject({ code: "PROCESS_EXITED_BEFORE_READY", httpStatus: 500 });
+    expect(error.message).toContain(`Process exited with code 7 before becoming ready. Waiting for: port ${port} (HTTP /)`);
     await expect(proc.waitForLog("never", 30_000)).rejects.toBeInstanceOf(ProcessExitedBeforeReadyError);
   });
 
@@ -241,9 +244,15 @@ describe("Sandbox statuses, options and errors", () => {
     const proc = await sandbox.startProcess("sleep 30");
     const error = (await proc.waitForPort(port, { timeout: 300, interval: 20 }).catch((e: unknown) => e)) as ProcessReadyTimeoutError;
     expect(error).toBeInstanceOf(ProcessReadyTimeoutError);
-    expect(error.message).toBe(`process "${proc.id}" not ready after 300 ms waiting for port ${port} (http /): connection refused`);
-    await expect(proc.waitForLog("never", 100)).rejects.toBeInstanceOf(ProcessReadyTimeoutError);
-    await expect(proc.waitForExit(100)).rejects.toBeInstanceOf(ProcessWaitTimeoutError);
+    expect(error.message).toBe(`Process did not become ready within 300ms. Waiting for: port ${port} (HTTP /) (last check: connection refused)`);
+    expect(error).toMatchObject({ processId: proc.id, command: "sleep 30", condition: `port ${port} (HTTP /)`, timeout: 300, code: "PROCESS_READY_TIMEOUT", httpStatus: 408 });
+    await expect(proc.waitForLog("never", 100)).rejects.toMatchObject({ condition: '"never"', timeout: 100 });
+    await expect(proc.waitForLog(/nev(er)/, 100)).rejects.toMatchObject({ condition: "/nev(er)/" });
+    // waitForExit's timeout is the SDK's ProcessReadyTimeoutError too (condition "process exit"), as sbx's ProcessWaitTimeoutError.
+    const exitWait = proc.waitForExit(100);
+    await expect(exitWait).rejects.toBeInstanceOf(ProcessWaitTimeoutError);
+    await expect(exitWait).rejects.toBeInstanceOf(ProcessReadyTimeoutError);
+    await expect(exitWait).rejects.toMatchObject({ condition: "process exit", timeout: 100, message: expect.stringContaining("did not become ready") });
   });
 
   it("every wait takes an AbortSignal", async () => {
@@ -258,7 +267,19 @@ describe("Sandbox statuses, options and errors", () => {
 
   it("exec runs a command to its end", async () => {
     const sandbox = newSandbox();
-    expect(await sandbox.exec("echo built; echo warning >&2")).toEqual({ exitCode: 0, stdout: "built\n", stderr: "warning\n", success: true });
+    const begun = Date.now();
+    const built = await sandbox.exec("echo built; echo warning >&2");
+    expect(built).toEqual({
+      success: true,
+      exitCode: 0,
+      stdout: "built\n",
+      stderr: "warning\n",
+      command: "echo built; echo warning >&2",
+      duration: expect.any(Number),
+      timestamp: expect.any(String),
+    });
+    expect(Date.parse(built.timestamp)).toBeGreaterThanOrEqual(begun - 1);
+    expect(built.duration).toBeLessThanOrEqual(Date.now() - begun);
     expect(await sandbox.exec(["sh", "-c", "exit 3"])).toMatchObject({ exitCode: 3, success: false });
     expect(await sandbox.listProcesses()).toEqual([]);
   });

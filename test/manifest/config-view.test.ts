@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { toConfigView } from "../../src/manifest/config-view.js";
 import { loadProject } from "../../src/manifest/load-project.js";
+import { defaultShell } from "../../src/manifest/shell.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 const MANIFEST = `
@@ -38,6 +39,7 @@ describe("sbx config's view of the project", () => {
     expect(view.name).toBe("shop");
     expect(view.services.db).toEqual({
       command: "redis-server --port 6379",
+      shell: [...defaultShell()],
       working_dir: dir,
       environment: { LOG_LEVEL: "info" },
       ready: { tcp: "127.0.0.1:6379", timeout: "1m", interval: "100ms" },

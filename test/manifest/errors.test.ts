@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ManifestError, SbxError } from "../../src/errors.js";
 import { loadProject } from "../../src/manifest/load-project.js";
-import { problems } from "../helpers/manifest.js";
+import { load, problems } from "../helpers/manifest.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 describe("manifest errors name the file, line, column and key", () => {
@@ -109,8 +109,16 @@ describe("manifest errors name the file, line, column and key", () => {
 
   it("an invalid interpolation", () => {
     expect(problems("services:\n  api:\n    command: echo ${PORT:=80}\n")).toEqual([
-      `3:14 services.api.command: invalid interpolation "\${PORT:=80}": expected :-, -, :?, ?, :+ or + after PORT`,
+      `3:14 services.api.command: invalid interpolation "\${PORT:=80}": expected :-, -, :?, ?, :+ or + after PORT (for the shell's own "\${", write "$\${")`,
     ]);
+  });
+
+  it("bash's own ${...} left unescaped, with how to write it", () => {
+    expect(problems("services:\n  api:\n    command: 'a=(x y); echo ${a[1]}'\n  web:\n    command: 'a=(x y); echo ${#a[@]}'\n")).toEqual([
+      `3:14 services.api.command: invalid interpolation "\${a[1]}": expected :-, -, :?, ?, :+ or + after a (for the shell's own "\${", write "$\${")`,
+      `5:14 services.web.command: invalid variable name in "\${#a[@]}" (for the shell's own "\${", write "$\${")`,
+    ]);
+    expect(load("services:\n  api:\n    command: 'a=(x y); echo $${a[1]} $${#a[@]}'\n").services.get("api")?.command).toMatchObject({ script: "a=(x y); echo ${a[1]} ${#a[@]}" });
   });
 
   it("a YAML syntax error, at its line and column", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadProject } from "../../src/manifest/load-project.js";
+import { defaultShell } from "../../src/manifest/shell.js";
 import { load, problems } from "../helpers/manifest.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
@@ -45,16 +46,16 @@ describe("a value that validates works: nothing and true/false are not numbers",
 describe("a value that validates works: commands", () => {
   it("rejects a command that is a number or true/false instead of running it as a string", () => {
     expect(problems("services:\n  a:\n    command: 42\n  b:\n    command: true\n    ready: { exec: 3.5 }\n")).toEqual([
-      `3:14 services.a.command: 42 must be a non-empty command string (run by /bin/sh -c) or a non-empty list of arguments (executed directly)`,
-      `5:14 services.b.command: true must be a non-empty command string (run by /bin/sh -c) or a non-empty list of arguments (executed directly)`,
-      `6:20 services.b.ready.exec: 3.5 must be a non-empty command string (run by /bin/sh -c) or a non-empty list of arguments (executed directly)`,
+      `3:14 services.a.command: 42 must be a non-empty command string (run by the shell, bash -c by default) or a non-empty list of arguments (executed directly)`,
+      `5:14 services.b.command: true must be a non-empty command string (run by the shell, bash -c by default) or a non-empty list of arguments (executed directly)`,
+      `6:20 services.b.ready.exec: 3.5 must be a non-empty command string (run by the shell, bash -c by default) or a non-empty list of arguments (executed directly)`,
     ]);
   });
 
   it("still takes numbers among a list's arguments, and a quoted number as a command", () => {
     const project = load("services:\n  a:\n    command: [sleep, 10]\n  b:\n    command: '42'\n");
     expect(project.services.get("a")?.command).toEqual({ kind: "exec", argv: ["sleep", "10"] });
-    expect(project.services.get("b")?.command).toEqual({ kind: "shell", script: "42" });
+    expect(project.services.get("b")?.command).toEqual({ kind: "shell", script: "42", shell: defaultShell() });
   });
 
   it("rejects a NUL character in any string, which no command, path or argument can carry", () => {
@@ -100,7 +101,7 @@ describe("a value that validates works: environment", () => {
       { env: { HOME: "/home/me" } },
     );
     const service = project.services.get("a");
-    expect(service?.command).toEqual({ kind: "shell", script: "echo none" });
+    expect(service?.command).toEqual({ kind: "shell", script: "echo none", shell: defaultShell() });
     expect(service?.environment).toEqual({ HOME: "/home/me" });
     expect(project.warnings).toEqual([expect.stringMatching(/sandbox\.yaml:3 variable constructor is not set/)]);
   });

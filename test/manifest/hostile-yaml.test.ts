@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { defaultShell } from "../../src/manifest/shell.js";
 import { ALIAS_BOMB } from "../helpers/hostile-manifests.js";
 import { load, problems } from "../helpers/manifest.js";
 
@@ -50,7 +51,7 @@ describe("YAML that cannot become a manifest is an error with a position, never 
       `3:14 services.a.command: YAML tag tag:example.com,2026:x is not supported: sbx reads plain strings, numbers, true/false, lists and maps`,
     ]);
     expect(load("services:\n  a:\n    command: !!str 42\n    stop_grace_period: !!int 5\n").services.get("a")).toMatchObject({
-      command: { kind: "shell", script: "42" },
+      command: { kind: "shell", script: "42", shell: defaultShell() },
       stopGracePeriodMs: 5,
     });
   });

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadProject } from "../../src/manifest/load-project.js";
+import { defaultShell } from "../../src/manifest/shell.js";
 import type { Service } from "../../src/manifest/types.js";
 import { load } from "../helpers/manifest.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -20,7 +21,7 @@ describe("loading a manifest", () => {
     expect(project.files).toEqual([join(dir, "sandbox.yaml")]);
     expect(project.services.get("api")).toEqual({
       name: "api",
-      command: { kind: "shell", script: "node server.js" },
+      command: { kind: "shell", script: "node server.js", shell: defaultShell() },
       workingDir: dir,
       environment: {},
       dependsOn: [],
@@ -155,7 +156,7 @@ describe("loading a manifest", () => {
       { env: { PROJECT: "from-shell" } },
     );
     expect(project.name).toBe("from-shell");
-    expect(project.services.get("db")?.command).toEqual({ kind: "shell", script: "redis-server --port 7000" });
+    expect(project.services.get("db")?.command).toEqual({ kind: "shell", script: "redis-server --port 7000", shell: defaultShell() });
     expect(project.services.get("db")?.ready?.tcp?.port).toBe(7000);
   });
 
@@ -168,7 +169,7 @@ describe("loading a manifest", () => {
   it("warns, with the place, about a variable that is not set", () => {
     const project = load("services:\n  a:\n    command: echo ${NOPE}\n");
     expect(project.warnings).toEqual([expect.stringMatching(/sandbox\.yaml:3 variable NOPE is not set: using an empty string$/)]);
-    expect(project.services.get("a")?.command).toEqual({ kind: "shell", script: "echo " });
+    expect(project.services.get("a")?.command).toEqual({ kind: "shell", script: "echo ", shell: defaultShell() });
   });
 
   it("resolves YAML anchors, aliases and merge keys", () => {

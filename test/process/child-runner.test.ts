@@ -14,7 +14,7 @@ afterEach(async () => {
   await expectNothingLeft(marker);
 });
 
-const shell = (script: string): Command => ({ kind: "shell", script });
+const shell = (script: string): Command => ({ kind: "shell", script, shell: ["/bin/sh", "-c"] });
 
 /** Runs a command with the marker in its environment, collecting its lines and its text. */
 async function run(command: Command, options: Partial<ChildOptions> = {}) {

@@ -3,6 +3,7 @@ import { killProject, killTree } from "../../src/process/kill-tree.js";
 import { LineSplitter } from "../../src/process/line-splitter.js";
 import { processTreeOf, readProcess } from "../../src/process/process-table.js";
 import { spawnCommand, type SpawnedProcess } from "../../src/process/spawn-command.js";
+import { defaultShell } from "../../src/manifest/shell.js";
 import { eventually, expectAllGone, fixture } from "../helpers/processes.js";
 
 const started: SpawnedProcess[] = [];
@@ -102,7 +103,7 @@ describe("killTree", () => {
     const project = `project-${process.pid}-${Date.now()}`;
     const env = (projectTag?: string) => ({ PATH: process.env.PATH ?? "", SBX_TREE_ID: `t-${Math.random()}`, ...(projectTag ? { SBX_PROJECT_ID: projectTag } : {}) });
     const mine = [
-      await spawnCommand({ kind: "shell", script: "sleep 100 & wait" }, { cwd: process.cwd(), env: env(project) }),
+      await spawnCommand({ kind: "shell", script: "sleep 100 & wait", shell: defaultShell() }, { cwd: process.cwd(), env: env(project) }),
       await spawnCommand({ kind: "exec", argv: ["setsid", "sleep", "100"] }, { cwd: process.cwd(), env: env(project) }),
     ];
     const other = await spawnCommand({ kind: "exec", argv: ["sleep", "100"] }, { cwd: process.cwd(), env: env(`${project}-other`) });

@@ -1,4 +1,6 @@
+import { realpathSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { defaultShell, findDefaultShell } from "../../src/manifest/shell.js";
 import { killTree } from "../../src/process/kill-tree.js";
 import { LineSplitter } from "../../src/process/line-splitter.js";
 import { spawnCommand, SpawnError, type SpawnedProcess } from "../../src/process/spawn-command.js";
@@ -27,11 +29,27 @@ async function run(command: Parameters<typeof spawnCommand>[0], options: { cwd?:
 }
 
 describe("spawnCommand", () => {
-  it("runs a string through /bin/sh -c, with env and cwd", async () => {
+  it("runs a string through its shell, with env and cwd", async () => {
     const cwd = tempDir();
-    const { exit, lines } = await run({ kind: "shell", script: 'echo "$GREETING from $(pwd)"; echo oops >&2; exit 3' }, { cwd, env: { GREETING: "hi" } });
+    const { exit, lines } = await run({ kind: "shell", script: 'echo "$GREETING from $(pwd)"; echo oops >&2; exit 3', shell: defaultShell() }, { cwd, env: { GREETING: "hi" } });
     expect(exit).toEqual({ exitCode: 3, signal: null });
     expect(lines).toEqual([`hi from ${cwd}`, "err: oops"]);
+  });
+
+  it("runs a string in the shell the command carries: bash by default, /bin/sh when chosen", async () => {
+    const script = 'echo "$(readlink /proc/$$/exe)${BASH_VERSION:+ (bash)}"';
+    const bash = await run({ kind: "shell", script, shell: defaultShell() });
+    expect(bash.lines).toEqual([`${realpathSync(defaultShell()[0])} (bash)`]);
+    const sh = await run({ kind: "shell", script, shell: ["/bin/sh", "-c"] });
+    // Debian's /bin/sh is dash, which sets no BASH_VERSION.
+    expect(sh.lines).toEqual([realpathSync("/bin/sh").endsWith("bash") ? `${realpathSync("/bin/sh")} (bash)` : realpathSync("/bin/sh")]);
+  });
+
+  it("runs a string under /bin/sh where no bash is found", async () => {
+    const noBash = findDefaultShell({ path: tempDir(), isExecutable: () => false });
+    const { exit, lines } = await run({ kind: "shell", script: "readlink /proc/$$/exe", shell: noBash });
+    expect(exit.exitCode).toBe(0);
+    expect(lines).toEqual([realpathSync("/bin/sh")]);
   });
 
   it("executes a list directly, with no shell in between", async () => {
@@ -62,12 +80,12 @@ describe("spawnCommand", () => {
   });
 
   it("says so when the working directory does not exist", async () => {
-    const error = await spawnCommand({ kind: "shell", script: "true" }, { cwd: "/no/such/dir", env: {} }).catch((e: unknown) => e);
+    const error = await spawnCommand({ kind: "shell", script: "true", shell: defaultShell() }, { cwd: "/no/such/dir", env: {} }).catch((e: unknown) => e);
     expect((error as SpawnError).message).toBe("working directory /no/such/dir does not exist");
   });
 
   it("keeps 127 for a shell command that is not found", async () => {
-    const { exit, lines } = await run({ kind: "shell", script: "no-such-program-sbx" });
+    const { exit, lines } = await run({ kind: "shell", script: "no-such-program-sbx", shell: defaultShell() });
     expect(exit.exitCode).toBe(127);
     expect(lines.join("\n")).toMatch(/not found/);
   });
@@ -78,14 +96,14 @@ describe("spawnCommand", () => {
   });
 
   it("does not wait on a descendant that keeps the pipes open after the child exits", async () => {
-    const { child, exit } = await run({ kind: "shell", script: "sleep 30 & echo started" });
+    const { child, exit } = await run({ kind: "shell", script: "sleep 30 & echo started", shell: defaultShell() });
     expect(exit.exitCode).toBe(0);
     const { forced } = await killTree(child.pid, { signal: "SIGTERM", gracePeriodMs: 1_000 });
     expect(forced).toBe(false);
   });
 
   it("leaves nothing behind once killed", async () => {
-    const child = await spawnCommand({ kind: "shell", script: "sleep 30 & sleep 30 & wait" }, { cwd: process.cwd(), env: { PATH: process.env.PATH ?? "" } });
+    const child = await spawnCommand({ kind: "shell", script: "sleep 30 & sleep 30 & wait", shell: defaultShell() }, { cwd: process.cwd(), env: { PATH: process.env.PATH ?? "" } });
     started.push(child);
     await killTree(child.pid, { signal: "SIGTERM", gracePeriodMs: 2_000 });
     await expectAllGone([child.pid]);

@@ -7,6 +7,7 @@ import { firstValueFrom, lastValueFrom, Subject, toArray, ReplaySubject } from "
 import { TestScheduler } from "rxjs/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import type { HttpCheck, ReadySpec } from "../../src/manifest/types.js";
+import { defaultShell } from "../../src/manifest/shell.js";
 import { poll$, pollAttempts$ } from "../../src/readiness/poll.js";
 import { readyChecks$ } from "../../src/readiness/ready.js";
 import { describePortHolder, findPortHolder, isPortTaken } from "../../src/readiness/port-holder.js";
@@ -153,9 +154,9 @@ describe("readiness checks", () => {
     const dir = tempDir();
     const flag = join(dir, "ready.flag");
     setTimeout(() => writeFileSync(flag, ""), 150);
-    const exec = { kind: "shell" as const, script: `test -f ${flag} || { echo "no flag yet" >&2; exit 1; }` };
+    const exec = { kind: "shell" as const, script: `test -f ${flag} || { echo "no flag yet" >&2; exit 1; }`, shell: defaultShell() };
     expect(await firstValueFrom(readyChecks$(spec({ exec }), context))).toEqual({ ok: true });
-    const never = { kind: "shell" as const, script: `echo "still waiting" >&2; exit 2` };
+    const never = { kind: "shell" as const, script: `echo "still waiting" >&2; exit 2`, shell: defaultShell() };
     expect(await firstValueFrom(readyChecks$(spec({ exec: never, timeoutMs: 200 }), context))).toEqual({
       ok: false,
       reasons: [`exec echo "still waiting" >&2; exit 2: exited with code 2: still waiting`],
@@ -165,7 +166,7 @@ describe("readiness checks", () => {
   it("exec: a probe still running when the check is dropped is killed with its tree", async () => {
     const dir = tempDir();
     const pidFile = join(dir, "pid");
-    const exec = { kind: "shell" as const, script: `sleep 30 & echo $! > ${pidFile}; wait` };
+    const exec = { kind: "shell" as const, script: `sleep 30 & echo $! > ${pidFile}; wait`, shell: defaultShell() };
     const subscription = readyChecks$(spec({ exec }), context).subscribe();
     let pid = 0;
     await eventually(() => {

@@ -97,10 +97,10 @@ describe("the control API, given a request it cannot act on", () => {
       ["GET", "/v1/services/zzz", "UNKNOWN_SERVICE", /no service "zzz" in this project/],
       ["POST", "/v1/services/zzz/restart", "UNKNOWN_SERVICE", /no service "zzz"/],
       ["GET", "/v1/logs?service=a&service=zzz", "UNKNOWN_SERVICE", /no service "zzz"/],
-      ["GET", "/v1/processes/zzz", "PROCESS_NOT_FOUND", /no process "zzz"/],
-      ["GET", "/v1/processes/zzz/logs", "PROCESS_NOT_FOUND", /no process "zzz"/],
-      ["GET", "/v1/processes/zzz/stream", "PROCESS_NOT_FOUND", /no process "zzz"/],
-      ["POST", "/v1/processes/zzz/kill", "PROCESS_NOT_FOUND", /no process "zzz"/],
+      ["GET", "/v1/processes/zzz", "PROCESS_NOT_FOUND", /Process zzz not found/],
+      ["GET", "/v1/processes/zzz/logs", "PROCESS_NOT_FOUND", /Process zzz not found/],
+      ["GET", "/v1/processes/zzz/stream", "PROCESS_NOT_FOUND", /Process zzz not found/],
+      ["POST", "/v1/processes/zzz/kill", "PROCESS_NOT_FOUND", /Process zzz not found/],
       ["GET", "/v1/nope", "NOT_FOUND", /no such endpoint: GET \/v1\/nope/],
     ];
     for (const [method, path, code, message] of notFound) {

@@ -14,7 +14,7 @@ describe("a process of a running project, seen through Sandbox.connect()", () =>
     const printer = `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(fixture("wide-lines.mjs"))} 60000 200 go`;
     const { dir } = await runningProject(`services:\n  a: { command: ${JSON.stringify(`echo ready; ${printer}`)} }\n`);
     const remote = Sandbox.connect(dir);
-    const a = await remote.getProcess("a");
+    const a = (await remote.getProcess("a"))!;
     // The first wait opens the stream the waits read; the flood starts after it.
     await a.waitForLog("ready");
     writeFileSync(join(dir, "go"), "");
@@ -55,7 +55,7 @@ describe("the stream that a remote process's waits read", () => {
     });
     await new Promise<void>((resolve) => server.listen(socketPath, resolve));
     try {
-      const a = await new RemoteSandbox(new ControlClient(socketPath), dir).getProcess("a");
+      const a = (await new RemoteSandbox(new ControlClient(socketPath), dir).getProcess("a"))!;
       expect((await a.waitForLog("line 6", 5_000)).line).toBe("line 6");
       // Chunks are joined into lines again, the last one without a newline by the exit.
       expect((await a.waitForLog("line 7", 5_000)).line).toBe("line 7 without its end");
