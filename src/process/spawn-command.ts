@@ -46,7 +46,7 @@ export async function spawnCommand(command: Command, options: { cwd: string; env
   forgetProcessScan();
   if (child.pid === undefined) {
     const error = await new Promise<NodeJS.ErrnoException>((resolve) => child.once("error", resolve));
-    throw new SpawnError(describeSpawnFailure(file, error), error.code, { cause: error });
+    throw new SpawnError(describeSpawnFailure(file, error, command.kind === "shell"), error.code, { cause: error });
   }
   // Errors after a successful spawn (a failed kill) are reported where they happen, not as crashes.
   child.on("error", () => {});
@@ -74,7 +74,12 @@ function assertDirectory(cwd: string): void {
   if (!isDirectory) throw new SpawnError(`working directory ${cwd} is not a directory`, "ENOTDIR");
 }
 
-function describeSpawnFailure(file: string, error: NodeJS.ErrnoException): string {
+function describeSpawnFailure(file: string, error: NodeJS.ErrnoException, isShell: boolean): string {
+  // A command string's program is the shell chosen for it: the script itself was never looked at.
+  if (isShell && (error.code === "ENOENT" || error.code === "EACCES")) {
+    const why = error.code === "ENOENT" ? "not found" : "not executable";
+    return `shell ${why}: ${file} (the shell that runs command strings: install it, or choose another with the \`shell\` key or the Sandbox's shell option)`;
+  }
   switch (error.code) {
     case "ENOENT":
       return `command not found: ${file}`;

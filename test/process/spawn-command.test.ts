@@ -79,6 +79,12 @@ describe("spawnCommand", () => {
     expect((error as SpawnError).code).toBe("ENOENT");
   });
 
+  it("names the shell, not the script, when the shell of a command string is not installed", async () => {
+    const error = await spawnCommand({ kind: "shell", script: "echo hi", shell: ["no-such-shell-sbx", "-c"] }, { cwd: process.cwd(), env: { PATH: process.env.PATH ?? "" } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SpawnError);
+    expect((error as SpawnError).message).toMatch(/^shell not found: no-such-shell-sbx \(.*`shell` key/);
+  });
+
   it("says so when the working directory does not exist", async () => {
     const error = await spawnCommand({ kind: "shell", script: "true", shell: defaultShell() }, { cwd: "/no/such/dir", env: {} }).catch((e: unknown) => e);
     expect((error as SpawnError).message).toBe("working directory /no/such/dir does not exist");
