@@ -1,8 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import { statSync } from "node:fs";
+import { Socket } from "node:net";
 import type { Readable } from "node:stream";
+import { finished } from "node:stream/promises";
 import type { Command } from "../manifest/types.js";
 import { commandArgv } from "./command-argv.js";
+import { closePipes, outputPipes } from "./output-pipes.js";
 import { forgetProcessScan } from "./process-table.js";
 
 export interface ExitStatus {
@@ -36,32 +39,56 @@ const PIPE_DRAIN_MS = 250;
 
 /**
  * Starts a command as the leader of its own process group (so that the whole group can be
- * signalled), stdin closed, stdout and stderr piped. A string runs in the shell it carries (bash
- * by default); a list is executed directly.
+ * signalled), stdin closed, stdout and stderr each a pipe (a real one, that the child and its
+ * children can open by path as /dev/stdout and /dev/stderr). A string runs in the shell it
+ * carries (bash by default); a list is executed directly.
  */
 export async function spawnCommand(command: Command, options: { cwd: string; env: Record<string, string | undefined> }): Promise<SpawnedProcess> {
   assertDirectory(options.cwd);
   const [file, ...args] = commandArgv(command);
-  const child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const pipes = await outputPipes();
+  let child: ChildProcess;
+  try {
+    const stdio: StdioOptions = pipes ? ["ignore", pipes[0].writeFd, pipes[1].writeFd] : ["ignore", "pipe", "pipe"];
+    child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio });
+  } catch (error) {
+    if (pipes) closePipes(pipes);
+    throw error;
+  } finally {
+    // The child has its own copies: the ends kept here would hold the pipes open past its exit.
+    if (pipes) closePipes(pipes, "write");
+  }
   forgetProcessScan();
   if (child.pid === undefined) {
+    if (pipes) closePipes(pipes, "read");
     const error = await new Promise<NodeJS.ErrnoException>((resolve) => child.once("error", resolve));
     throw new SpawnError(describeSpawnFailure(file, error, command.kind === "shell"), error.code, { cause: error });
   }
   // Errors after a successful spawn (a failed kill) are reported where they happen, not as crashes.
   child.on("error", () => {});
+  const stdout = pipes ? pipeReader(pipes[0].readFd) : (child.stdout as Readable);
+  const stderr = pipes ? pipeReader(pipes[1].readFd) : (child.stderr as Readable);
   const exit = new Promise<ExitStatus>((resolve) => {
     child.once("exit", (exitCode, signal) => {
       const status = { exitCode, signal };
-      if (child.stdout?.readableEnded && child.stderr?.readableEnded) return resolve(status);
+      const open = [stdout, stderr].filter((stream) => !stream.readableEnded && !stream.destroyed);
+      if (open.length === 0) return resolve(status);
       const timer = setTimeout(() => resolve(status), PIPE_DRAIN_MS);
-      child.once("close", () => {
+      void Promise.all(open.map((stream) => finished(stream).catch(() => undefined))).then(() => {
         clearTimeout(timer);
         resolve(status);
       });
     });
   });
-  return { pid: child.pid, stdout: child.stdout as Readable, stderr: child.stderr as Readable, exit, child };
+  return { pid: child.pid, stdout, stderr, exit, child };
+}
+
+/** The read end of an output pipe as a stream, read by the event loop as Node.js reads its own. */
+function pipeReader(fd: number): Readable {
+  const socket = new Socket({ fd, readable: true, writable: false });
+  // A read error ends the output where it is: the process's exit is still reported.
+  socket.on("error", () => socket.destroy());
+  return socket;
 }
 
 function assertDirectory(cwd: string): void {

@@ -104,7 +104,7 @@ describe("killTree", () => {
     const env = (projectTag?: string) => ({ PATH: process.env.PATH ?? "", SBX_TREE_ID: `t-${Math.random()}`, ...(projectTag ? { SBX_PROJECT_ID: projectTag } : {}) });
     const mine = [
       await spawnCommand({ kind: "shell", script: "sleep 100 & wait", shell: defaultShell() }, { cwd: process.cwd(), env: env(project) }),
-      await spawnCommand({ kind: "exec", argv: ["setsid", "sleep", "100"] }, { cwd: process.cwd(), env: env(project) }),
+      await spawnCommand({ kind: "exec", argv: ["setsid", "-w", "sleep", "100"] }, { cwd: process.cwd(), env: env(project) }),
     ];
     const other = await spawnCommand({ kind: "exec", argv: ["sleep", "100"] }, { cwd: process.cwd(), env: env(`${project}-other`) });
     started.push(...mine, other);
