@@ -19,6 +19,7 @@ function sharedOptions(shortFile: boolean): Option[] {
       "manifest file; repeat to merge several, later ones overriding (default: sandbox.yaml, looked up from here upward)",
     ).argParser(collect),
     new Option("--project-dir <DIR>", "directory that relative paths resolve from (default: the first manifest's directory)"),
+    new Option("-p, --project-name <NAME>", "a project of this directory's own, beside its default one: its state in .sbx/projects/NAME (also SBX_PROJECT_NAME)"),
     new Option("--profile <NAME>", "activate a profile; repeat for several").argParser(collect),
     new Option("--no-color", "no colours in the output (also NO_COLOR)"),
   ];
@@ -174,9 +175,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .command("__reap", { hidden: true })
     .argument("<DIR>")
     .argument("[PROJECT_TAG]")
-    .action(async (dir: string, projectTag: string | undefined) => {
+    .argument("[PROJECT_NAME]")
+    .action(async (dir: string, projectTag: string | undefined, name: string | undefined) => {
       const { reapAfterCrash } = await import("../server/reap.js");
-      await reapAfterCrash(dir, projectTag);
+      await reapAfterCrash(dir, projectTag, name);
     });
 
   program

@@ -1,17 +1,18 @@
 import { formatMs } from "../render/format-event.js";
 import type { GlobalOptions } from "../global-options.js";
 import type { CliIo } from "../io.js";
-import { connectToProject, projectDirOf, untrackedMessage } from "../project-connection.js";
+import { connectToProject, projectHomeOf, untrackedMessage } from "../project-connection.js";
+import { describeHome, sbxCommandFor } from "../../protocol/project-home.js";
 
 /** `sbx ps [--json]`: each service's status, readiness, pid, restarts, uptime and exit code. */
 export async function psCommand(options: GlobalOptions & { json?: boolean }, io: CliIo): Promise<number> {
-  const dir = projectDirOf(options, io);
-  const connection = connectToProject(dir, io);
+  const home = projectHomeOf(options, io);
+  const connection = connectToProject(home, io);
   if (connection.kind !== "running") {
     if (options.json) io.stdout.write("[]\n");
-    else if (connection.kind === "untracked") io.stdout.write(`${untrackedMessage(dir, connection.processes)}\n`);
-    else if (connection.kind === "stale") io.stdout.write(`nothing is running in ${dir}: its supervisor (pid ${connection.state.supervisor.pid}) died; sbx down cleans up what it left\n`);
-    else io.stdout.write(`nothing is running in ${dir}\n`);
+    else if (connection.kind === "untracked") io.stdout.write(`${untrackedMessage(home, connection.processes)}\n`);
+    else if (connection.kind === "stale") io.stdout.write(`nothing is running in ${describeHome(home)}: its supervisor (pid ${connection.state.supervisor.pid}) died; ${sbxCommandFor(home)} down cleans up what it left\n`);
+    else io.stdout.write(`nothing is running in ${describeHome(home)}\n`);
     return 0;
   }
   const services = await connection.client.services();

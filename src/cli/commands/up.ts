@@ -7,6 +7,7 @@ export type { UpOptions } from "./up-plan.js";
 import type { ServiceEvent } from "../../engine/events.js";
 import { isFailedStatus } from "../../engine/service-state.js";
 import { ExitCode } from "../exit-codes.js";
+import { projectNameOf } from "../global-options.js";
 import { colorEnabled, type CliIo } from "../io.js";
 import { TerminalRenderer } from "../render/terminal-renderer.js";
 
@@ -152,12 +153,13 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
 async function openProject(options: UpOptions, io: CliIo, onDown: () => void) {
   try {
     const { project, selection } = planUp(options, io);
-    if (options.supervise) sendReport({ type: "planned", project: project.name, services: selection.services.length, warnings: project.warnings });
+    const name = projectNameOf(options, io);
+    if (options.supervise) sendReport({ type: "planned", project: name ?? project.name, services: selection.services.length, warnings: project.warnings });
     const warn = (message: string): void => {
       io.stderr.write(`warning: ${message}\n`);
       if (options.supervise) sendReport({ type: "warning", message });
     };
-    const supervisor = await ProjectSupervisor.open(project, selection, { onDown, warn, kind: "cli" });
+    const supervisor = await ProjectSupervisor.open(project, selection, { onDown, warn, kind: "cli", ...(name === undefined ? {} : { name }) });
     return { selection, supervisor };
   } catch (error) {
     if (options.supervise) sendReport({ type: "rejected", error: reportedError(error) });
