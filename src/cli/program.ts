@@ -70,6 +70,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("-d, --detach", "run in the background; return once the services are started")
     .option("--wait", "run in the background; return once every service is ready (exit 1, torn down, if one fails)")
     .option("--wait-timeout <DURATION>", "with --wait: give up, and tear down, after this long")
+    .option("--force-recreate", "on a running project: restart every service, changed or not")
     .action(async (services: string[], _options: unknown, command: Command) => {
       const own = command.opts<{
         deps: boolean;
@@ -80,6 +81,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         detach?: boolean;
         wait?: boolean;
         waitTimeout?: string;
+        forceRecreate?: boolean;
       }>();
       const upOptions: UpOptions = {
           ...globals(command),
@@ -92,6 +94,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           detach: own.detach === true,
           wait: own.wait === true || own.waitTimeout !== undefined,
           ...(own.waitTimeout === undefined ? {} : { waitTimeoutMs: durationOption("--wait-timeout", own.waitTimeout) }),
+          forceRecreate: own.forceRecreate === true,
       };
       if (upOptions.detach || upOptions.wait) {
         // The background supervisor loads the manifest and the engine; this only waits for its word.
@@ -153,16 +156,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   for (const [action, description] of [
     ["start", "start services of the running project again"],
     ["stop", "stop services of the running project, leaving the others running"],
-    ["restart", "restart services of the running project: new processes, the old trees gone"],
+    ["restart", "restart services of the running project from the manifest as it is now: new processes, the old trees gone"],
   ] as const) {
-    program
-      .command(action)
-      .description(description)
-      .argument("<SERVICE...>", "the services")
-      .action(async (services: string[], _options: unknown, command: Command) => {
-        const { serviceActionCommand } = await import("./commands/service-action.js");
-        exitCode = await serviceActionCommand(action, services, globals(command), io);
-      });
+    const command = program.command(action).description(description).argument("<SERVICE...>", "the services");
+    if (action !== "stop") command.option("--wait", "return once the services are ready (exit 1 saying why if one is not)");
+    command.action(async (services: string[], _options: unknown, command: Command) => {
+      const { serviceActionCommand } = await import("./commands/service-action.js");
+      exitCode = await serviceActionCommand(action, services, { ...globals(command), wait: command.opts<{ wait?: boolean }>().wait === true }, io);
+    });
   }
 
   // The background supervisor of `up -d`: its options come from its parent as one message.

@@ -16,7 +16,9 @@ import { allConditionsMet$ } from "./dependency-conditions.js";
 import { EventStore } from "./event-store.js";
 import type { ServiceEvent } from "./events.js";
 import type { ServiceRuntime } from "./runtime.js";
+import type { ServiceOutput } from "./service-collaborators.js";
 import { endsReadyWait, isFailedStatus, isReadyOrDone, type ServiceState } from "./service-state.js";
+import { failureOf, type ServiceFailure } from "./service-failure.js";
 import { ServiceSupervisor } from "./service-supervisor.js";
 
 export interface OrchestratorOptions {
@@ -175,11 +177,8 @@ export class Orchestrator {
         ...(first ? { service: first.name, lastLogLines: this.serviceLog(first.name)?.tail(defaults.failureLogLines).map((line) => line.text) ?? [] } : {}),
       });
     }
-    const message = blocker.status === "skipped" ? "was not started" : blocker.status === "stopped" ? "was stopped before it was ready" : "failed";
-    throw new SbxError("SERVICE_FAILED", `${blocker.name} ${message}: ${blocker.reason?.message ?? blocker.status}`, {
-      service: blocker.name,
-      lastLogLines: blocker.reason?.lastLines ?? [],
-    });
+    const failure = failureOf(blocker) as ServiceFailure;
+    throw new SbxError("SERVICE_FAILED", failure.message, { service: failure.service, lastLogLines: failure.lastLines });
   }
 
   /** Stops every service, dependents before their dependencies; with `force`, SIGKILL to everything at once. */
@@ -287,7 +286,10 @@ export class Orchestrator {
     // new definitions (only part of a manifest applied) refuses the whole apply.
     const declared = new Map(this.declared);
     for (const name of removed) declared.delete(name);
-    for (const name of toLaunch) declared.set(name, next.project.services.get(name) ?? (next.selection.services.find((s) => s.name === name) as Service));
+    // Every selected service takes its new definition, those left running too (one whose only
+    // change is its depends_on, which counts once it starts again), so that the order of later
+    // stops and starts is the manifest's as it is now.
+    for (const selected of next.selection.services) declared.set(selected.name, next.project.services.get(selected.name) ?? selected);
     const launched = withinRun(declared);
     let graph: DependencyGraph;
     try {
@@ -317,7 +319,8 @@ export class Orchestrator {
       );
       for (const name of graph.order.filter((n) => toLaunch.includes(n))) {
         this.parked.delete(name);
-        this.launch(launched.get(name) as Service);
+        // A new definition's failure is told with its own lines, not those of the run it replaced.
+        this.launch(launched.get(name) as Service, restarted.includes(name));
       }
       await Promise.all(started);
       return changes;
@@ -347,13 +350,14 @@ export class Orchestrator {
     this.logAdded.next(log);
   }
 
-  private launch(declared: Service): void {
+  private launch(declared: Service, freshOutput = false): void {
     const service = { ...declared, environment: { ...this.baseEnvironment, ...declared.environment, ...this.extraEnvironment } };
+    const log = this.logs.get(service.name) as ServiceLog;
     const dependencies = this.graph.dependenciesOf(service.name);
     const supervisor = new ServiceSupervisor(
       service,
       {
-        output: this.logs.get(service.name) as ServiceLog,
+        output: freshOutput ? outputAfter(log, log.lastSeq) : log,
         dependencies: { names: dependencies.map((d) => d.service), met$: allConditionsMet$(this.states$, dependencies) },
         runtime: this.runtime,
       },
@@ -428,6 +432,16 @@ function withinRun(declared: ReadonlyMap<string, Service>): Map<string, Service>
     launched.set(name, dependsOn.length === service.dependsOn.length ? service : { ...service, dependsOn });
   }
   return launched;
+}
+
+/** A service's log as a new definition of it sees it: the lines of the runs before are not its own. */
+function outputAfter(log: ServiceLog, seq: number): ServiceOutput {
+  return {
+    appendLines: (stream, lines) => log.appendLines(stream, lines),
+    markRunStart: () => log.markRunStart(),
+    sinceRunStart$: () => log.sinceRunStart$(),
+    tail: (count) => log.tail(count).filter((line) => line.seq > seq),
+  };
 }
 
 /** Ready now, or a one-shot job completed. */

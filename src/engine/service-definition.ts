@@ -4,15 +4,17 @@ import type { Command, Service } from "../manifest/types.js";
  * What of a service's resolved definition a run depends on, each under the manifest's key that
  * sets it: a change to any of them means the running process is not what the manifest now says,
  * and `sbx up -d` restarts it. Left out: where it is declared (`source`), which profiles enable it
- * (they choose services, they do not change one), and `logs` (a log file's rotation is set when
- * the project starts; a change applies from the next `sbx up`).
+ * (they choose services, they do not change one), `logs` (a log file's rotation is set when
+ * the project starts; a change applies from the next `sbx up`), and `depends_on`, as compose
+ * leaves it out of its config hash: what a service waits for only counts when it starts, and the
+ * short form's condition follows the dependency's `ready` (adding a check to a database must not
+ * restart everything that uses it).
  */
 const PARTS: readonly [key: string, read: (service: Service) => unknown][] = [
   ["command", (s) => commandOnly(s.command)],
   ["shell", (s) => shellOf(s.command) ?? shellOf(s.ready?.exec)],
   ["working_dir", (s) => s.workingDir],
   ["environment", (s) => s.environment],
-  ["depends_on", (s) => [...s.dependsOn].sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0))],
   ["ready", (s) => (s.ready === undefined ? undefined : { ...s.ready, exec: s.ready.exec === undefined ? undefined : commandOnly(s.ready.exec) })],
   ["restart", (s) => s.restart],
   ["stop_signal", (s) => s.stopSignal],

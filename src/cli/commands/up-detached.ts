@@ -6,6 +6,7 @@ import { ControlClient } from "../../protocol/client.js";
 import { openPrivateAppend } from "../../process/private-files.js";
 import { ensureHomeDirectory, projectHome } from "../../protocol/project-home.js";
 import { projectNameOf } from "../global-options.js";
+import { connectToProject } from "../project-connection.js";
 import { checkStateDirectory } from "../../server/state-file.js";
 import { socketPathFor } from "../../protocol/socket-path.js";
 import { ExitCode } from "../exit-codes.js";
@@ -26,7 +27,8 @@ const cliPath = process.argv[1] as string;
 const SUPERVISOR_NODE_OPTIONS = ["--no-memory-reducer"];
 
 /**
- * `sbx up -d` / `--wait`: starts the project in a background supervisor (its own session, no
+ * `sbx up -d` / `--wait`: applies the manifest to the project if it runs already (see
+ * applyToRunning); else starts the project in a background supervisor (its own session, no
  * terminal, its output in `.sbx/sbx.log`) and returns once the services are started, or with
  * `--wait` once they are ready; on a failure the supervisor tears down and this exits 1.
  *
@@ -41,6 +43,12 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
   const projectName = projectNameOf(options, io);
   const home = projectHome(projectDir, projectName);
   checkStateDirectory(home);
+  const connection = connectToProject(home, io);
+  if (connection.kind === "running") {
+    // Only now is the manifest code loaded here: a first `up -d` leaves that to the supervisor.
+    const { applyToRunning } = await import("./up-apply.js");
+    return applyToRunning(connection.client, files, projectDir, options, io);
+  }
   const logPath = join(ensureHomeDirectory(home), "sbx.log");
   const log = openPrivateAppend(logPath);
   const child = spawn(process.execPath, [...SUPERVISOR_NODE_OPTIONS, cliPath, "__supervise"], {

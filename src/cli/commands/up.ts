@@ -85,14 +85,18 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
   // A background supervisor's output (.sbx/sbx.log) is sbx's own lines: the services' are in their
   // log files, which are rotated; written here too, a flood went to disk twice, and sbx.log without bound.
   const lines = options.supervise ? undefined : orchestrator.batches$.subscribe((batch) => renderer.outputLines(batch.service, batch.lines, batch.time));
+  // Services that a later apply (`sbx up -d`, `sbx restart`) launched or changed: their failure to
+  // start is told to the command that asked, and the rest of the project runs on, as in compose.
+  const applied = new Set<string>();
   const events = orchestrator.events$.subscribe((event) => {
     renderer.event(event);
+    if (event.type === "updated" || event.type === "removed" || !names.includes(event.service)) applied.add(event.service);
     const verdict = judge(event);
     if (verdict === undefined || stopping) return;
     if (options.exitCodeFrom === event.service) {
       exitCode = verdict.exitCode;
       stopAll(`${event.service} ended: stopping every service (--exit-code-from)`);
-    } else if (verdict.startFailure) {
+    } else if (verdict.startFailure && !applied.has(event.service)) {
       exitCode ??= ExitCode.serviceFailed;
       stopAll(`${event.service} ${event.type === "skipped" ? "could not start" : "failed"}: stopping every service`);
     } else if (abortOnExit || (options.abortOnContainerFailure && verdict.exitCode !== 0)) {
