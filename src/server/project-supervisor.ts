@@ -19,7 +19,10 @@ import { findProjectProcesses, killProjectProcesses, projectEnvironment, type Su
 import { ensureSocketDirectory, socketPathFor } from "../protocol/socket-path.js";
 import { readState, supervisorAlive, type ProjectState } from "../protocol/discovery.js";
 import { describeHome, ensureHomeDirectory, logDirectory, projectHome, sbxCommandFor, stateDirectory, statePath, type ProjectHome } from "../protocol/project-home.js";
-import { checkStateDirectory, ownStartTime, reapStale, removeOwnSocket, removeState, writeState } from "./state-file.js";
+import { checkStateDirectory, ownStartTime, reapStale, removeOwnSocket, removeState, writeLastRun, writeState } from "./state-file.js";
+import { lastRunPath } from "../protocol/last-run.js";
+import { failureOf } from "../engine/service-failure.js";
+import { isFailedStatus } from "../engine/service-state.js";
 
 export interface ProjectSupervisorOptions extends OrchestratorOptions {
   /** Told when the `down` endpoint is called. */
@@ -46,6 +49,8 @@ export class ProjectSupervisor {
   private shutDown?: Promise<void>;
   /** The grace period a `down -t` gave, for the last sweep of the project's processes. */
   private downGracePeriodMs?: number;
+  /** Whether someone asked for the stop, or the project stopped on its own: what the last run's record tells. */
+  private stoppedOnRequest = false;
 
   private constructor(
     readonly orchestrator: Orchestrator,
@@ -75,6 +80,8 @@ export class ProjectSupervisor {
     await reapIfStale(home, warn);
     const lockPath = join(stateDirectory(home), "supervisor.lock");
     acquireLock(lockPath, home);
+    // How an earlier run ended is no news once this one starts.
+    removeQuietly(lastRunPath(home));
     try {
       // Every process of the project carries these tags: a reaper finds them all, even one started
       // after the last write of the state file, and even once `.sbx` has been deleted.
@@ -92,6 +99,7 @@ export class ProjectSupervisor {
         processes: new ProcessRegistry(orchestrator, sandbox, () => recordState()),
         project: { name: project.name, dir: project.dir, supervisorPid: process.pid, startedAt },
         down: async (gracePeriodMs) => {
+          supervisor?.stopRequested();
           options.onDown?.();
           if (supervisor && gracePeriodMs !== undefined) supervisor.downGracePeriodMs = gracePeriodMs;
           await Promise.all([orchestrator.stop(gracePeriodMs === undefined ? {} : { gracePeriodMs }), sandbox.killAllProcesses()]);
@@ -115,6 +123,11 @@ export class ProjectSupervisor {
     }
   }
 
+  /** Someone asked for the project to stop (sbx down, Ctrl-C, a signal, a stack's down()): it did not stop on its own. */
+  stopRequested(): void {
+    this.stoppedOnRequest = true;
+  }
+
   /**
    * Ends whatever of the project still runs (a daemon that a one-shot service started and left,
    * a process started through the API), stops the control API and removes the socket, the state
@@ -129,12 +142,24 @@ export class ProjectSupervisor {
       await killTagged({ project: this.projectTag }, { gracePeriodMs: this.downGracePeriodMs ?? this.longestGracePeriod() });
       await this.server.close();
       removeOwnSocket(this.home);
+      this.recordLastRun();
       removeState(this.home);
       // With the state gone, the watchdog finds nothing to reap when its pipe closes.
       this.watchdogInput?.destroy();
       removeQuietly(this.lockPath);
     })();
     return this.shutDown;
+  }
+
+  /** How the run ended, for `sbx ps` once nothing runs; a record that cannot be written is only missed. */
+  private recordLastRun(): void {
+    const failed = [...this.orchestrator.states.values()].filter((state) => isFailedStatus(state.status));
+    const failures = failed
+      .map((state) => ({ service: state.name, at: state.endedAt ?? Date.now(), message: failureOf(state)?.message ?? state.status }))
+      .sort((a, b) => a.at - b.at);
+    try {
+      writeLastRun(this.home, { version: 1, project: this.project.name, startedAt: this.startedAt, endedAt: Date.now(), stoppedOnRequest: this.stoppedOnRequest, failures });
+    } catch {}
   }
 
   private longestGracePeriod(): number {

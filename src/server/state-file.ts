@@ -4,6 +4,7 @@ import { SbxError } from "../errors.js";
 import { killTagged, killTree } from "../process/kill-tree.js";
 import { processesOfProject, readProcess } from "../process/process-table.js";
 import { isPid, stateDirectory, statePath, untrustedBecause, type ProjectHome, type ProjectState } from "../protocol/discovery.js";
+import { lastRunPath, type LastRun } from "../protocol/last-run.js";
 import { socketPathFor } from "../protocol/socket-path.js";
 
 /** Written whole or not at all: a reader never sees half a file. */
@@ -11,6 +12,14 @@ export function writeState(home: ProjectHome, state: ProjectState): void {
   const path = statePath(home);
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temporary, path);
+}
+
+/** The record of how the run ended, written whole or not at all as the state is. */
+export function writeLastRun(home: ProjectHome, run: LastRun): void {
+  const path = lastRunPath(home);
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(run, null, 2)}\n`, { mode: 0o600 });
   renameSync(temporary, path);
 }
 

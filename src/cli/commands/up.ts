@@ -23,6 +23,7 @@ export interface SignalSource {
  * service fails to start or to become ready, or as --abort-on-container-exit / --exit-code-from say.
  */
 export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSource = process): Promise<number> {
+  const began = performance.now();
   let onDown = (): void => {};
   const { selection, supervisor } = await openProject(options, io, () => onDown());
   const names = selection.services.map((s) => s.name);
@@ -50,7 +51,12 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
 
   const report = options.supervise
     ? reportProgress(orchestrator, {
+        wanted: options.wait ? "ready" : "started",
         ...(options.waitTimeoutMs === undefined ? {} : { timeoutMs: options.waitTimeoutMs }),
+        onFailed: (failure) => {
+          exitCode ??= ExitCode.serviceFailed;
+          stopAll(`${failure.message}: stopping every service`);
+        },
         onTimeout: (error) => {
           exitCode ??= ExitCode.serviceFailed;
           stopAll(`--wait-timeout: ${error.message}: stopping every service`);
@@ -65,11 +71,18 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
   };
   const onSigint = (): void => {
     interrupted = true;
+    supervisor.stopRequested();
     if (stopping) stopAll("second Ctrl-C", true);
     else stopAll("stopping every service (Ctrl-C again to kill them at once)");
   };
-  const onSigterm = (): void => stopAll("SIGTERM received: stopping every service");
-  const onSighup = (): void => stopAll("SIGHUP received: stopping every service");
+  const onSigterm = (): void => {
+    supervisor.stopRequested();
+    stopAll("SIGTERM received: stopping every service");
+  };
+  const onSighup = (): void => {
+    supervisor.stopRequested();
+    stopAll("SIGHUP received: stopping every service");
+  };
   // A bug in sbx must not leave the services running: tear down, then fail.
   const onCrash = (error: unknown): void => {
     exitCode = ExitCode.serviceFailed;
@@ -126,6 +139,16 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
         return { exitCode: ExitCode.serviceFailed, startFailure };
     }
   }
+
+  // One line once everything is up, as the moment to start working: a failure is told by its own events.
+  orchestrator.whenReady().then(
+    () => {
+      if (stopping) return;
+      const seconds = ((performance.now() - began) / 1_000).toFixed(1);
+      renderer.note(names.length === 1 ? `${names[0]} ready in ${seconds} s` : `all ${names.length} services ready in ${seconds} s`);
+    },
+    () => {},
+  );
 
   try {
     await orchestrator.run();
