@@ -7,7 +7,7 @@ import { loadProject } from "../manifest/load-project.js";
 import type { ApplyBody } from "../protocol/bodies.js";
 
 /**
- * POST /v1/apply: loads the manifest again, as the command that asks would (its files, its
+ * The `apply` endpoint: loads the manifest again, as the command that asks would (its files, its
  * environment for interpolation), and applies it to the running project. Resolves with what
  * changed and the state of each service it launched once each has started or ended, and which
  * of them have failed already or could not start: a caller that returns now must not call that a success.
