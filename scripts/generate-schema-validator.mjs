@@ -57,7 +57,7 @@ const apiSchema = JSON.parse(readFileSync(new URL("schemas/control-api.schema.js
 const apiAjv = newAjv({ ...ajvOptions, coerceTypes: false, strictTuples: false });
 apiAjv.addSchema(apiSchema);
 const apiCode = withImports(
-  standaloneCode.default(apiAjv, { startProcess: `${apiSchema.$id}#/definitions/startProcess`, exec: `${apiSchema.$id}#/definitions/exec` }),
+  standaloneCode.default(apiAjv, { startProcess: `${apiSchema.$id}#/definitions/startProcess`, exec: `${apiSchema.$id}#/definitions/exec`, apply: `${apiSchema.$id}#/definitions/apply` }),
 );
 writeFileSync(
   new URL("src/protocol/validate-bodies.generated.ts", root),

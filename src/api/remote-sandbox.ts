@@ -7,6 +7,7 @@ import { LineSplitter } from "../process/line-splitter.js";
 import { ServiceLog } from "../process/service-log.js";
 import { ControlApiError, ControlClient } from "../protocol/client.js";
 import { readState, supervisorAlive } from "../protocol/discovery.js";
+import { describeHome, projectHome, sbxCommandFor } from "../protocol/project-home.js";
 import { SSEParser } from "../protocol/sse.js";
 import { SbxError } from "../errors.js";
 import { ProcessError, ProcessExistsError, ProcessNotFoundError, ProcessStreamLostError } from "./errors.js";
@@ -48,11 +49,12 @@ export class RemoteSandbox implements ProcessSandbox {
     readonly projectDir: string,
   ) {}
 
-  /** Connects to the project running in `projectDir`; rejects when nothing runs there. */
-  static connect(projectDir: string): RemoteSandbox {
-    const { state, warnings } = readState(projectDir);
+  /** Connects to the project running in `projectDir` (the one named `name`, when given); throws when nothing runs there. */
+  static connect(projectDir: string, options: { name?: string } = {}): RemoteSandbox {
+    const home = projectHome(projectDir, options.name);
+    const { state, warnings } = readState(home);
     for (const warning of warnings) process.emitWarning(warning, "SbxWarning");
-    if (!state || !supervisorAlive(state)) throw new SbxError("NOT_RUNNING", `nothing is running in ${projectDir}: start it with sbx up`);
+    if (!state || !supervisorAlive(state)) throw new SbxError("NOT_RUNNING", `nothing is running in ${describeHome(home)}: start it with ${sbxCommandFor(home)} up`);
     return new RemoteSandbox(new ControlClient(state.socket, { supervisorPid: state.supervisor.pid }), projectDir);
   }
 

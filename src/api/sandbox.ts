@@ -65,9 +65,10 @@ export class Sandbox implements ProcessSandbox {
   /**
    * The same interface over a running project's control API (`sbx up`, `sbx up -d`, up()): its
    * services are processes named after them; processes started through it run in its supervisor.
+   * `name` reaches a project given a name of its own (`sbx -p NAME`, up()'s `name`).
    */
-  static connect(projectDir: string): RemoteSandbox {
-    return RemoteSandbox.connect(resolve(projectDir));
+  static connect(projectDir: string, options: { name?: string } = {}): RemoteSandbox {
+    return RemoteSandbox.connect(resolve(projectDir), options);
   }
 
   /** Starts `command` (a string through the shell, bash -c by default, or an argument list); resolves once it has a pid. */

@@ -19,6 +19,7 @@ function sharedOptions(shortFile: boolean): Option[] {
       "manifest file; repeat to merge several, later ones overriding (default: sandbox.yaml, looked up from here upward)",
     ).argParser(collect),
     new Option("--project-dir <DIR>", "directory that relative paths resolve from (default: the first manifest's directory)"),
+    new Option("-p, --project-name <NAME>", "a project of this directory's own, beside its default one: its state in .sbx/projects/NAME (also SBX_PROJECT_NAME)"),
     new Option("--profile <NAME>", "activate a profile; repeat for several").argParser(collect),
     new Option("--no-color", "no colours in the output (also NO_COLOR)"),
   ];
@@ -69,6 +70,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("-d, --detach", "run in the background; return once the services are started")
     .option("--wait", "run in the background; return once every service is ready (exit 1, torn down, if one fails)")
     .option("--wait-timeout <DURATION>", "with --wait: give up, and tear down, after this long")
+    .option("--force-recreate", "on a running project: restart every service, changed or not")
     .action(async (services: string[], _options: unknown, command: Command) => {
       const own = command.opts<{
         deps: boolean;
@@ -79,6 +81,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         detach?: boolean;
         wait?: boolean;
         waitTimeout?: string;
+        forceRecreate?: boolean;
       }>();
       const upOptions: UpOptions = {
           ...globals(command),
@@ -91,6 +94,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           detach: own.detach === true,
           wait: own.wait === true || own.waitTimeout !== undefined,
           ...(own.waitTimeout === undefined ? {} : { waitTimeoutMs: durationOption("--wait-timeout", own.waitTimeout) }),
+          forceRecreate: own.forceRecreate === true,
       };
       if (upOptions.detach || upOptions.wait) {
         // The background supervisor loads the manifest and the engine; this only waits for its word.
@@ -152,16 +156,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   for (const [action, description] of [
     ["start", "start services of the running project again"],
     ["stop", "stop services of the running project, leaving the others running"],
-    ["restart", "restart services of the running project: new processes, the old trees gone"],
+    ["restart", "restart services of the running project from the manifest as it is now: new processes, the old trees gone"],
   ] as const) {
-    program
-      .command(action)
-      .description(description)
-      .argument("<SERVICE...>", "the services")
-      .action(async (services: string[], _options: unknown, command: Command) => {
-        const { serviceActionCommand } = await import("./commands/service-action.js");
-        exitCode = await serviceActionCommand(action, services, globals(command), io);
-      });
+    const command = program.command(action).description(description).argument("<SERVICE...>", "the services");
+    if (action !== "stop") command.option("--wait", "return once the services are ready (exit 1 saying why if one is not)");
+    command.action(async (services: string[], _options: unknown, command: Command) => {
+      const { serviceActionCommand } = await import("./commands/service-action.js");
+      exitCode = await serviceActionCommand(action, services, { ...globals(command), wait: command.opts<{ wait?: boolean }>().wait === true }, io);
+    });
   }
 
   // The background supervisor of `up -d`: its options come from its parent as one message.
@@ -174,9 +176,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .command("__reap", { hidden: true })
     .argument("<DIR>")
     .argument("[PROJECT_TAG]")
-    .action(async (dir: string, projectTag: string | undefined) => {
+    .argument("[PROJECT_NAME]")
+    .action(async (dir: string, projectTag: string | undefined, name: string | undefined) => {
       const { reapAfterCrash } = await import("../server/reap.js");
-      await reapAfterCrash(dir, projectTag);
+      await reapAfterCrash(dir, projectTag, name);
     });
 
   program

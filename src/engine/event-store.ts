@@ -22,7 +22,9 @@ export class EventStore {
 
   publish(event: ServiceEvent): void {
     const states = new Map(this.statesSubject.value);
-    states.set(event.service, applyEvent(states.get(event.service) ?? initialState(event.service), event));
+    // A service no longer in the manifest has no state any more: it is no part of the project.
+    if (event.type === "removed") states.delete(event.service);
+    else states.set(event.service, applyEvent(states.get(event.service) ?? initialState(event.service), event));
     this.statesSubject.next(states);
     this.eventsSubject.next(event);
   }

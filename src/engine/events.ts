@@ -51,6 +51,15 @@ export type ServiceEvent = EventBase &
     | { type: "stopped"; forced: boolean }
     /** Its log file could not be written (a full disk): told once; its lines still reach the terminal and followers. */
     | { type: "log-failed"; path: string; code: string; message: string }
+    /**
+     * The manifest was applied (`sbx up -d` on a running project, `sbx restart`) and the service is
+     * started anew from its new definition: `changed` names the manifest keys that differ (none
+     * when a restart was asked for all the same). Its last run has ended; what waits for it to be
+     * ready waits for the new one.
+     */
+    | { type: "updated"; changed: string[] }
+    /** The service is no longer in the manifest: it has been stopped and is no part of the project any more. */
+    | { type: "removed" }
   );
 
 export type ServiceEventType = ServiceEvent["type"];

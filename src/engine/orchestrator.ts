@@ -1,20 +1,24 @@
 import { join } from "node:path";
-import { filter, firstValueFrom, fromEvent, map, merge, race, timer, type Observable } from "rxjs";
+import { filter, firstValueFrom, fromEvent, map, mergeMap, race, ReplaySubject, timer, type Observable } from "rxjs";
 import { defaults } from "../defaults.js";
 import { SbxError } from "../errors.js";
+import { DependencyGraph } from "../graph/dependency-graph.js";
 import type { Selection } from "../graph/select-services.js";
 import type { Project, Service } from "../manifest/types.js";
 import type { LogLine } from "../process/log-line.js";
 import { ensureStateDirectory } from "../process/private-files.js";
 import { ServiceLog, type LogBatch } from "../process/service-log.js";
 import { formatDuration, timerDelay } from "../manifest/duration.js";
+import { planApply, type ApplyOptions, type ServiceChange } from "./apply-plan.js";
 import { defaultRuntime } from "./default-runtime.js";
 import { describePending } from "./describe-pending.js";
 import { allConditionsMet$ } from "./dependency-conditions.js";
 import { EventStore } from "./event-store.js";
 import type { ServiceEvent } from "./events.js";
 import type { ServiceRuntime } from "./runtime.js";
-import { endsReadyWait, isReadyOrDone, type ServiceState } from "./service-state.js";
+import type { ServiceOutput } from "./service-collaborators.js";
+import { endsReadyWait, isFailedStatus, isReadyOrDone, type ServiceState } from "./service-state.js";
+import { failureOf, type ServiceFailure } from "./service-failure.js";
 import { ServiceSupervisor } from "./service-supervisor.js";
 
 export interface OrchestratorOptions {
@@ -29,16 +33,29 @@ export interface OrchestratorOptions {
   baseEnvironment?: Readonly<Record<string, string>>;
 }
 
+/** How a wait for the services reads their states. */
+export interface ReadyWaitOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /**
+   * Judge each service by its status now (ready, or a one-shot job completed) rather than by
+   * whether it was ever ready: a service started again after a stop, or restarting after a
+   * crash, is waited for anew. Without it a service ready once counts as ready.
+   */
+  current?: boolean;
+}
+
 /**
  * Runs a selection of a project's services: each starts the moment its dependencies' conditions
  * hold, so independent services start in parallel; teardown goes in reverse dependency order,
  * each service stopping as soon as everything that depends on it has stopped. Single services
- * can be stopped, started and restarted while the rest runs.
+ * can be stopped, started and restarted while the rest runs, and a changed manifest applied
+ * (`apply`): what changed restarts, what is new starts, what was removed stops.
  */
 export class Orchestrator {
   readonly events$: Observable<ServiceEvent>;
   readonly states$: Observable<ReadonlyMap<string, ServiceState>>;
-  /** Every line of every service, in the order they were read. */
+  /** Every line of every service, in the order they were read (services added by `apply` too). */
   readonly lines$: Observable<LogLine>;
   /** The same lines in the batches they were read in: for a consumer of floods, such as the terminal. */
   readonly batches$: Observable<LogBatch>;
@@ -47,7 +64,22 @@ export class Orchestrator {
   private readonly runtime: ServiceRuntime;
   private readonly extraEnvironment: Readonly<Record<string, string>>;
   private readonly baseEnvironment: Readonly<Record<string, string>>;
+  private readonly logDir: string;
+  private readonly logTailLines: number;
   private readonly logs = new Map<string, ServiceLog>();
+  /** Every service log, as it is added: what lines$ and batches$ merge. */
+  private readonly logAdded = new ReplaySubject<ServiceLog>();
+  /** The project as last applied. */
+  private current: Project;
+  /** Each service of the run as the manifest declares it (its whole `depends_on`): what a new manifest is compared with. */
+  private readonly declared = new Map<string, Service>();
+  /** Each service as it is launched: its `depends_on` limited to the services of the run. */
+  private readonly launched = new Map<string, Service>();
+  private graph: DependencyGraph;
+  /** Applies run one at a time. */
+  private applying: Promise<unknown> = Promise.resolve();
+  /** While an apply stops and starts services again, the project is not idle even if nothing runs for a moment. */
+  private applyDepth = 0;
   private readonly supervisors = new Map<string, ServiceSupervisor>();
   private readonly lives = new Map<string, Promise<void>>();
   private readonly halt = new AbortController();
@@ -60,30 +92,41 @@ export class Orchestrator {
   private stopping?: Promise<void>;
   private closed?: Promise<void>;
 
-  constructor(
-    readonly project: Project,
-    readonly selection: Selection,
-    options: OrchestratorOptions = {},
-  ) {
+  constructor(project: Project, selection: Selection, options: OrchestratorOptions = {}) {
+    this.current = project;
+    this.graph = selection.graph;
     this.store = new EventStore(selection.services.map((s) => s.name));
     this.events$ = this.store.events$;
     this.states$ = this.store.states$;
     this.runtime = options.runtime ?? defaultRuntime;
     this.extraEnvironment = options.environment ?? {};
     this.baseEnvironment = options.baseEnvironment ?? {};
-    const stateDir = ensureStateDirectory(project.dir);
-    const logDir = options.logDir ?? join(stateDir, "logs");
+    this.logTailLines = options.logTailLines ?? defaults.logTailLines;
+    if (options.logDir !== undefined) ensureStateDirectory(project.dir);
+    this.logDir = options.logDir ?? join(ensureStateDirectory(project.dir), "logs");
+    this.lines$ = this.logAdded.pipe(mergeMap((log) => log.lines$));
+    this.batches$ = this.logAdded.pipe(mergeMap((log) => log.batches$));
     for (const service of selection.services) {
-      const log = new ServiceLog(service.name, join(logDir, `${service.name}.log`), options.logTailLines ?? defaults.logTailLines, { rotation: service.logs });
-      this.logs.set(service.name, log);
-      // Told once per service; the stream ends when the log is closed.
-      log.writeError$.subscribe((failure) =>
-        this.store.publish({ type: "log-failed", service: service.name, time: failure.time, path: failure.path, code: failure.code, message: failure.message }),
-      );
+      this.declared.set(service.name, project.services.get(service.name) ?? service);
+      this.launched.set(service.name, service);
+      this.addLog(service);
     }
     this.runtime.prepare?.(selection.services);
-    this.lines$ = merge(...[...this.logs.values()].map((logs) => logs.lines$));
-    this.batches$ = merge(...[...this.logs.values()].map((logs) => logs.batches$));
+  }
+
+  /** The project as last applied. */
+  get project(): Project {
+    return this.current;
+  }
+
+  /** The services of the run, in dependency order, as they are launched, and the graph among them. */
+  get selection(): Selection {
+    return { services: this.graph.order.flatMap((name) => this.launched.get(name) ?? []), graph: this.graph };
+  }
+
+  /** A service of the run as it was launched (its `depends_on` limited to the run's services). */
+  definition(name: string): Service | undefined {
+    return this.launched.get(name);
   }
 
   /**
@@ -104,9 +147,12 @@ export class Orchestrator {
    * that fails, is skipped or is stopped before it was ready, naming it with its reason and last
    * lines; after `timeoutMs`, naming each service not ready yet and why; when `signal` aborts.
    */
-  async whenReady(services: readonly string[] = [...this.logs.keys()], options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+  async whenReady(services: readonly string[] = [...this.logs.keys()], options: ReadyWaitOptions = {}): Promise<void> {
     const { timeoutMs, signal } = options;
     if (signal?.aborted) throw abortedWait(signal);
+    for (const name of services) this.serviceNamed(name);
+    const isDone = options.current ? isReadyNow : isReadyOrDone;
+    const ends = options.current ? endsCurrentWait : endsReadyWait;
     const ends$: Observable<"timeout" | "aborted">[] = [];
     if (timeoutMs !== undefined) ends$.push(timer(timerDelay(timeoutMs), this.runtime.clock).pipe(map(() => "timeout" as const)));
     if (signal) ends$.push(fromEvent(signal, "abort").pipe(map(() => "aborted" as const)));
@@ -114,9 +160,9 @@ export class Orchestrator {
       this.states$.pipe(
         map((states): ServiceState | "pending" | "ready" => {
           const watched = services.map((name) => states.get(name)).filter((s): s is ServiceState => s !== undefined);
-          const failed = watched.find(endsReadyWait);
+          const failed = watched.find(ends);
           if (failed) return failed;
-          return watched.every(isReadyOrDone) ? "ready" : "pending";
+          return watched.every(isDone) ? "ready" : "pending";
         }),
         filter((verdict) => verdict !== "pending"),
       ),
@@ -125,17 +171,14 @@ export class Orchestrator {
     if (blocker === "ready") return;
     if (blocker === "aborted") throw abortedWait(signal as AbortSignal);
     if (blocker === "timeout") {
-      const pending = services.map((name) => this.state(name)).filter((s): s is ServiceState => s !== undefined && !isReadyOrDone(s));
+      const pending = services.map((name) => this.state(name)).filter((s): s is ServiceState => s !== undefined && !isDone(s));
       const first = pending[0];
       throw new SbxError("NOT_READY", `not ready within ${formatDuration(timeoutMs as number)}: ${pending.map(describePending).join("; ")}`, {
         ...(first ? { service: first.name, lastLogLines: this.serviceLog(first.name)?.tail(defaults.failureLogLines).map((line) => line.text) ?? [] } : {}),
       });
     }
-    const message = blocker.status === "skipped" ? "was not started" : blocker.status === "stopped" ? "was stopped before it was ready" : "failed";
-    throw new SbxError("SERVICE_FAILED", `${blocker.name} ${message}: ${blocker.reason?.message ?? blocker.status}`, {
-      service: blocker.name,
-      lastLogLines: blocker.reason?.lastLines ?? [],
-    });
+    const failure = failureOf(blocker) as ServiceFailure;
+    throw new SbxError("SERVICE_FAILED", failure.message, { service: failure.service, lastLogLines: failure.lastLines });
   }
 
   /** Stops every service, dependents before their dependencies; with `force`, SIGKILL to everything at once. */
@@ -178,9 +221,26 @@ export class Orchestrator {
     await this.startService(name);
   }
 
+  /**
+   * Applies a new version of the project to the running one, as `docker compose up -d` does (see
+   * planApply for what changes): the services to restart or remove are stopped, dependents before
+   * what they depend on, then those to (re)start are launched, each waiting as ever for its
+   * dependencies' conditions — so a dependent restarted with what it depends on starts once that
+   * is ready again. Resolves with the changes once each service launched has started (or ended:
+   * failed, or not started as a dependency failed). Applies run one after another.
+   */
+  apply(next: { project: Project; selection: Selection }, options: ApplyOptions = {}): Promise<ServiceChange[]> {
+    const applied = this.applying.then(() => this.applyNow(next, options));
+    this.applying = applied.catch(() => undefined);
+    return applied;
+  }
+
   /** Writes every log to its file and ends the streams; after it the orchestrator is done. */
   close(): Promise<void> {
-    this.closed ??= Promise.all([...this.logs.values()].map((logs) => logs.close())).then(() => this.store.complete());
+    this.closed ??= Promise.all([...this.logs.values()].map((logs) => logs.close())).then(() => {
+      this.logAdded.complete();
+      this.store.complete();
+    });
     return this.closed;
   }
 
@@ -212,13 +272,92 @@ export class Orchestrator {
     return out;
   }
 
-  private launch(declared: Service): void {
+  private async applyNow(next: { project: Project; selection: Selection }, options: ApplyOptions): Promise<ServiceChange[]> {
+    if (!this.started) throw new SbxError("NOT_RUNNING", "the project has not started: nothing to apply a manifest to");
+    if (this.halt.signal.aborted) throw new SbxError("NOT_RUNNING", "the project is stopping: nothing can be applied");
+    if (this.ended) throw new SbxError("NOT_RUNNING", "the project has ended: run sbx up");
+    const changes = planApply({ declared: this.declared, states: this.store.states }, next, options);
+    if (changes.length === 0) return [];
+    const restarted = changes.filter((c) => c.action === "restarted").map((c) => c.service);
+    const removed = changes.filter((c) => c.action === "stopped").map((c) => c.service);
+    const toLaunch = changes.filter((c) => c.action !== "stopped").map((c) => c.service);
+
+    // The run as it will be, worked out before anything stops: a dependency cycle between old and
+    // new definitions (only part of a manifest applied) refuses the whole apply.
+    const declared = new Map(this.declared);
+    for (const name of removed) declared.delete(name);
+    // Every selected service takes its new definition, those left running too (one whose only
+    // change is its depends_on, which counts once it starts again), so that the order of later
+    // stops and starts is the manifest's as it is now.
+    for (const selected of next.selection.services) declared.set(selected.name, next.project.services.get(selected.name) ?? selected);
+    const launched = withinRun(declared);
+    let graph: DependencyGraph;
+    try {
+      graph = new DependencyGraph(launched.values());
+    } catch (error) {
+      throw new SbxError("USAGE", `applying ${toLaunch.join(", ")} alone would make a dependency cycle with the services that run (${(error as Error).message}): apply the whole manifest with sbx up -d`);
+    }
+
+    this.applyDepth++;
+    try {
+      await this.stopAmong([...restarted, ...removed], this.graph);
+      for (const name of removed) await this.remove(name);
+      this.current = { ...next.project, name: this.current.name };
+      this.declared.clear();
+      for (const [name, service] of declared) this.declared.set(name, service);
+      this.launched.clear();
+      for (const [name, service] of launched) this.launched.set(name, service);
+      this.graph = graph;
+      for (const change of changes) {
+        if (change.action === "restarted") this.store.publish({ type: "updated", service: change.service, time: this.runtime.clock.now(), changed: change.changed });
+        if (change.reason === "new") this.addLog(launched.get(change.service) as Service);
+      }
+      this.runtime.prepare?.(toLaunch.map((name) => launched.get(name) as Service));
+      // Each resolves once its service has started, or ended without starting.
+      const started = toLaunch.map((name) =>
+        firstValueFrom(this.events$.pipe(filter((e) => e.service === name && (e.type === "running" || e.type === "failed" || e.type === "skipped" || e.type === "stopped")))),
+      );
+      for (const name of graph.order.filter((n) => toLaunch.includes(n))) {
+        this.parked.delete(name);
+        // A new definition's failure is told with its own lines, not those of the run it replaced.
+        this.launch(launched.get(name) as Service, restarted.includes(name));
+      }
+      await Promise.all(started);
+      return changes;
+    } finally {
+      this.applyDepth--;
+      this.settleIdle();
+    }
+  }
+
+  /** A service no longer in the manifest, stopped already: its log is written out and closed, and it leaves the project. */
+  private async remove(name: string): Promise<void> {
+    this.supervisors.delete(name);
+    this.parked.delete(name);
+    this.store.publish({ type: "removed", service: name, time: this.runtime.clock.now() });
+    const log = this.logs.get(name);
+    this.logs.delete(name);
+    await log?.close();
+  }
+
+  private addLog(service: Service): void {
+    const log = new ServiceLog(service.name, join(this.logDir, `${service.name}.log`), this.logTailLines, { rotation: service.logs });
+    this.logs.set(service.name, log);
+    // Told once per service; the stream ends when the log is closed.
+    log.writeError$.subscribe((failure) =>
+      this.store.publish({ type: "log-failed", service: service.name, time: failure.time, path: failure.path, code: failure.code, message: failure.message }),
+    );
+    this.logAdded.next(log);
+  }
+
+  private launch(declared: Service, freshOutput = false): void {
     const service = { ...declared, environment: { ...this.baseEnvironment, ...declared.environment, ...this.extraEnvironment } };
-    const dependencies = this.selection.graph.dependenciesOf(service.name);
+    const log = this.logs.get(service.name) as ServiceLog;
+    const dependencies = this.graph.dependenciesOf(service.name);
     const supervisor = new ServiceSupervisor(
       service,
       {
-        output: this.logs.get(service.name) as ServiceLog,
+        output: freshOutput ? outputAfter(log, log.lastSeq) : log,
         dependencies: { names: dependencies.map((d) => d.service), met$: allConditionsMet$(this.states$, dependencies) },
         runtime: this.runtime,
       },
@@ -238,7 +377,7 @@ export class Orchestrator {
   }
 
   private get idle(): boolean {
-    return this.lives.size === 0 && (this.parked.size === 0 || this.halt.signal.aborted);
+    return this.lives.size === 0 && this.applyDepth === 0 && (this.parked.size === 0 || this.halt.signal.aborted);
   }
 
   private settleIdle(): void {
@@ -253,23 +392,29 @@ export class Orchestrator {
   }
 
   private serviceNamed(name: string): Service {
-    const service = this.selection.services.find((s) => s.name === name);
+    const service = this.launched.get(name);
     if (!service) throw new SbxError("UNKNOWN_SERVICE", `no service "${name}" in this run`, { service: name });
     return service;
   }
 
   private stopInOrder(gracePeriodMs?: number): Promise<void> {
+    return this.stopAmong([...this.logs.keys()], this.graph, gracePeriodMs);
+  }
+
+  /** Stops the services `names`, each once those of them that depend on it (in `graph`) have stopped. */
+  private stopAmong(names: readonly string[], graph: DependencyGraph, gracePeriodMs?: number): Promise<void> {
+    const among = new Set(names);
     const stopped = new Map<string, Promise<void>>();
     const stopOne = (name: string): Promise<void> => {
       let promise = stopped.get(name);
       if (!promise) {
-        const dependents = this.selection.graph.dependentsOf(name).filter((d) => this.logs.has(d));
+        const dependents = graph.dependentsOf(name).filter((d) => among.has(d));
         promise = Promise.all(dependents.map(stopOne)).then(() => this.supervisors.get(name)?.stop(gracePeriodMs === undefined ? {} : { gracePeriodMs }));
         stopped.set(name, promise);
       }
       return promise;
     };
-    return Promise.all([...this.logs.keys()].map(stopOne)).then(() => undefined);
+    return Promise.all(names.map(stopOne)).then(() => undefined);
   }
 
   private ownPids(): ReadonlySet<number> {
@@ -277,6 +422,36 @@ export class Orchestrator {
     for (const state of this.store.states.values()) if (state.pid !== undefined) pids.add(state.pid);
     return pids;
   }
+}
+
+/** Each service's `depends_on` limited to the services of the run: one not in it is not waited for (as `--no-deps` and `required: false` have it). */
+function withinRun(declared: ReadonlyMap<string, Service>): Map<string, Service> {
+  const launched = new Map<string, Service>();
+  for (const [name, service] of declared) {
+    const dependsOn = service.dependsOn.filter((dep) => declared.has(dep.service));
+    launched.set(name, dependsOn.length === service.dependsOn.length ? service : { ...service, dependsOn });
+  }
+  return launched;
+}
+
+/** A service's log as a new definition of it sees it: the lines of the runs before are not its own. */
+function outputAfter(log: ServiceLog, seq: number): ServiceOutput {
+  return {
+    appendLines: (stream, lines) => log.appendLines(stream, lines),
+    markRunStart: () => log.markRunStart(),
+    sinceRunStart$: () => log.sinceRunStart$(),
+    tail: (count) => log.tail(count).filter((line) => line.seq > seq),
+  };
+}
+
+/** Ready now, or a one-shot job completed. */
+function isReadyNow(state: ServiceState): boolean {
+  return state.status === "ready" || state.status === "completed";
+}
+
+/** Failed, skipped or stopped: a wait for it to be ready now is over. */
+function endsCurrentWait(state: ServiceState): boolean {
+  return isFailedStatus(state.status) || state.status === "stopped";
 }
 
 function abortedWait(signal: AbortSignal): SbxError {

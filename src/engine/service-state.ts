@@ -29,6 +29,8 @@ export interface ServiceState {
   readyAt?: number;
   /** Epoch ms at which the last run's process exited; cleared when a new run starts. */
   exitedAt?: number;
+  /** Epoch ms at which it came to its final status (completed, failed, skipped, stopped); cleared when it starts again. */
+  endedAt?: number;
   exitCode?: number | null;
   signal?: NodeJS.Signals | null;
   /** Whether it has ever been running, ready, or completed: what dependency conditions ask. */
@@ -50,9 +52,9 @@ export function initialState(name: string): ServiceState {
 export function applyEvent(state: ServiceState, event: ServiceEvent): ServiceState {
   switch (event.type) {
     case "waiting":
-      return { ...state, status: "waiting", waitingOn: event.on };
+      return { ...state, status: "waiting", waitingOn: event.on, endedAt: undefined };
     case "starting":
-      return { ...state, status: "starting", runs: event.run, pid: undefined, exitedAt: undefined, exitCode: undefined, signal: undefined, waitingOn: undefined, unready: undefined };
+      return { ...state, status: "starting", runs: event.run, pid: undefined, exitedAt: undefined, endedAt: undefined, exitCode: undefined, signal: undefined, waitingOn: undefined, unready: undefined };
     case "running":
       return { ...state, status: "running", pid: event.pid, startedAt: event.time, everRunning: true };
     case "unready":
@@ -65,17 +67,23 @@ export function applyEvent(state: ServiceState, event: ServiceEvent): ServiceSta
     case "restarting":
       return { ...state, status: "restarting", restarts: event.restarts };
     case "completed":
-      return { ...state, status: "completed" };
+      return { ...state, status: "completed", endedAt: event.time };
     case "failed":
-      return { ...state, status: "failed", reason: event.reason };
+      return { ...state, status: "failed", reason: event.reason, endedAt: event.time };
     case "skipped":
-      return { ...state, status: "skipped", reason: event.reason };
+      return { ...state, status: "skipped", reason: event.reason, endedAt: event.time };
     case "stopping":
       return { ...state, status: "stopping" };
     case "stopped":
-      return { ...state, status: "stopped", pid: undefined, waitingOn: undefined };
+      return { ...state, status: "stopped", pid: undefined, waitingOn: undefined, endedAt: event.time };
     case "log-failed":
       return { ...state, logError: `cannot write ${event.path}: ${event.message}` };
+    case "updated":
+      // A new definition starts from nothing: no readiness, restarts or failure of the old one
+      // count for it. Its runs go on being numbered, and its log file is the same.
+      return { ...initialState(state.name), runs: state.runs, ...(state.logError === undefined ? {} : { logError: state.logError }) };
+    case "removed":
+      return { ...state, status: "stopped", pid: undefined };
   }
 }
 

@@ -1,5 +1,5 @@
 import { badRequest, describeValue, RequestError } from "./request-error.js";
-import { exec as validateExec, startProcess as validateStartProcess } from "./validate-bodies.generated.js";
+import { apply as validateApply, exec as validateExec, startProcess as validateStartProcess } from "./validate-bodies.generated.js";
 
 /** The body of POST /v1/processes: a command and the options of startProcess. */
 export interface StartProcessBody {
@@ -17,6 +17,23 @@ export interface ExecBody {
   cwd?: string;
   env?: Record<string, string>;
   timeout?: number;
+}
+
+/**
+ * The body of POST /v1/apply: what `sbx up -d` on a running project, or `sbx restart`, asks for. The
+ * supervisor loads the manifest again from these files with this environment, as the command would.
+ */
+export interface ApplyBody {
+  files: string[];
+  projectDir: string;
+  env: Record<string, string>;
+  profiles?: string[];
+  services?: string[];
+  noDeps?: boolean;
+  /** Restart every selected service, changed or not. */
+  force?: boolean;
+  /** Stop the services the manifest no longer declares. */
+  removeMissing?: boolean;
 }
 
 /** The parts of an ajv error read here (the validators are compiled with `allErrors` and `verbose`). */
@@ -39,6 +56,10 @@ export function checkStartProcessBody(body: unknown): StartProcessBody {
 
 export function checkExecBody(body: unknown): ExecBody {
   return checked<ExecBody>(validateExec as unknown as Validator, body, ["command", "cwd", "env", "timeout"]);
+}
+
+export function checkApplyBody(body: unknown): ApplyBody {
+  return checked<ApplyBody>(validateApply as unknown as Validator, body, ["files", "projectDir", "env", "profiles", "services", "noDeps", "force", "removeMissing"]);
 }
 
 function checked<T>(validate: Validator, body: unknown, fields: readonly string[]): T {

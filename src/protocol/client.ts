@@ -1,10 +1,10 @@
 import { request, type IncomingMessage } from "node:http";
 import { defaults } from "../defaults.js";
 import { SbxError } from "../errors.js";
-import type { ExecBody, StartProcessBody } from "./bodies.js";
+import type { ApplyBody, ExecBody, StartProcessBody } from "./bodies.js";
 import { endpoints, pathTo, type EndpointName, type EndpointTypes, type PathParams, type ServiceAction } from "./endpoints.js";
 import { SSEParser, type SSEMessage } from "./sse.js";
-import type { ExecResultView, ProcessLogsResultView, ProcessView, ProjectView, ServiceStatusView } from "./views.js";
+import type { ApplyView, ExecResultView, ProcessLogsResultView, ProcessView, ProjectView, ReadyView, ServiceStatusView } from "./views.js";
 
 export interface ControlClientOptions {
   /** The supervisor's pid: the error says which process does not answer. */
@@ -68,6 +68,16 @@ export class ControlClient {
     return this.ask("down", {}, { timeout: options.timeoutMs });
   }
 
+  /** Loads the manifest again and applies it to the running project (`sbx up -d`, `sbx restart`). */
+  apply(body: ApplyBody): Promise<ApplyView> {
+    return this.ask("apply", {}, {}, body);
+  }
+
+  /** Waits until the services (all when none named) are ready now, or one fails, or `timeoutMs` pass. */
+  ready(services: readonly string[], options: { timeoutMs?: number } = {}): Promise<ReadyView> {
+    return this.ask("ready", {}, { service: services, timeout: options.timeoutMs });
+  }
+
   processes(): Promise<ProcessView[]> {
     return this.ask("processes", {});
   }
@@ -115,7 +125,7 @@ export class ControlClient {
   private ask<Name extends EndpointName>(
     name: Name,
     params: PathParams<Name>,
-    query: Readonly<Record<string, string | number | boolean | undefined>> = {},
+    query: Readonly<Record<string, string | number | boolean | readonly string[] | undefined>> = {},
     body?: unknown,
   ): Promise<EndpointTypes[Name] extends { answer: infer Answer } ? Answer : never> {
     return this.call(endpoints[name].method, pathTo(name, params, query), body);

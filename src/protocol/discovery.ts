@@ -1,7 +1,10 @@
 import { lstatSync, readFileSync, realpathSync, type Stats } from "node:fs";
-import { join } from "node:path";
+import { dirname } from "node:path";
 import { isRunning } from "../process/process-table.js";
+import { stateDirectory, statePath, type ProjectHome } from "./project-home.js";
 import { socketPathFor } from "./socket-path.js";
+
+export { stateDirectory, statePath, type ProjectHome } from "./project-home.js";
 
 /**
  * What `.sbx/state.json` records of a running project: enough to find it, and to clean up after
@@ -20,14 +23,6 @@ export interface ProjectState {
   services: Record<string, { pid: number; startTime?: number; tag: string; startedAt: number }>;
 }
 
-export function stateDirectory(projectDir: string): string {
-  return join(projectDir, ".sbx");
-}
-
-export function statePath(projectDir: string): string {
-  return join(stateDirectory(projectDir), "state.json");
-}
-
 /** What reading the state found: a state to act on (maybe with entries dropped), or why there is none to trust. */
 export interface StateReading {
   state?: ProjectState;
@@ -40,14 +35,16 @@ export interface StateReading {
  * the current user's and writable by nobody else, and every entry is checked for form (a pid
  * that names one process, a tag). What fails a check is ignored, with a warning saying why.
  */
-export function readState(projectDir: string): StateReading {
+export function readState(home: ProjectHome): StateReading {
   const warnings: string[] = [];
-  const directory = stateDirectory(projectDir);
-  const path = statePath(projectDir);
+  const directory = stateDirectory(home);
+  const path = statePath(home);
+  // A named project's directory is inside `.sbx/`: both are checked.
+  const directories = home.name === undefined ? [directory] : [dirname(dirname(directory)), directory];
   for (const [where, kind] of [
-    [directory, "directory"],
-    [path, "file"],
-  ] as const) {
+    ...directories.map((d) => [d, "directory"] as const),
+    [path, "file"] as const,
+  ]) {
     let stats: Stats;
     try {
       stats = lstatSync(where);
@@ -63,7 +60,7 @@ export function readState(projectDir: string): StateReading {
   } catch (error) {
     return { warnings: [`ignoring ${path}: it is not valid JSON (${(error as Error).message})`] };
   }
-  const state = stateFrom(data, projectDir, (problem) => warnings.push(`${path}: ${problem}`));
+  const state = stateFrom(data, home, (problem) => warnings.push(`${path}: ${problem}`));
   if (state === undefined) return { warnings: warnings.length > 0 ? warnings : [`ignoring ${path}: it is not an sbx state file`] };
   return { state, warnings };
 }
@@ -93,8 +90,9 @@ const isStartTime = (value: unknown): value is number => typeof value === "numbe
 const isTag = (value: unknown): value is string => typeof value === "string" && value.length > 0 && value.length <= 300 && !/[\0\n=]/.test(value);
 
 /** The state in `data`, keeping only what has the form sbx writes; `problem` hears of what was dropped. */
-function stateFrom(data: unknown, projectDir: string, problem: (text: string) => void): ProjectState | undefined {
+function stateFrom(data: unknown, home: ProjectHome, problem: (text: string) => void): ProjectState | undefined {
   if (!isRecord(data) || data.version !== 1 || !isRecord(data.supervisor) || !isRecord(data.services)) return undefined;
+  const projectDir = home.dir;
   if (typeof data.dir !== "string" || !sameDirectory(data.dir, projectDir)) {
     problem(`ignored: it was written for ${String(data.dir)}, not for ${projectDir}`);
     return undefined;
@@ -119,7 +117,7 @@ function stateFrom(data: unknown, projectDir: string, problem: (text: string) =>
     project: typeof data.project === "string" ? data.project : "",
     dir: projectDir,
     // Only sbx's own socket path is ever used or removed, whatever the file says.
-    socket: socketPathFor(projectDir),
+    socket: socketPathFor(home),
     ...(isTag(data.projectTag) ? { projectTag: data.projectTag } : {}),
     supervisor: {
       pid: isPid(supervisor.pid) ? supervisor.pid : 0,

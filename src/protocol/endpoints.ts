@@ -1,6 +1,7 @@
-import type { ExecBody, StartProcessBody } from "./bodies.js";
+import type { ApplyBody, ExecBody, StartProcessBody } from "./bodies.js";
 import { badRequest, RequestError } from "./request-error.js";
 import type {
+  ApplyView,
   ExecResultView,
   ExitView,
   LogLineView,
@@ -8,6 +9,7 @@ import type {
   ProcessLogsResultView,
   ProcessView,
   ProjectView,
+  ReadyView,
   ServiceStatusView,
 } from "./views.js";
 
@@ -22,6 +24,8 @@ export const endpoints = {
   service: { method: "GET", path: "/v1/services/:name" },
   serviceAction: { method: "POST", path: "/v1/services/:name/:action" },
   down: { method: "POST", path: "/v1/down" },
+  apply: { method: "POST", path: "/v1/apply", body: "apply" },
+  ready: { method: "GET", path: "/v1/ready" },
   logs: { method: "GET", path: "/v1/logs", stream: true },
   events: { method: "GET", path: "/v1/events", stream: true },
   processes: { method: "GET", path: "/v1/processes" },
@@ -43,6 +47,10 @@ export interface EndpointTypes {
   service: { answer: ServiceStatusView };
   serviceAction: { answer: ServiceStatusView };
   down: { query: { timeout?: number }; answer: { stopped: true } };
+  /** Loads the manifest again and applies it; answers once what it launched has started, or ended without. */
+  apply: { body: ApplyBody; answer: ApplyView };
+  /** Waits until the services are ready now (all when none named), or one fails, or `timeout` ms pass. */
+  ready: { query: { service?: readonly string[]; timeout?: number }; answer: ReadyView };
   /** Events `stdout`/`stderr` (LogLineView), `lagged`, `gap`. */
   logs: { query: { service?: readonly string[]; tail?: number; follow?: boolean }; event: LogLineView };
   /** Events `status` (ServiceStatusView), `exit` (ExitView), `lagged`. */

@@ -3,32 +3,36 @@ import { chmodSync, lstatSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { SbxError } from "../errors.js";
+import { stateDirectory, type ProjectHome } from "./project-home.js";
 
 /** Unix socket paths are limited to about 108 bytes; a deep project directory goes to the temp directory instead. */
 const MAX_SOCKET_PATH = 100;
 
 /**
- * Where the control socket of the project in `projectDir` lives: `.sbx/sbx.sock`, or for a
- * directory so deep that the path would pass the limit, a file named after the directory's hash in
- * a directory of the current user's own under the temp directory (the temp directory is shared
- * with every other user, who must not be able to place or replace it).
+ * Where the control socket of the project at `home` lives: `sbx.sock` in its state directory, or
+ * for a directory so deep that the path would pass the limit, a file named after the hash of the
+ * directory (and of the project's name, when it was given one) in a directory of the current
+ * user's own under the temp directory (the temp directory is shared with every other user, who
+ * must not be able to place or replace it).
  */
-export function socketPathFor(projectDir: string): string {
-  const preferred = join(projectDir, ".sbx", "sbx.sock");
+export function socketPathFor(home: ProjectHome): string {
+  const preferred = join(stateDirectory(home), "sbx.sock");
   if (Buffer.byteLength(preferred) <= MAX_SOCKET_PATH) return preferred;
-  const hash = createHash("sha256").update(projectDir).digest("hex").slice(0, 16);
+  // The default project's hash is the directory's alone, as before projects had names.
+  const key = home.name === undefined ? home.dir : `${home.dir}\0${home.name}`;
+  const hash = createHash("sha256").update(key).digest("hex").slice(0, 16);
   return join(tmpdir(), `sbx-${process.getuid?.() ?? "user"}`, `${hash}.sock`);
 }
 
 /** Makes the temp directory that holds a deep project's socket: the user's own, 0700, never someone else's. */
-export function ensureSocketDirectory(socketPath: string, projectDir: string): void {
+export function ensureSocketDirectory(socketPath: string, home: ProjectHome): void {
   const directory = dirname(socketPath);
-  if (directory === join(projectDir, ".sbx")) return;
+  if (directory === stateDirectory(home)) return;
   mkdirSync(directory, { recursive: true, mode: 0o700 });
   const stats = lstatSync(directory);
   const uid = process.getuid?.();
   if (!stats.isDirectory() || (uid !== undefined && stats.uid !== uid)) {
-    throw new SbxError("STATE_UNTRUSTED", `${directory}, where sbx puts the control socket of ${projectDir}, is not a directory of yours: remove it`);
+    throw new SbxError("STATE_UNTRUSTED", `${directory}, where sbx puts the control socket of ${home.dir}, is not a directory of yours: remove it`);
   }
   if ((stats.mode & 0o077) !== 0) chmodSync(directory, 0o700);
 }

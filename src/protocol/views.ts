@@ -33,6 +33,33 @@ export interface ServiceStatusView {
   logError: string | null;
 }
 
+/** Why a service is not ready: the words of `sbx up --wait`'s error, and its last lines. */
+export interface ServiceFailureView {
+  /** The service it is about; absent when no one service is (several not ready within the timeout). */
+  service?: string;
+  message: string;
+  lastLines: string[];
+}
+
+/** One thing that applying a manifest did to one service. */
+export interface ServiceChangeView {
+  service: string;
+  action: "restarted" | "started" | "stopped";
+  reason: "changed" | "forced" | "new" | "was-stopped" | "had-failed" | "was-skipped" | "removed";
+  /** For `changed`: the manifest keys whose values differ. */
+  changed: string[];
+}
+
+/** POST /v1/apply's answer: what changed, each service launched with its status, and those already failed or not started. */
+export interface ApplyView {
+  changes: ServiceChangeView[];
+  services: ServiceStatusView[];
+  failures: ServiceFailureView[];
+}
+
+/** GET /v1/ready's answer. */
+export type ReadyView = { ready: true } | { ready: false; failure: ServiceFailureView };
+
 /** GET /v1/project. */
 export interface ProjectView {
   name: string;

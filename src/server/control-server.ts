@@ -13,7 +13,9 @@ import type { ServiceLog } from "../process/service-log.js";
 import { QueuedEventSink } from "./event-sink.js";
 import { LogStream } from "./log-stream.js";
 import type { ProcessRegistry } from "./process-registry.js";
-import { checkExecBody, checkStartProcessBody } from "../protocol/bodies.js";
+import { failureOf } from "../engine/service-failure.js";
+import { checkApplyBody, checkExecBody, checkStartProcessBody } from "../protocol/bodies.js";
+import { applyManifest } from "./apply-manifest.js";
 import { matchEndpoint, SERVICE_ACTIONS, type EndpointName, type ServiceAction } from "../protocol/endpoints.js";
 import { countParam, durationParam, flagParam, lastEventIds, lineNumber, readJsonBody, signalParam } from "../protocol/params.js";
 import { ERROR_STATUS, RequestError } from "../protocol/request-error.js";
@@ -186,6 +188,23 @@ export class ControlServer {
       down: async ({ response, url }) => {
         await this.options.down(durationParam("timeout", url.searchParams.get("timeout")));
         json(response, 200, { stopped: true });
+      },
+      apply: async ({ request, response }) => {
+        const { changes, launched, failed } = await applyManifest(orchestrator, checkApplyBody(await readJsonBody(request)));
+        json(response, 200, { changes, services: launched.map(statusView), failures: failed.flatMap((state) => failureOf(state) ?? []) });
+      },
+      ready: async ({ response, url }) => {
+        const names = [...new Set(url.searchParams.getAll("service"))];
+        for (const name of names) service(name);
+        const timeoutMs = durationParam("timeout", url.searchParams.get("timeout"));
+        try {
+          await orchestrator.whenReady(names.length > 0 ? names : [...orchestrator.states.keys()], { current: true, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+          json(response, 200, { ready: true });
+        } catch (error) {
+          if (!(error instanceof SbxError) || (error.code !== "SERVICE_FAILED" && error.code !== "NOT_READY")) throw error;
+          const { service: failing, lastLogLines } = error.context;
+          json(response, 200, { ready: false, failure: { ...(failing === undefined ? {} : { service: failing }), message: error.message, lastLines: [...(lastLogLines ?? [])] } });
+        }
       },
       processes: async ({ response }) => json(response, 200, (await registry.list()).map(processView)),
       startProcess: async ({ request, response }) => {

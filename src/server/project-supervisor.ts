@@ -12,14 +12,17 @@ import type { Selection } from "../graph/select-services.js";
 import type { Project } from "../manifest/types.js";
 import { killTagged } from "../process/kill-tree.js";
 import { isRunning, readProcess } from "../process/process-table.js";
-import { ensureStateDirectory } from "../process/private-files.js";
 import { sbxPackage } from "../package-root.js";
 import { ControlServer } from "./control-server.js";
 import { ProcessRegistry } from "./process-registry.js";
-import { findProjectProcesses, projectEnvironment, type SupervisorKind } from "./project-processes.js";
+import { findProjectProcesses, killProjectProcesses, projectEnvironment, type SupervisorKind } from "./project-processes.js";
 import { ensureSocketDirectory, socketPathFor } from "../protocol/socket-path.js";
-import { readState, stateDirectory, statePath, supervisorAlive, type ProjectState } from "../protocol/discovery.js";
-import { checkStateDirectory, ownStartTime, reapStale, removeOwnSocket, removeState, writeState } from "./state-file.js";
+import { readState, supervisorAlive, type ProjectState } from "../protocol/discovery.js";
+import { describeHome, ensureHomeDirectory, logDirectory, projectHome, sbxCommandFor, stateDirectory, statePath, type ProjectHome } from "../protocol/project-home.js";
+import { checkStateDirectory, ownStartTime, reapStale, removeOwnSocket, removeState, writeLastRun, writeState } from "./state-file.js";
+import { lastRunPath } from "../protocol/last-run.js";
+import { failureOf } from "../engine/service-failure.js";
+import { isFailedStatus } from "../engine/service-state.js";
 
 export interface ProjectSupervisorOptions extends OrchestratorOptions {
   /** Told when the `down` endpoint is called. */
@@ -28,6 +31,11 @@ export interface ProjectSupervisorOptions extends OrchestratorOptions {
   warn?: (message: string) => void;
   /** Who runs the supervisor: sbx's command or a program through up(); recorded in the project's processes. */
   kind?: SupervisorKind;
+  /**
+   * The name the project was given on purpose (`sbx -p NAME`, up()'s `name`): it is the project's
+   * name, and its state goes to `.sbx/projects/NAME/` beside the directory's default project.
+   */
+  name?: string;
 }
 
 /**
@@ -41,12 +49,15 @@ export class ProjectSupervisor {
   private shutDown?: Promise<void>;
   /** The grace period a `down -t` gave, for the last sweep of the project's processes. */
   private downGracePeriodMs?: number;
+  /** Whether someone asked for the stop, or the project stopped on its own: what the last run's record tells. */
+  private stoppedOnRequest = false;
 
   private constructor(
     readonly orchestrator: Orchestrator,
     /** Processes that clients start through Sandbox.connect(). */
     readonly sandbox: Sandbox,
     readonly project: Project,
+    readonly home: ProjectHome,
     private readonly server: ControlServer,
     readonly socketPath: string,
     private readonly lockPath: string,
@@ -59,21 +70,26 @@ export class ProjectSupervisor {
    * Becomes the supervisor of the project's directory: refuses when a live one holds it, reaps
    * what a dead one left behind, then serves the control API. Services start with `run()`.
    */
-  static async open(project: Project, selection: Selection, options: ProjectSupervisorOptions = {}): Promise<ProjectSupervisor> {
+  static async open(declared: Project, selection: Selection, options: ProjectSupervisorOptions = {}): Promise<ProjectSupervisor> {
     const warn = options.warn ?? ((message: string) => process.emitWarning(message, "SbxWarning"));
-    checkStateDirectory(project.dir);
-    ensureStateDirectory(project.dir);
-    await reapIfStale(project.dir, warn);
-    const lockPath = join(stateDirectory(project.dir), "supervisor.lock");
-    acquireLock(lockPath, project.dir);
+    const home = projectHome(declared.dir, options.name);
+    // A name given on purpose is the project's, whatever the manifest's `name` says (compose's -p).
+    const project = options.name === undefined ? declared : { ...declared, name: options.name };
+    checkStateDirectory(home);
+    ensureHomeDirectory(home);
+    await reapIfStale(home, warn);
+    const lockPath = join(stateDirectory(home), "supervisor.lock");
+    acquireLock(lockPath, home);
+    // How an earlier run ended is no news once this one starts.
+    removeQuietly(lastRunPath(home));
     try {
       // Every process of the project carries these tags: a reaper finds them all, even one started
       // after the last write of the state file, and even once `.sbx` has been deleted.
       const projectTag = `${project.name}.${randomUUID()}`;
-      const tagEnvironment = projectEnvironment(projectTag, project.dir, options.kind ?? "api");
-      const orchestrator = new Orchestrator(project, selection, { ...options, environment: { ...options.environment, ...tagEnvironment } });
-      const socketPath = socketPathFor(project.dir);
-      ensureSocketDirectory(socketPath, project.dir);
+      const tagEnvironment = projectEnvironment(projectTag, home, options.kind ?? "api");
+      const orchestrator = new Orchestrator(project, selection, { logDir: logDirectory(home), ...options, environment: { ...options.environment, ...tagEnvironment } });
+      const socketPath = socketPathFor(home);
+      ensureSocketDirectory(socketPath, home);
       const startedAt = Date.now();
       const sandbox = new Sandbox({ cwd: project.dir, env: { ...options.baseEnvironment, ...tagEnvironment }, shell: project.shell });
       let recordState = (): void => {};
@@ -83,13 +99,14 @@ export class ProjectSupervisor {
         processes: new ProcessRegistry(orchestrator, sandbox, () => recordState()),
         project: { name: project.name, dir: project.dir, supervisorPid: process.pid, startedAt },
         down: async (gracePeriodMs) => {
+          supervisor?.stopRequested();
           options.onDown?.();
           if (supervisor && gracePeriodMs !== undefined) supervisor.downGracePeriodMs = gracePeriodMs;
           await Promise.all([orchestrator.stop(gracePeriodMs === undefined ? {} : { gracePeriodMs }), sandbox.killAllProcesses()]);
         },
       });
       await server.listen(socketPath);
-      supervisor = new ProjectSupervisor(orchestrator, sandbox, project, server, socketPath, lockPath, startedAt, projectTag, warn);
+      supervisor = new ProjectSupervisor(orchestrator, sandbox, project, home, server, socketPath, lockPath, startedAt, projectTag, warn);
       supervisor.recordState();
       recordState = () => supervisor?.recordStateSoon();
       supervisor.stateSubscription = orchestrator.events$.subscribe((event) => {
@@ -106,6 +123,11 @@ export class ProjectSupervisor {
     }
   }
 
+  /** Someone asked for the project to stop (sbx down, Ctrl-C, a signal, a stack's down()): it did not stop on its own. */
+  stopRequested(): void {
+    this.stoppedOnRequest = true;
+  }
+
   /**
    * Ends whatever of the project still runs (a daemon that a one-shot service started and left,
    * a process started through the API), stops the control API and removes the socket, the state
@@ -119,13 +141,25 @@ export class ProjectSupervisor {
       await this.sandbox.destroy();
       await killTagged({ project: this.projectTag }, { gracePeriodMs: this.downGracePeriodMs ?? this.longestGracePeriod() });
       await this.server.close();
-      removeOwnSocket(this.project.dir);
-      removeState(this.project.dir);
+      removeOwnSocket(this.home);
+      this.recordLastRun();
+      removeState(this.home);
       // With the state gone, the watchdog finds nothing to reap when its pipe closes.
       this.watchdogInput?.destroy();
       removeQuietly(this.lockPath);
     })();
     return this.shutDown;
+  }
+
+  /** How the run ended, for `sbx ps` once nothing runs; a record that cannot be written is only missed. */
+  private recordLastRun(): void {
+    const failed = [...this.orchestrator.states.values()].filter((state) => isFailedStatus(state.status));
+    const failures = failed
+      .map((state) => ({ service: state.name, at: state.endedAt ?? Date.now(), message: failureOf(state)?.message ?? state.status }))
+      .sort((a, b) => a.at - b.at);
+    try {
+      writeLastRun(this.home, { version: 1, project: this.project.name, startedAt: this.startedAt, endedAt: Date.now(), stoppedOnRequest: this.stoppedOnRequest, failures });
+    } catch {}
   }
 
   private longestGracePeriod(): number {
@@ -168,11 +202,11 @@ export class ProjectSupervisor {
       services,
     };
     try {
-      writeState(this.project.dir, state);
+      writeState(this.home, state);
       this.stateWriteFailed = false;
     } catch (error) {
       // `.sbx` gone, or a full disk: the project runs on, found by its processes' tags meanwhile.
-      if (!this.stateWriteFailed) this.warn(`cannot write ${statePath(this.project.dir)}: ${(error as Error).message}`);
+      if (!this.stateWriteFailed) this.warn(`cannot write ${statePath(this.home)}: ${(error as Error).message}`);
       this.stateWriteFailed = true;
     }
   }
@@ -186,7 +220,7 @@ export class ProjectSupervisor {
    */
   private startWatchdog(): void {
     const cliPath = join(sbxPackage().dir, "dist", "cli", "sbx.cjs");
-    const watchdog = spawn("/bin/sh", ["-c", 'cat > /dev/null; exec "$0" "$1" __reap "$2" "$3"', process.execPath, cliPath, this.project.dir, this.projectTag], {
+    const watchdog = spawn("/bin/sh", ["-c", 'cat > /dev/null; exec "$0" "$1" __reap "$2" "$3" "$4"', process.execPath, cliPath, this.project.dir, this.projectTag, this.home.name ?? ""], {
       detached: true,
       stdio: ["pipe", "ignore", "ignore"],
     });
@@ -229,7 +263,7 @@ export class ProjectSupervisor {
     this.outerWatcher = watchFor(this.project.dir, [".sbx"]);
     this.watchInner = () => {
       this.innerWatcher?.close();
-      this.innerWatcher = watchFor(stateDirectory(this.project.dir), ["state.json", "sbx.sock", "supervisor.lock"]);
+      this.innerWatcher = watchFor(stateDirectory(this.home), ["state.json", "sbx.sock", "supervisor.lock"]);
     };
     this.watchInner();
   }
@@ -240,16 +274,16 @@ export class ProjectSupervisor {
 
   /** Makes again what went missing of `.sbx`; what cannot be made (a file where the directory was) is left, and the project runs on. */
   private async restoreStateDirectory(): Promise<void> {
-    const directory = stateDirectory(this.project.dir);
+    const directory = stateDirectory(this.home);
     try {
       if (!existsSync(directory)) {
-        ensureStateDirectory(this.project.dir);
+        ensureHomeDirectory(this.home);
         this.watchInner();
         // The log files went with it: what the services print from now on goes to new ones.
         this.orchestrator.reopenLogs();
       }
       if (!lstatSync(directory).isDirectory()) return;
-      if (!existsSync(statePath(this.project.dir))) this.recordState();
+      if (!existsSync(statePath(this.home))) this.recordState();
       if (!existsSync(this.lockPath)) writeLock(this.lockPath);
       if (!isSocketAt(this.socketPath)) await this.server.relisten(this.socketPath);
     } catch {
@@ -292,30 +326,32 @@ function isSocketAt(path: string): boolean {
  * carry the directory's tag and whose supervisor is gone; throws when a live supervisor holds the
  * directory, found through its state or, when `.sbx` was deleted, through its processes' tags.
  */
-async function reapIfStale(projectDir: string, warn: (message: string) => void): Promise<void> {
-  const { state, warnings } = readState(projectDir);
+async function reapIfStale(home: ProjectHome, warn: (message: string) => void): Promise<void> {
+  const { state, warnings } = readState(home);
   for (const warning of warnings) warn(warning);
   if (state) {
-    if (supervisorAlive(state)) throw alreadyRunning(projectDir, state);
-    await reapStale(projectDir, state);
+    if (supervisorAlive(state)) throw alreadyRunning(home, state);
+    await reapStale(home, state);
   }
-  const found = findProjectProcesses(projectDir);
+  const found = findProjectProcesses(home);
   if (!found) return;
   if (found.liveSupervisor) {
     throw new SbxError(
       "ALREADY_RUNNING",
-      `a project is already running in ${projectDir} (supervisor pid ${found.liveSupervisor.pid}, ${found.pids.length === 1 ? "1 process" : `${found.pids.length} processes`}), but its .sbx directory was removed: use sbx down to stop it`,
+      `a project is already running in ${describeHome(home)} (supervisor pid ${found.liveSupervisor.pid}, ${found.pids.length === 1 ? "1 process" : `${found.pids.length} processes`}), but its .sbx directory was removed: use ${sbxCommandFor(home)} down to stop it`,
     );
   }
-  const count = await killTagged({ dir: projectDir }, { gracePeriodMs: 2_000 });
-  warn(`stopped ${count === 1 ? "1 process" : `${count} processes`} that a dead supervisor of ${projectDir} had left running`);
+  const count = await killProjectProcesses(home, 2_000);
+  warn(`stopped ${count === 1 ? "1 process" : `${count} processes`} that a dead supervisor of ${describeHome(home)} had left running`);
 }
 
-function alreadyRunning(projectDir: string, state: ProjectState): SbxError {
+function alreadyRunning(home: ProjectHome, state: ProjectState): SbxError {
   const since = new Date(state.supervisor.startedAt).toLocaleTimeString();
+  const sbx = sbxCommandFor(home);
   return new SbxError(
     "ALREADY_RUNNING",
-    `project ${state.project} is already running in ${projectDir} (supervisor pid ${state.supervisor.pid}, since ${since}): use sbx ps, sbx logs, or sbx down`,
+    `project ${state.project} is already running in ${home.dir} (supervisor pid ${state.supervisor.pid}, since ${since}): use ${sbx} ps, ${sbx} logs, or ${sbx} down; ` +
+      `${sbx} up -d applies changes to it, and sbx -p NAME up (up({ name }) in code) runs another project of this directory beside it`,
   );
 }
 
@@ -330,7 +366,7 @@ function writeLock(lockPath: string, flag: "wx" | "w" = "w"): void {
 }
 
 /** An exclusive lock file holding our pid and start time; a lock whose process is gone is taken over. */
-function acquireLock(lockPath: string, projectDir: string): void {
+function acquireLock(lockPath: string, home: ProjectHome): void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeLock(lockPath, "wx");
@@ -339,9 +375,9 @@ function acquireLock(lockPath: string, projectDir: string): void {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const [pid, startTime] = readFileSafe(lockPath).split(":").map(Number) as [number, number | undefined];
       if (Number.isSafeInteger(pid) && pid > 1 && startTime !== undefined && startTime > 0 && isRunning(pid, startTime)) {
-        const { state } = readState(projectDir);
-        if (state) throw alreadyRunning(projectDir, state);
-        throw new SbxError("ALREADY_RUNNING", `another sbx (pid ${pid}) is starting this project in ${projectDir}`);
+        const { state } = readState(home);
+        if (state) throw alreadyRunning(home, state);
+        throw new SbxError("ALREADY_RUNNING", `another sbx (pid ${pid}) is starting this project in ${describeHome(home)}`);
       }
       rmSync(lockPath, { force: true });
     }

@@ -1,14 +1,16 @@
 import { killTagged } from "../process/kill-tree.js";
 import { readState, supervisorAlive } from "../protocol/discovery.js";
+import { projectHome } from "../protocol/project-home.js";
 import { reapStale } from "./state-file.js";
 
 /**
  * What the watchdog runs once its supervisor has died: every process that carries the run's tag
  * is ended (whatever became of `.sbx`), then the state, unless a live supervisor has taken the
- * directory over since, is reaped and removed.
+ * project over since, is reaped and removed. `name` is the project's, when it was given one.
  */
-export async function reapAfterCrash(projectDir: string, projectTag: string | undefined): Promise<void> {
+export async function reapAfterCrash(projectDir: string, projectTag: string | undefined, name?: string): Promise<void> {
   if (projectTag !== undefined && projectTag !== "") await killTagged({ project: projectTag }, { gracePeriodMs: 2_000 });
-  const { state } = readState(projectDir);
-  if (state && !supervisorAlive(state)) await reapStale(projectDir, state);
+  const home = projectHome(projectDir, name === "" ? undefined : name);
+  const { state } = readState(home);
+  if (state && !supervisorAlive(state)) await reapStale(home, state);
 }

@@ -3,14 +3,23 @@ import { join } from "node:path";
 import { SbxError } from "../errors.js";
 import { killTagged, killTree } from "../process/kill-tree.js";
 import { processesOfProject, readProcess } from "../process/process-table.js";
-import { isPid, stateDirectory, statePath, untrustedBecause, type ProjectState } from "../protocol/discovery.js";
+import { isPid, stateDirectory, statePath, untrustedBecause, type ProjectHome, type ProjectState } from "../protocol/discovery.js";
+import { lastRunPath, type LastRun } from "../protocol/last-run.js";
 import { socketPathFor } from "../protocol/socket-path.js";
 
 /** Written whole or not at all: a reader never sees half a file. */
-export function writeState(projectDir: string, state: ProjectState): void {
-  const path = statePath(projectDir);
+export function writeState(home: ProjectHome, state: ProjectState): void {
+  const path = statePath(home);
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temporary, path);
+}
+
+/** The record of how the run ended, written whole or not at all as the state is. */
+export function writeLastRun(home: ProjectHome, run: LastRun): void {
+  const path = lastRunPath(home);
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(run, null, 2)}\n`, { mode: 0o600 });
   renameSync(temporary, path);
 }
 
@@ -19,25 +28,29 @@ export function writeState(projectDir: string, state: ProjectState): void {
  * user's, or a symbolic link to anywhere) is refused, since service output written there holds
  * secrets; one of the user's own that others may enter or write to is made private again.
  */
-export function checkStateDirectory(projectDir: string): void {
-  const directory = stateDirectory(projectDir);
-  let stats: Stats;
-  try {
-    stats = lstatSync(directory);
-  } catch {
-    return;
+export function checkStateDirectory(home: ProjectHome): void {
+  const root = stateDirectory({ dir: home.dir });
+  // A named project's state is inside `.sbx/projects/`: each level is checked, from the top.
+  const levels = home.name === undefined ? [root] : [root, join(root, "projects"), stateDirectory(home)];
+  for (const directory of levels) {
+    let stats: Stats;
+    try {
+      stats = lstatSync(directory);
+    } catch {
+      return;
+    }
+    const reason = untrustedBecause(stats, "directory");
+    if (reason !== undefined && !reason.startsWith("it is writable")) {
+      throw new SbxError("STATE_UNTRUSTED", `${directory} cannot be used: ${reason}. sbx writes service output there, which may hold secrets: remove it, or run sbx as its owner`);
+    }
+    if ((stats.mode & 0o077) !== 0) chmodSync(directory, 0o700);
   }
-  const reason = untrustedBecause(stats, "directory");
-  if (reason !== undefined && !reason.startsWith("it is writable")) {
-    throw new SbxError("STATE_UNTRUSTED", `${directory} cannot be used: ${reason}. sbx writes service output there, which may hold secrets: remove it, or run sbx as its owner`);
-  }
-  if ((stats.mode & 0o077) !== 0) chmodSync(directory, 0o700);
 }
 
 /** Removes the state file; one that cannot be removed (its directory replaced by a file) is no error. */
-export function removeState(projectDir: string): void {
+export function removeState(home: ProjectHome): void {
   try {
-    rmSync(statePath(projectDir), { force: true });
+    rmSync(statePath(home), { force: true });
   } catch {}
 }
 
@@ -47,8 +60,8 @@ export function ownStartTime(): number | undefined {
 }
 
 /** Removes sbx's socket of the project: only at sbx's own path, and only if a socket is there. */
-export function removeOwnSocket(projectDir: string): void {
-  const path = socketPathFor(projectDir);
+export function removeOwnSocket(home: ProjectHome): void {
+  const path = socketPathFor(home);
   try {
     if (lstatSync(path).isSocket()) rmSync(path, { force: true });
   } catch {}
@@ -61,7 +74,7 @@ export function removeOwnSocket(projectDir: string): void {
  * recorded; an entry without one is found through its tag alone. Returns how many processes
  * were still there to end.
  */
-export async function reapStale(projectDir: string, state: ProjectState): Promise<number> {
+export async function reapStale(home: ProjectHome, state: ProjectState): Promise<number> {
   const services = Object.values(state.services);
   const left = state.projectTag === undefined ? services.length : processesOfProject(state.projectTag).length;
   const stamped = services.filter((s) => s.startTime !== undefined && isPid(s.pid));
@@ -72,10 +85,10 @@ export async function reapStale(projectDir: string, state: ProjectState): Promis
     { trees: services.filter((s) => !stamped.includes(s)).map((s) => s.tag), ...(state.projectTag === undefined ? {} : { project: state.projectTag }) },
     { gracePeriodMs: 2_000 },
   );
-  removeOwnSocket(projectDir);
-  removeState(projectDir);
+  removeOwnSocket(home);
+  removeState(home);
   try {
-    rmSync(join(stateDirectory(projectDir), "supervisor.lock"), { force: true });
+    rmSync(join(stateDirectory(home), "supervisor.lock"), { force: true });
   } catch {}
   return left;
 }

@@ -139,15 +139,15 @@ services:
     expect((await p.sbx("logs", "api")).stdout).toContain(`certs=${certs}`);
   });
 
-  it("refuses a second up in the same directory, naming the supervisor", async () => {
+  it("refuses a second foreground up in the same directory, naming the supervisor; up -d applies the manifest to it", async () => {
     const p = project(STACK);
     await p.sbx("up", "-d");
     const state = JSON.parse(readFileSync(join(p.dir, ".sbx", "state.json"), "utf8")) as { supervisor: { pid: number } };
-    for (const args of [["up"], ["up", "-d"]]) {
-      const second = await p.sbx(...args);
-      expect(second.code).toBe(1);
-      expect(second.stderr).toContain(`is already running in ${p.dir} (supervisor pid ${state.supervisor.pid}`);
-    }
+    const second = await p.sbx("up");
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`is already running in ${p.dir} (supervisor pid ${state.supervisor.pid}`);
+    expect(second.stderr).toContain("sbx up -d applies changes to it");
+    expect(await p.sbx("up", "-d")).toMatchObject({ code: 0, stdout: "sbx » nothing changed\n" });
   });
 
   it("serves its control socket to its owner only", async () => {

@@ -1,13 +1,13 @@
 import { defaults } from "../../defaults.js";
-import { killTagged } from "../../process/kill-tree.js";
 import { isRunning, readProcess } from "../../process/process-table.js";
-import type { ProjectProcesses } from "../../server/project-processes.js";
+import { killProjectProcesses, type ProjectProcesses } from "../../server/project-processes.js";
 import { SupervisorUnresponsiveError } from "../../protocol/client.js";
 import type { ProjectState } from "../../protocol/discovery.js";
+import { describeHome, stateDirectory, type ProjectHome } from "../../protocol/project-home.js";
 import { reapStale } from "../../server/state-file.js";
 import type { GlobalOptions } from "../global-options.js";
 import type { CliIo } from "../io.js";
-import { connectToProject, projectDirOf, type ProjectConnection } from "../project-connection.js";
+import { connectToProject, projectHomeOf, type ProjectConnection } from "../project-connection.js";
 
 /** How long a live supervisor gets to write its state again after `.sbx` was deleted. */
 const STATE_RESTORE_WAIT_MS = 2_000;
@@ -18,21 +18,21 @@ const STATE_RESTORE_WAIT_MS = 2_000;
  * state is gone (`.sbx` deleted), finds the project's processes by the tag they carry.
  */
 export async function downCommand(options: GlobalOptions & { timeoutMs?: number }, io: CliIo): Promise<number> {
-  const dir = projectDirOf(options, io);
-  let connection = connectToProject(dir, io);
-  if (connection.kind === "untracked" && connection.processes.liveSupervisor) connection = await stateRestored(dir, connection, io);
+  const home = projectHomeOf(options, io);
+  let connection = connectToProject(home, io);
+  if (connection.kind === "untracked" && connection.processes.liveSupervisor) connection = await stateRestored(home, connection, io);
   switch (connection.kind) {
     case "none":
-      io.stdout.write(`nothing is running in ${dir}\n`);
+      io.stdout.write(`nothing is running in ${describeHome(home)}\n`);
       return 0;
     case "stale": {
-      const count = await reapStale(dir, connection.state);
+      const count = await reapStale(home, connection.state);
       io.stdout.write(`the supervisor (pid ${connection.state.supervisor.pid}) had died: stopped the ${count === 1 ? "1 process" : `${count} processes`} it left behind\n`);
       return 0;
     }
     case "untracked": {
-      const count = await stopUntracked(dir, connection.processes, options.timeoutMs);
-      io.stdout.write(`the project's state in ${dir}/.sbx was missing: stopped the ${count === 1 ? "1 process" : `${count} processes`} that carry its tag\n`);
+      const count = await stopUntracked(home, connection.processes, options.timeoutMs);
+      io.stdout.write(`the project's state in ${stateDirectory(home)} was missing: stopped the ${count === 1 ? "1 process" : `${count} processes`} that carry its tag\n`);
       return 0;
     }
     case "running": {
@@ -42,7 +42,7 @@ export async function downCommand(options: GlobalOptions & { timeoutMs?: number 
         if (!(error instanceof SupervisorUnresponsiveError)) throw error;
         // A stuck supervisor cannot stop anything: it is ended, and what it started is reaped as
         // after a crash.
-        const count = await endStuckSupervisor(dir, connection.state);
+        const count = await endStuckSupervisor(home, connection.state);
         io.stderr.write(`warning: ${error.message}\n`);
         io.stdout.write(`${connection.state.project}: the supervisor (pid ${connection.state.supervisor.pid}) did not answer: ended it and the ${count === 1 ? "1 process" : `${count} processes`} it had started\n`);
         return 0;
@@ -54,7 +54,7 @@ export async function downCommand(options: GlobalOptions & { timeoutMs?: number 
 }
 
 /** SIGKILL to a supervisor that does not answer (the same process: its start time is the one recorded), then the reaping of a crash. */
-async function endStuckSupervisor(dir: string, state: ProjectState): Promise<number> {
+async function endStuckSupervisor(home: ProjectHome, state: ProjectState): Promise<number> {
   const { pid, startTime } = state.supervisor;
   if (startTime !== undefined && isRunning(pid, startTime)) {
     try {
@@ -62,17 +62,17 @@ async function endStuckSupervisor(dir: string, state: ProjectState): Promise<num
     } catch {}
     while (isRunning(pid, startTime)) await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  return reapStale(dir, state);
+  return reapStale(home, state);
 }
 
 /** A live supervisor writes its state again soon after `.sbx` is deleted: wait a little for it. */
-async function stateRestored(dir: string, connection: ProjectConnection, io: CliIo): Promise<ProjectConnection> {
+async function stateRestored(home: ProjectHome, connection: ProjectConnection, io: CliIo): Promise<ProjectConnection> {
   const deadline = Date.now() + STATE_RESTORE_WAIT_MS;
   let current = connection;
   while (current.kind === "untracked" && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     // Its warnings were told once already.
-    current = connectToProject(dir, { stderr: { write: () => true } });
+    current = connectToProject(home, { stderr: { write: () => true } });
   }
   return current;
 }
@@ -82,7 +82,7 @@ async function stateRestored(dir: string, connection: ProjectConnection, io: Cli
  * asked to tear down as on SIGTERM (so that nothing restarts what is stopped); then every process
  * that carries the directory's tag is ended.
  */
-async function stopUntracked(dir: string, found: ProjectProcesses, timeoutMs: number | undefined): Promise<number> {
+async function stopUntracked(home: ProjectHome, found: ProjectProcesses, timeoutMs: number | undefined): Promise<number> {
   const gracePeriodMs = timeoutMs ?? defaults.stopGracePeriodMs;
   const supervisor = found.liveSupervisor;
   if (supervisor?.kind === "cli") {
@@ -93,5 +93,5 @@ async function stopUntracked(dir: string, found: ProjectProcesses, timeoutMs: nu
     const deadline = Date.now() + gracePeriodMs + 5_000;
     while (startTime !== undefined && isRunning(supervisor.pid, startTime) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  return Math.max(found.pids.length, await killTagged({ dir }, { gracePeriodMs }));
+  return Math.max(found.pids.length, await killProjectProcesses(home, gracePeriodMs));
 }

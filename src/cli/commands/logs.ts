@@ -4,11 +4,11 @@ import { parseDuration } from "../../manifest/duration.js";
 import { RotatedLog } from "../../process/log-files.js";
 import { parseLogFileLine, type LogLine } from "../../process/log-line.js";
 import { mergeByTime } from "../../process/merge-by-time.js";
-import { stateDirectory } from "../../protocol/discovery.js";
+import { describeHome, logDirectory } from "../../protocol/project-home.js";
 import { SbxError } from "../../errors.js";
 import type { GlobalOptions } from "../global-options.js";
 import { colorEnabled, type CliIo } from "../io.js";
-import { connectToProject, projectDirOf } from "../project-connection.js";
+import { connectToProject, projectHomeOf } from "../project-connection.js";
 import { TerminalRenderer } from "../render/terminal-renderer.js";
 import { followLogs } from "./logs-follow.js";
 
@@ -31,10 +31,10 @@ const OUTPUT_CHUNK = 64 * 1024;
  * in time order; with `-f`, the running supervisor's recent lines and then live ones.
  */
 export async function logsCommand(options: LogsOptions, io: CliIo, signal?: AbortSignal): Promise<number> {
-  const dir = projectDirOf(options, io);
+  const home = projectHomeOf(options, io);
   const since = sinceTime(options.since);
   const keep = (line: LogLine): boolean => since === undefined || line.time >= since;
-  const connection = connectToProject(dir, io);
+  const connection = connectToProject(home, io);
 
   if (options.follow && connection.kind === "running") {
     const names = options.services.length > 0 ? options.services : (await connection.client.project()).services;
@@ -54,7 +54,7 @@ export async function logsCommand(options: LogsOptions, io: CliIo, signal?: Abor
     return 0;
   }
 
-  const logDir = join(stateDirectory(dir), "logs");
+  const logDir = logDirectory(home);
   const available = existsSync(logDir) ? readdirSync(logDir).filter((f) => f.endsWith(".log")).map((f) => f.slice(0, -4)) : [];
   const names = options.services.length > 0 ? options.services : available.sort();
   for (const name of names) if (!available.includes(name)) throw new SbxError("UNKNOWN_SERVICE", `no log for service "${name}" in ${logDir}`);
@@ -63,7 +63,7 @@ export async function logsCommand(options: LogsOptions, io: CliIo, signal?: Abor
     return 0;
   }
   await printPastLines(logDir, names, keep, options, io);
-  if (options.follow) io.stderr.write(`(${dir} is not running: nothing more will come)\n`);
+  if (options.follow) io.stderr.write(`(${describeHome(home)} is not running: nothing more will come)\n`);
   return 0;
 }
 

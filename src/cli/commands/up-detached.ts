@@ -3,7 +3,10 @@ import { closeSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { findManifestFiles } from "../../manifest/find-manifest.js";
 import { ControlClient } from "../../protocol/client.js";
-import { ensureStateDirectory, openPrivateAppend } from "../../process/private-files.js";
+import { openPrivateAppend } from "../../process/private-files.js";
+import { ensureHomeDirectory, projectHome } from "../../protocol/project-home.js";
+import { projectNameOf } from "../global-options.js";
+import { connectToProject } from "../project-connection.js";
 import { checkStateDirectory } from "../../server/state-file.js";
 import { socketPathFor } from "../../protocol/socket-path.js";
 import { ExitCode } from "../exit-codes.js";
@@ -24,7 +27,8 @@ const cliPath = process.argv[1] as string;
 const SUPERVISOR_NODE_OPTIONS = ["--no-memory-reducer"];
 
 /**
- * `sbx up -d` / `--wait`: starts the project in a background supervisor (its own session, no
+ * `sbx up -d` / `--wait`: applies the manifest to the project if it runs already (see
+ * applyToRunning); else starts the project in a background supervisor (its own session, no
  * terminal, its output in `.sbx/sbx.log`) and returns once the services are started, or with
  * `--wait` once they are ready; on a failure the supervisor tears down and this exits 1.
  *
@@ -36,8 +40,16 @@ const SUPERVISOR_NODE_OPTIONS = ["--no-memory-reducer"];
 export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
   const files = findManifestFiles(options.file, io.cwd, options.projectDir === undefined ? io.cwd : resolve(io.cwd, options.projectDir));
   const projectDir = options.projectDir === undefined ? dirname(files[0] as string) : resolve(io.cwd, options.projectDir);
-  checkStateDirectory(projectDir);
-  const logPath = join(ensureStateDirectory(projectDir), "sbx.log");
+  const projectName = projectNameOf(options, io);
+  const home = projectHome(projectDir, projectName);
+  checkStateDirectory(home);
+  const connection = connectToProject(home, io);
+  if (connection.kind === "running") {
+    // Only now is the manifest code loaded here: a first `up -d` leaves that to the supervisor.
+    const { applyToRunning } = await import("./up-apply.js");
+    return applyToRunning(connection.client, files, projectDir, options, io);
+  }
+  const logPath = join(ensureHomeDirectory(home), "sbx.log");
   const log = openPrivateAppend(logPath);
   const child = spawn(process.execPath, [...SUPERVISOR_NODE_OPTIONS, cliPath, "__supervise"], {
     cwd: io.cwd,
@@ -46,7 +58,7 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
     stdio: ["ignore", log, log, "ipc"],
   });
   closeSync(log);
-  child.send({ type: "run", options: supervisorOptions(files, projectDir, options) } satisfies SupervisorOrder);
+  child.send({ type: "run", options: supervisorOptions(files, projectDir, projectName, options) } satisfies SupervisorOrder);
 
   const wanted = options.wait ? "ready" : "started";
   let plan = { project: "", services: 0 };
@@ -93,7 +105,7 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
     }
     case "timeout": {
       io.stderr.write(`error: the background supervisor (pid ${child.pid}) said nothing within --wait-timeout and ${SUPERVISOR_SILENCE_MS / 1_000} s more: stopping every service\n`);
-      await new ControlClient(socketPathFor(projectDir)).down().catch(() => child.kill("SIGTERM"));
+      await new ControlClient(socketPathFor(home)).down().catch(() => child.kill("SIGTERM"));
       await waitForExit(child);
       return ExitCode.serviceFailed;
     }
@@ -110,8 +122,8 @@ const SUPERVISOR_SILENCE_MS = 10_000;
  * The run's options as the supervisor takes them: the manifest files and the project's directory
  * found here, its output written for a file (timestamps, no colours); nothing else is re-derived.
  */
-function supervisorOptions(files: readonly string[], projectDir: string, options: UpOptions): UpOptions {
-  return { ...options, file: [...files], projectDir, timestamps: true, color: false, detach: false, supervise: true };
+function supervisorOptions(files: readonly string[], projectDir: string, projectName: string | undefined, options: UpOptions): UpOptions {
+  return { ...options, file: [...files], projectDir, ...(projectName === undefined ? {} : { projectName }), timestamps: true, color: false, detach: false, supervise: true };
 }
 
 function waitForExit(child: ReturnType<typeof spawn>): Promise<void> {

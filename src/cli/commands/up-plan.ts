@@ -16,6 +16,8 @@ export interface UpOptions extends GlobalOptions {
   detach?: boolean;
   wait?: boolean;
   waitTimeoutMs?: number;
+  /** On a running project: restart every selected service, changed or not. */
+  forceRecreate?: boolean;
   /** This process is the background supervisor that `up -d` started: report to it over IPC. */
   supervise?: boolean;
 }

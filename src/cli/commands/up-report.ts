@@ -1,5 +1,6 @@
 import { Subscription } from "rxjs";
 import type { Orchestrator } from "../../engine/orchestrator.js";
+import { failureOf, type ServiceFailure } from "../../engine/service-failure.js";
 import { isFailedStatus } from "../../engine/service-state.js";
 import type { UpOptions } from "./up-plan.js";
 import { ManifestError, SbxError, type Diagnostic, type SbxErrorCode } from "../../errors.js";
@@ -58,30 +59,45 @@ export function errorFromReport(reported: ReportedError): Error {
 
 /**
  * In the background supervisor: tells the parent once every service has started, then once
- * every one is ready, or which one failed, or after `timeoutMs` which are not ready and why
- * (`onTimeout` then tears down).
+ * every one is ready; or, before the parent has the answer it waits for (`wanted`), which service
+ * failed or could not start — also when that is known by the time all have started, so that
+ * `up -d` does not call a failed start a success — and `onFailed` then tears down; after
+ * `timeoutMs`, which are not ready and why (`onTimeout` then tears down).
  */
-export function reportProgress(orchestrator: Orchestrator, wait: { timeoutMs?: number; onTimeout?: (error: SbxError) => void } = {}): Subscription {
+export function reportProgress(
+  orchestrator: Orchestrator,
+  wait: { wanted: "started" | "ready"; timeoutMs?: number; onTimeout?: (error: SbxError) => void; onFailed?: (failure: ServiceFailure) => void },
+): Subscription {
   if (!process.send) return Subscription.EMPTY;
   let started = false;
+  /** Whether the parent has had the answer it waits for. */
+  let answered = false;
+  const fail = (failure: { message: string; service?: string; lastLines: readonly string[] }): void => {
+    if (answered) return;
+    answered = true;
+    sendReport({ type: "failed", message: failure.message, ...(failure.service ? { service: failure.service } : {}), lastLines: failure.lastLines });
+    if (failure.service !== undefined) wait.onFailed?.({ service: failure.service, message: failure.message, lastLines: [...failure.lastLines] });
+  };
   const subscription = orchestrator.states$.subscribe((states) => {
     if (started) return;
     const all = [...states.values()];
     if (all.every((s) => s.everRunning || s.status === "completed" || isFailedStatus(s.status))) {
       started = true;
+      const failed = all.filter((s) => isFailedStatus(s.status)).sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0))[0];
+      const failure = failed === undefined ? undefined : failureOf(failed);
+      if (failure !== undefined && wait.wanted === "started") return fail(failure);
       sendReport({ type: "started" });
+      if (wait.wanted === "started") answered = true;
     }
   });
   orchestrator.whenReady(undefined, wait.timeoutMs === undefined ? {} : { timeoutMs: wait.timeoutMs }).then(
-    () => sendReport({ type: "ready" }),
+    () => {
+      sendReport({ type: "ready" });
+      answered = true;
+    },
     (error: Error & { context?: { service?: string; lastLogLines?: readonly string[] } }) => {
       if (error instanceof SbxError && error.code === "NOT_READY") wait.onTimeout?.(error);
-      sendReport({
-        type: "failed",
-        message: error.message,
-        ...(error.context?.service ? { service: error.context.service } : {}),
-        lastLines: error.context?.lastLogLines ?? [],
-      });
+      fail({ message: error.message, ...(error.context?.service ? { service: error.context.service } : {}), lastLines: error.context?.lastLogLines ?? [] });
     },
   );
   return subscription;

@@ -7,6 +7,7 @@ export type { UpOptions } from "./up-plan.js";
 import type { ServiceEvent } from "../../engine/events.js";
 import { isFailedStatus } from "../../engine/service-state.js";
 import { ExitCode } from "../exit-codes.js";
+import { projectNameOf } from "../global-options.js";
 import { colorEnabled, type CliIo } from "../io.js";
 import { TerminalRenderer } from "../render/terminal-renderer.js";
 
@@ -22,6 +23,7 @@ export interface SignalSource {
  * service fails to start or to become ready, or as --abort-on-container-exit / --exit-code-from say.
  */
 export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSource = process): Promise<number> {
+  const began = performance.now();
   let onDown = (): void => {};
   const { selection, supervisor } = await openProject(options, io, () => onDown());
   const names = selection.services.map((s) => s.name);
@@ -49,7 +51,12 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
 
   const report = options.supervise
     ? reportProgress(orchestrator, {
+        wanted: options.wait ? "ready" : "started",
         ...(options.waitTimeoutMs === undefined ? {} : { timeoutMs: options.waitTimeoutMs }),
+        onFailed: (failure) => {
+          exitCode ??= ExitCode.serviceFailed;
+          stopAll(`${failure.message}: stopping every service`);
+        },
         onTimeout: (error) => {
           exitCode ??= ExitCode.serviceFailed;
           stopAll(`--wait-timeout: ${error.message}: stopping every service`);
@@ -64,11 +71,18 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
   };
   const onSigint = (): void => {
     interrupted = true;
+    supervisor.stopRequested();
     if (stopping) stopAll("second Ctrl-C", true);
     else stopAll("stopping every service (Ctrl-C again to kill them at once)");
   };
-  const onSigterm = (): void => stopAll("SIGTERM received: stopping every service");
-  const onSighup = (): void => stopAll("SIGHUP received: stopping every service");
+  const onSigterm = (): void => {
+    supervisor.stopRequested();
+    stopAll("SIGTERM received: stopping every service");
+  };
+  const onSighup = (): void => {
+    supervisor.stopRequested();
+    stopAll("SIGHUP received: stopping every service");
+  };
   // A bug in sbx must not leave the services running: tear down, then fail.
   const onCrash = (error: unknown): void => {
     exitCode = ExitCode.serviceFailed;
@@ -84,14 +98,18 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
   // A background supervisor's output (.sbx/sbx.log) is sbx's own lines: the services' are in their
   // log files, which are rotated; written here too, a flood went to disk twice, and sbx.log without bound.
   const lines = options.supervise ? undefined : orchestrator.batches$.subscribe((batch) => renderer.outputLines(batch.service, batch.lines, batch.time));
+  // Services that a later apply (`sbx up -d`, `sbx restart`) launched or changed: their failure to
+  // start is told to the command that asked, and the rest of the project runs on, as in compose.
+  const applied = new Set<string>();
   const events = orchestrator.events$.subscribe((event) => {
     renderer.event(event);
+    if (event.type === "updated" || event.type === "removed" || !names.includes(event.service)) applied.add(event.service);
     const verdict = judge(event);
     if (verdict === undefined || stopping) return;
     if (options.exitCodeFrom === event.service) {
       exitCode = verdict.exitCode;
       stopAll(`${event.service} ended: stopping every service (--exit-code-from)`);
-    } else if (verdict.startFailure) {
+    } else if (verdict.startFailure && !applied.has(event.service)) {
       exitCode ??= ExitCode.serviceFailed;
       stopAll(`${event.service} ${event.type === "skipped" ? "could not start" : "failed"}: stopping every service`);
     } else if (abortOnExit || (options.abortOnContainerFailure && verdict.exitCode !== 0)) {
@@ -121,6 +139,16 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
         return { exitCode: ExitCode.serviceFailed, startFailure };
     }
   }
+
+  // One line once everything is up, as the moment to start working: a failure is told by its own events.
+  orchestrator.whenReady().then(
+    () => {
+      if (stopping) return;
+      const seconds = ((performance.now() - began) / 1_000).toFixed(1);
+      renderer.note(names.length === 1 ? `${names[0]} ready in ${seconds} s` : `all ${names.length} services ready in ${seconds} s`);
+    },
+    () => {},
+  );
 
   try {
     await orchestrator.run();
@@ -152,12 +180,13 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
 async function openProject(options: UpOptions, io: CliIo, onDown: () => void) {
   try {
     const { project, selection } = planUp(options, io);
-    if (options.supervise) sendReport({ type: "planned", project: project.name, services: selection.services.length, warnings: project.warnings });
+    const name = projectNameOf(options, io);
+    if (options.supervise) sendReport({ type: "planned", project: name ?? project.name, services: selection.services.length, warnings: project.warnings });
     const warn = (message: string): void => {
       io.stderr.write(`warning: ${message}\n`);
       if (options.supervise) sendReport({ type: "warning", message });
     };
-    const supervisor = await ProjectSupervisor.open(project, selection, { onDown, warn, kind: "cli" });
+    const supervisor = await ProjectSupervisor.open(project, selection, { onDown, warn, kind: "cli", ...(name === undefined ? {} : { name }) });
     return { selection, supervisor };
   } catch (error) {
     if (options.supervise) sendReport({ type: "rejected", error: reportedError(error) });

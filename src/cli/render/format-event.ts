@@ -37,6 +37,10 @@ export function describeEvent(event: ServiceEvent, lastExit?: Extract<ServiceEve
       return [];
     case "log-failed":
       return [`cannot write its log ${event.path}: ${event.message}; its lines still reach the terminal and sbx logs -f`];
+    case "updated":
+      return [event.changed.length > 0 ? `${event.changed.join(", ")} changed: starting it anew` : "starting it anew"];
+    case "removed":
+      return ["removed: it is no longer in the manifest"];
   }
 }
 

@@ -1,0 +1,24 @@
+import type { Orchestrator } from "../engine/orchestrator.js";
+import type { ServiceChange } from "../engine/apply-plan.js";
+import { isFailedStatus, type ServiceState } from "../engine/service-state.js";
+import { SbxError } from "../errors.js";
+import { selectServices } from "../graph/select-services.js";
+import { loadProject } from "../manifest/load-project.js";
+import type { ApplyBody } from "../protocol/bodies.js";
+
+/**
+ * The `apply` endpoint: loads the manifest again, as the command that asks would (its files, its
+ * environment for interpolation), and applies it to the running project. Resolves with what
+ * changed and the state of each service it launched once each has started or ended, and which
+ * of them have failed already or could not start: a caller that returns now must not call that a success.
+ */
+export async function applyManifest(orchestrator: Orchestrator, body: ApplyBody): Promise<{ changes: ServiceChange[]; launched: ServiceState[]; failed: ServiceState[] }> {
+  const project = loadProject({ files: body.files, cwd: body.projectDir, projectDir: body.projectDir, env: body.env });
+  if (project.dir !== orchestrator.project.dir) {
+    throw new SbxError("USAGE", `the manifest is for the project in ${project.dir}, and this supervisor runs the one in ${orchestrator.project.dir}`);
+  }
+  const selection = selectServices(project, { services: body.services ?? [], profiles: body.profiles ?? [], ...(body.noDeps ? { noDeps: true } : {}) });
+  const changes = await orchestrator.apply({ project, selection }, { ...(body.force ? { force: true } : {}), ...(body.removeMissing ? { removeMissing: true } : {}) });
+  const launched = changes.filter((change) => change.action !== "stopped").flatMap((change) => orchestrator.state(change.service) ?? []);
+  return { changes, launched, failed: launched.filter((state) => isFailedStatus(state.status)) };
+}
