@@ -177,11 +177,13 @@ function toHttpCheck(raw: NonNullable<RawReady["http"]>): HttpCheck {
     const path = `${url.pathname}${url.search}`;
     return { host, port, path, status: defaults.httpStatus, url: raw };
   }
-  const host = raw.host ?? defaults.readyHost;
-  const path = raw.path ?? defaults.httpPath;
-  const status = raw.status === undefined ? defaults.httpStatus : toStatusRanges(raw.status);
+  // A bare port is the long form with every default.
+  const form = typeof raw === "number" ? { port: raw } : raw;
+  const host = form.host ?? defaults.readyHost;
+  const path = form.path ?? defaults.httpPath;
+  const status = form.status === undefined ? defaults.httpStatus : toStatusRanges(form.status);
   const shownHost = host.includes(":") ? `[${host}]` : host;
-  return { host, port: raw.port, path, status, url: `http://${shownHost}:${raw.port}${path}` };
+  return { host, port: form.port, path, status, url: `http://${shownHost}:${form.port}${path}` };
 }
 
 function toStatusRanges(raw: RawHttpStatus | RawHttpStatus[]): StatusRange[] {

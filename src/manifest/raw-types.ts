@@ -25,7 +25,8 @@ export interface RawDependency {
 
 export interface RawReady {
   tcp?: number | string;
-  http?: string | { port: number; host?: string; path?: string; status?: RawHttpStatus | RawHttpStatus[] };
+  /** A URL, a port, or the long form. */
+  http?: string | number | { port: number; host?: string; path?: string; status?: RawHttpStatus | RawHttpStatus[] };
   log?: string;
   exec?: RawCommand;
   timeout?: RawDuration;

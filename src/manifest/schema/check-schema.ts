@@ -144,7 +144,8 @@ function explain(errors: readonly SchemaError[], root: unknown, written: Written
       }
       const message = alt.parentSchema?.errorMessage ?? "is not any of the accepted forms";
       const value = written(alt.instancePath);
-      out.push({ path: toPath(alt.instancePath), message: isShownAsItself(value) ? `${showValue(value)} ${message}` : message, at: "value" });
+      const hint = typeof value === "string" ? didYouMean(value, wordsOf(branches)) : "";
+      out.push({ path: toPath(alt.instancePath), message: `${isShownAsItself(value) ? `${showValue(value)} ${message}` : message}${hint}`, at: "value" });
     }
   }
   for (const e of errors) if (!hidden.has(e)) out.push(...describe(e, written(e.instancePath)));
@@ -247,6 +248,18 @@ function reachable(branches: readonly SchemaNode[]): Set<string> {
   };
   branches.forEach(visit);
   return seen;
+}
+
+/** The words some branch accepts as they are (its `enum`'s strings): what a misspelt value may have meant. */
+function wordsOf(branches: readonly SchemaNode[]): string[] {
+  const words: string[] = [];
+  const visit = (node: SchemaNode): void => {
+    const resolved = resolveRef(node);
+    for (const value of resolved.enum ?? []) if (typeof value === "string") words.push(value);
+    resolved.anyOf?.forEach(visit);
+  };
+  branches.forEach(visit);
+  return words;
 }
 
 function typeFits(node: SchemaNode, value: unknown): boolean {
