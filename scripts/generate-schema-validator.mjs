@@ -39,8 +39,10 @@ function withImports(code) {
 
 function newAjv(options) {
   const ajv = new Ajv.default(options);
-  // An annotation read by editors (and by our error translators), not a check.
+  // Annotations read by editors (and by our error translators), not checks: deprecationMessage is
+  // what editors show at a key that is docker compose's, saying what to write in sbx instead.
   ajv.addKeyword({ keyword: "errorMessage", schemaType: "string" });
+  ajv.addKeyword({ keyword: "deprecationMessage", schemaType: "string" });
   return ajv;
 }
 

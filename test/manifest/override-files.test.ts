@@ -78,5 +78,6 @@ describe("an override file (-f dev.yaml)", () => {
   it("keeps a wrong key or value an error in the editor too", () => {
     expect(editorErrors("services:\n  api:\n    comand: x\n")).toEqual(["/services/api additionalProperties"]);
     expect(editorErrors("services:\n  api:\n    ready: { http: { port: 0 } }\n")).not.toEqual([]);
+    expect(editorErrors("services:\n  cache:\n    image: redis:7\n")).toEqual(["/services/cache/image not"]);
   });
 });

@@ -35,4 +35,20 @@ describe("the TypeScript types and the JSON Schema", () => {
     walk(schema, "#");
     expect(missing).toEqual([]);
   });
+
+  it("answers compose's keys in editors too, never one of sbx's own", () => {
+    const levels = [schema, defs.service, defs.service.properties.ready, defs.service.properties.depends_on.anyOf[1].additionalProperties];
+    let hints = 0;
+    for (const level of levels) {
+      for (const [pattern, node] of Object.entries(level.patternProperties as Record<string, Record<string, unknown>>)) {
+        if (pattern === "^x-") continue;
+        hints++;
+        // Refused by every validator, with what to write instead where editors show it.
+        expect(node).toEqual({ description: expect.any(String), deprecationMessage: expect.any(String), not: {} });
+        const shadowed = Object.keys(level.properties).filter((key) => new RegExp(pattern).test(key));
+        expect({ pattern, shadowed }).toEqual({ pattern, shadowed: [] });
+      }
+    }
+    expect(hints).toBeGreaterThan(20);
+  });
 });
