@@ -16,6 +16,8 @@ function serviceView(service: Service): Record<string, unknown> {
   return {
     command: commandView(service.command),
     ...(shell ? { shell: [...shell] } : {}),
+    // As resolved: the ids the service runs with, which load back to the same user.
+    ...(service.user ? { user: `${service.user.uid}:${service.user.gid}` } : {}),
     working_dir: service.workingDir,
     environment: service.environment,
     ...(service.dependsOn.length > 0
