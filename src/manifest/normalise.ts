@@ -191,7 +191,7 @@ function toHttpCheck(raw: NonNullable<RawReady["http"]>): HttpCheck {
     const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
     const port = url.port === "" ? 80 : Number(url.port);
     const path = `${url.pathname}${url.search}`;
-    return { host, port, path, status: defaults.httpStatus, url: raw };
+    return { host, port, path, status: defaults.httpStatus, url: url.href };
   }
   // A bare port is the long form with every default.
   const form = typeof raw === "number" ? { port: raw } : raw;
@@ -199,7 +199,9 @@ function toHttpCheck(raw: NonNullable<RawReady["http"]>): HttpCheck {
   const path = form.path ?? defaults.httpPath;
   const status = form.status === undefined ? defaults.httpStatus : toStatusRanges(form.status);
   const shownHost = host.includes(":") ? `[${host}]` : host;
-  return { host, port: form.port, path, status, url: `http://${shownHost}:${form.port}${path}` };
+  const url = `http://${shownHost}:${form.port}${path}`;
+  // As the URL form's (http://localhost/ for port 80), so that either form loads to the same check.
+  return { host, port: form.port, path, status, url: URL.canParse(url) ? new URL(url).href : url };
 }
 
 function toStatusRanges(raw: RawHttpStatus | RawHttpStatus[]): StatusRange[] {
