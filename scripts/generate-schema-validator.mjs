@@ -39,12 +39,29 @@ function withImports(code) {
 
 function newAjv(options) {
   const ajv = new Ajv.default(options);
-  // An annotation read by editors (and by our error translators), not a check.
+  // Annotations read by editors (and by our error translators), not checks: deprecationMessage is
+  // what editors show at a key that is docker compose's, saying what to write in sbx instead.
   ajv.addKeyword({ keyword: "errorMessage", schemaType: "string" });
+  ajv.addKeyword({ keyword: "deprecationMessage", schemaType: "string" });
   return ajv;
 }
 
-const manifestSchema = JSON.parse(readFileSync(new URL("schemas/sandbox.schema.json", root), "utf8"));
+/**
+ * The schema sbx checks a manifest against: the published one, with each `x-sbx-merged` folded
+ * into its node's `allOf`. The published schema keeps them apart because editors check each
+ * file on its own, and an override file (`-f dev.yaml`) leaves a service's command, a ready
+ * check's port, ... to the base file; sbx checks the merged result, which must have them.
+ */
+function mergedResultSchema(node) {
+  if (Array.isArray(node)) return node.map(mergedResultSchema);
+  if (node === null || typeof node !== "object") return node;
+  const out = {};
+  for (const [key, value] of Object.entries(node)) if (key !== "x-sbx-merged") out[key] = mergedResultSchema(value);
+  if (node["x-sbx-merged"] !== undefined) out.allOf = [...(out.allOf ?? []), mergedResultSchema(node["x-sbx-merged"])];
+  return out;
+}
+
+const manifestSchema = mergedResultSchema(JSON.parse(readFileSync(new URL("schemas/sandbox.schema.json", root), "utf8")));
 const manifestAjv = newAjv(ajvOptions);
 const manifestCode = withImports(standaloneCode.default(manifestAjv, manifestAjv.compile(manifestSchema)));
 writeFileSync(

@@ -183,6 +183,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     });
 
   program
+    .command("init")
+    .description("write a commented sandbox.yaml from package.json's scripts, a Procfile and a compose file's plain commands; never replaces a file")
+    .action(async (_options: unknown, command: Command) => {
+      const { initCommand } = await import("./commands/init.js");
+      exitCode = initCommand(globals(command), io);
+    });
+
+  program
     .command("validate")
     .description("check the manifest; exit 0, or 2 listing every error")
     .action(async (_options: unknown, command: Command) => {

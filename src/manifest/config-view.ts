@@ -1,14 +1,46 @@
+import { Document, isScalar, parseDocument, Scalar, visit } from "yaml";
 import { formatDuration } from "./duration.js";
 import { formatSize } from "./size.js";
 import type { Command, HttpCheck, Project, ReadySpec, RestartPolicy, Service, Shell, StatusRange } from "./types.js";
 
 /**
  * The resolved project in the manifest's own shape (`sbx config`): interpolated, every default
- * written out, durations readable. It is itself a valid manifest that loads to the same project.
+ * written out, durations readable. It is itself a valid manifest that loads to the same project:
+ * a `$` in a value is written `$$`, as compose's config writes it, since loading interpolates.
  */
 export function toConfigView(project: Project): Record<string, unknown> {
   const services = Object.fromEntries([...project.services.values()].map((service) => [service.name, serviceView(service)]));
-  return { name: project.name, services };
+  return escapeDollars({ name: project.name, services }) as Record<string, unknown>;
+}
+
+/**
+ * The view as YAML that every reader reads back as the same strings. The yaml package quotes what
+ * YAML 1.2 would read as something else ("8080", "null"); this also quotes what YAML 1.1 would
+ * (no, on, y, 1:30, 1_000, 2001-12-14), as compose users' tools and editors may read 1.1.
+ */
+export function toConfigYaml(view: Record<string, unknown>): string {
+  const doc = new Document(view);
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === "string" && readsAsOtherThanString(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
+  return doc.toString({ lineWidth: 0 });
+}
+
+function readsAsOtherThanString(text: string): boolean {
+  const doc = parseDocument(text, { version: "1.1" });
+  return isScalar(doc.contents) && typeof doc.contents.value !== "string";
+}
+
+/** Every string value (not the keys: they are not interpolated) with `$` written `$$`. */
+function escapeDollars(value: unknown): unknown {
+  if (typeof value === "string") return value.replaceAll("$", "$$$$");
+  if (Array.isArray(value)) return value.map(escapeDollars);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, escapeDollars(item)]));
+  }
+  return value;
 }
 
 function serviceView(service: Service): Record<string, unknown> {
@@ -16,6 +48,8 @@ function serviceView(service: Service): Record<string, unknown> {
   return {
     command: commandView(service.command),
     ...(shell ? { shell: [...shell] } : {}),
+    // As resolved: the ids the service runs with, which load back to the same user.
+    ...(service.user ? { user: `${service.user.uid}:${service.user.gid}` } : {}),
     working_dir: service.workingDir,
     environment: service.environment,
     ...(service.dependsOn.length > 0

@@ -4,6 +4,8 @@ import type { Diagnostic } from "../errors.js";
 import { parseDuration } from "./duration.js";
 import { readEnvFile } from "./env-files.js";
 import type { RawCommand, RawDependency, RawEnvFile, RawEnvironment, RawHttpStatus, RawLogs, RawManifest, RawReady, RawService } from "./raw-types.js";
+import { readAccounts, type Accounts } from "./accounts.js";
+import { resolveUser, runningIdentity } from "./service-user.js";
 import { defaultShell, toShell } from "./shell.js";
 import { parseSize } from "./size.js";
 import { ownValue, setOwn } from "./own-keys.js";
@@ -18,6 +20,7 @@ import type {
   ReadySpec,
   RestartPolicy,
   Service,
+  ServiceUser,
   Shell,
   StatusRange,
   TcpCheck,
@@ -40,8 +43,11 @@ export function normalise(raw: RawManifest, ctx: NormaliseContext): { project: P
   };
   const projectShell = raw.shell === undefined ? defaultShell() : toShell(raw.shell);
   const services = new Map<string, Service>();
+  // Read once, and only for a manifest that names a user.
+  let accounts: Accounts | undefined;
+  const lookup = (): Accounts => (accounts ??= readAccounts());
   for (const [name, rawService] of Object.entries(raw.services)) {
-    services.set(name, normaliseService(name, rawService, raw, { env: projectEnv, shell: projectShell }, ctx, diagnostics));
+    services.set(name, normaliseService(name, rawService, raw, { env: projectEnv, shell: projectShell, accounts: lookup }, ctx, diagnostics));
   }
   const project: Project = {
     name: raw.name ?? basename(ctx.projectDir),
@@ -58,7 +64,7 @@ function normaliseService(
   name: string,
   raw: RawService,
   manifest: RawManifest,
-  project: { env: Record<string, string>; shell: Shell },
+  project: { env: Record<string, string>; shell: Shell; accounts: () => Accounts },
   ctx: NormaliseContext,
   diagnostics: Diagnostic[],
 ): Service {
@@ -67,6 +73,7 @@ function normaliseService(
   const shell = raw.shell === undefined ? project.shell : toShell(raw.shell);
   const ready = raw.ready && normaliseReady(raw.ready, shell);
   const timeoutMs = raw.timeout === undefined ? undefined : (parseDuration(raw.timeout) as number);
+  const user = raw.user === undefined ? undefined : toServiceUser(String(raw.user), [...path, "user"], project.accounts, ctx, diagnostics);
   return {
     name,
     command: toCommand(raw.command, shell),
@@ -84,8 +91,17 @@ function normaliseService(
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     logs: normaliseLogs(raw.logs, manifest.logs),
     profiles: raw.profiles ?? [],
+    ...(user ? { user } : {}),
     source: ctx.locator.locate(path, "key"),
   };
+}
+
+function toServiceUser(spec: string, path: KeyPath, accounts: () => Accounts, ctx: NormaliseContext, diagnostics: Diagnostic[]): ServiceUser | undefined {
+  const running = runningIdentity();
+  const result = running ? resolveUser(spec, accounts(), running) : { ok: false as const, message: "user: needs a system with setuid(2), which this one has not" };
+  if (result.ok) return result.user;
+  diagnostics.push(ctx.locator.diagnostic(path, result.message));
+  return undefined;
 }
 
 /** A command as written: a string runs in `shell`, a list is executed directly. */
@@ -175,13 +191,17 @@ function toHttpCheck(raw: NonNullable<RawReady["http"]>): HttpCheck {
     const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
     const port = url.port === "" ? 80 : Number(url.port);
     const path = `${url.pathname}${url.search}`;
-    return { host, port, path, status: defaults.httpStatus, url: raw };
+    return { host, port, path, status: defaults.httpStatus, url: url.href };
   }
-  const host = raw.host ?? defaults.readyHost;
-  const path = raw.path ?? defaults.httpPath;
-  const status = raw.status === undefined ? defaults.httpStatus : toStatusRanges(raw.status);
+  // A bare port is the long form with every default.
+  const form = typeof raw === "number" ? { port: raw } : raw;
+  const host = form.host ?? defaults.readyHost;
+  const path = form.path ?? defaults.httpPath;
+  const status = form.status === undefined ? defaults.httpStatus : toStatusRanges(form.status);
   const shownHost = host.includes(":") ? `[${host}]` : host;
-  return { host, port: raw.port, path, status, url: `http://${shownHost}:${raw.port}${path}` };
+  const url = `http://${shownHost}:${form.port}${path}`;
+  // As the URL form's (http://localhost/ for port 80), so that either form loads to the same check.
+  return { host, port: form.port, path, status, url: URL.canParse(url) ? new URL(url).href : url };
 }
 
 function toStatusRanges(raw: RawHttpStatus | RawHttpStatus[]): StatusRange[] {

@@ -25,7 +25,8 @@ export interface RawDependency {
 
 export interface RawReady {
   tcp?: number | string;
-  http?: string | { port: number; host?: string; path?: string; status?: RawHttpStatus | RawHttpStatus[] };
+  /** A URL, a port, or the long form. */
+  http?: string | number | { port: number; host?: string; path?: string; status?: RawHttpStatus | RawHttpStatus[] };
   log?: string;
   exec?: RawCommand;
   timeout?: RawDuration;
@@ -54,6 +55,8 @@ export interface RawService {
   logs?: RawLogs;
   profiles?: string[];
   shell?: RawShell;
+  /** NAME, UID, NAME:GROUP or UID:GID. */
+  user?: string | number;
 }
 
 export interface RawManifest {
@@ -85,6 +88,7 @@ export const rawKeys = {
     logs: true,
     profiles: true,
     shell: true,
+    user: true,
   } satisfies Record<keyof RawService, true>,
   ready: { tcp: true, http: true, log: true, exec: true, timeout: true, interval: true } satisfies Record<keyof RawReady, true>,
   restart: { policy: true, max_restarts: true, backoff: true, max_backoff: true, min_uptime: true } satisfies Record<keyof RawRestart, true>,

@@ -79,6 +79,18 @@ export interface LogRotation {
   maxFiles: number;
 }
 
+/**
+ * The user a service runs as (`user:`), resolved when the manifest is loaded. Whoever spawns the
+ * service's processes passes `uid` and `gid` to spawn(); sbx has checked that it may (it runs as
+ * root, or these are its own ids).
+ */
+export interface ServiceUser {
+  uid: number;
+  gid: number;
+  /** The user's name in /etc/passwd; none for a uid that has no entry there. */
+  name?: string;
+}
+
 export interface Service {
   name: string;
   command: Command;
@@ -96,6 +108,8 @@ export interface Service {
   /** The project's `logs`, overridden key by key by the service's. */
   logs: LogRotation;
   profiles: string[];
+  /** Another user to run as; none: sbx's own. */
+  user?: ServiceUser;
   /** Where the service is declared. */
   source: SourceLocation;
 }

@@ -69,6 +69,34 @@ describe("sbx config", () => {
     expect(JSON.parse(json.stdout)).toEqual(fromYaml);
   });
 
+  it("prints a manifest that loads to the same project: $$, no, yes, on, null and numbers as strings", () => {
+    const manifest = [
+      "services:",
+      "  api:",
+      "    command: echo \"$$HOME $${PATH} $$$$\" ${GREETING}",
+      "    environment: { A: 'no', B: 'yes', C: 'on', D: 'null', E: '8080', F: '1:30', G: '$$5', H: '~', I: '0x10' }",
+      "    ready: { log: '^up$', http: 8080 }",
+      "    restart: 'no'",
+      "  'yes':",
+      "    command: [printf, '%s\\n', '$$1', 'true']",
+      "    profiles: ['no']",
+      "",
+    ].join("\n");
+    const dir = tempDir({ "sandbox.yaml": manifest });
+    const env = { ...process.env, GREETING: "a $dollar" };
+    const first = sbxBinary(dir, ["config"], env);
+    expect(first).toMatchObject({ code: 0, stderr: "" });
+    expect(first.stdout).toContain('command: echo "$$HOME $${PATH} $$$$" a $$dollar\n');
+    expect(first.stdout).toContain(`policy: "no"`);
+    // Loaded again, from another directory and without the variable, it is the same project.
+    const again = tempDir({ "sandbox.yaml": first.stdout });
+    const second = sbxBinary(again, ["config"], { ...process.env, GREETING: "" });
+    expect(second).toEqual(first);
+    const json = sbxBinary(dir, ["config", "--json"], env);
+    const fromJson = tempDir({ "sandbox.json": json.stdout });
+    expect(sbxBinary(fromJson, ["-f", "sandbox.json", "config"], env)).toEqual(first);
+  });
+
   it("fails like validate on an invalid manifest", async () => {
     const dir = tempDir({ "sandbox.yaml": "services: {}\n" });
     const result = await sbx(dir, ["config"]);

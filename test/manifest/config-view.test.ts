@@ -2,7 +2,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { toConfigView } from "../../src/manifest/config-view.js";
+import { parse } from "yaml";
+import { toConfigView, toConfigYaml } from "../../src/manifest/config-view.js";
 import { loadProject } from "../../src/manifest/load-project.js";
 import { defaultShell } from "../../src/manifest/shell.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -65,5 +66,61 @@ describe("sbx config's view of the project", () => {
     const reloaded = loadProject({ cwd: again, env: {} });
     const strip = (p: typeof project) => [...p.services.values()].map(({ source: _source, ...rest }) => ({ ...rest, ready: rest.ready && { ...rest.ready, log: rest.ready.log?.pattern.source } }));
     expect(strip(reloaded)).toEqual(strip(project));
+  });
+
+  it("reloads to the same project whatever its strings hold, and reads the same in YAML 1.1 and 1.2", () => {
+    // Values a YAML reader would take for something else, and $ that interpolation would eat.
+    const tricky = {
+      PRICE: "$$5",
+      HOME_REF: "$${HOME}",
+      NO: "no",
+      YES: "yes",
+      ON: "on",
+      OFF: "Off",
+      Y: "y",
+      N: "n",
+      NULL: "null",
+      TILDE: "~",
+      EMPTY: "",
+      TRUE: "true",
+      PORT: "8080",
+      OCTAL: "010",
+      HEX: "0x1F",
+      THOUSAND: "1_000",
+      SEXAGESIMAL: "1:30",
+      DATE: "2001-12-14",
+      FLOAT: "1e3",
+      DOT: ".5",
+      INF: ".inf",
+    };
+    const environment = Object.entries(tricky).map(([key, value]) => `      '${key}': '${value}'`).join("\n");
+    const manifest = `name: shop
+services:
+  "on":
+    command: echo "$$HOME costs $$$$5" && exit 0
+    environment:
+${environment}
+    ready: { log: '^ready$', http: 'http://localhost/health' }
+    restart: 'no'
+    profiles: ['no', '1.0']
+  "no":
+    command: [printf, '%s', '$$1', 'yes', '123']
+    depends_on: ["on"]
+`;
+    const dir = tempDir({ "sandbox.yaml": manifest });
+    const project = loadProject({ cwd: dir, env: {} });
+    const on = project.services.get("on");
+    expect(on?.command).toMatchObject({ script: 'echo "$HOME costs $$5" && exit 0' });
+    expect(on?.environment).toMatchObject({ PRICE: "$5", HOME_REF: "${HOME}", NO: "no", PORT: "8080" });
+
+    const yaml = toConfigYaml(toConfigView(project));
+    const again = tempDir({ "sandbox.yaml": yaml });
+    const reloaded = loadProject({ cwd: again, env: {} });
+    const strip = (p: typeof project) => [...p.services.values()].map(({ source: _source, ...rest }) => ({ ...rest, ready: rest.ready && { ...rest.ready, log: rest.ready.log?.pattern.source } }));
+    expect(strip(reloaded)).toEqual(strip(project));
+    expect(reloaded.name).toBe("shop");
+    // Any YAML reader, 1.1 (compose's PyYAML-era files, many editors) or 1.2, reads the same strings.
+    expect(parse(yaml, { version: "1.1" })).toEqual(parse(yaml, { version: "1.2" }));
+    expect(yaml).toContain(`policy: "no"`);
   });
 });

@@ -13,7 +13,7 @@ describe("manifest errors name the file, line, column and key", () => {
   });
 
   it("an unknown top-level key without a close match gets no suggestion", () => {
-    expect(problems("services:\n  a: { command: x }\nvolumes: {}\n")).toEqual([`3:1 volumes: unknown key "volumes"`]);
+    expect(problems("services:\n  a: { command: x }\nvolume: {}\n")).toEqual([`3:1 volume: unknown key "volume"`]);
   });
 
   it("x- extension keys are allowed anywhere a service or the project takes keys", () => {

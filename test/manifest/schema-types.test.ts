@@ -14,7 +14,8 @@ describe("the TypeScript types and the JSON Schema", () => {
     expect(keysOf(schema)).toEqual(Object.keys(rawKeys.manifest).sort());
     expect(keysOf(defs.service)).toEqual(Object.keys(rawKeys.service).sort());
     expect(keysOf(defs.service.properties.ready)).toEqual(Object.keys(rawKeys.ready).sort());
-    expect(keysOf(defs.service.properties.restart.anyOf[1])).toEqual(Object.keys(rawKeys.restart).sort());
+    const restartLongForm = defs.service.properties.restart.anyOf.find((form: { type: string }) => form.type === "object");
+    expect(keysOf(restartLongForm)).toEqual(Object.keys(rawKeys.restart).sort());
     expect(keysOf(defs.service.properties.depends_on.anyOf[1].additionalProperties)).toEqual(Object.keys(rawKeys.dependency).sort());
     expect(keysOf(defs.logs)).toEqual(Object.keys(rawKeys.logs).sort());
   });
@@ -33,5 +34,21 @@ describe("the TypeScript types and the JSON Schema", () => {
     };
     walk(schema, "#");
     expect(missing).toEqual([]);
+  });
+
+  it("answers compose's keys in editors too, never one of sbx's own", () => {
+    const levels = [schema, defs.service, defs.service.properties.ready, defs.service.properties.depends_on.anyOf[1].additionalProperties];
+    let hints = 0;
+    for (const level of levels) {
+      for (const [pattern, node] of Object.entries(level.patternProperties as Record<string, Record<string, unknown>>)) {
+        if (pattern === "^x-") continue;
+        hints++;
+        // Refused by every validator, with what to write instead where editors show it.
+        expect(node).toEqual({ description: expect.any(String), deprecationMessage: expect.any(String), not: {} });
+        const shadowed = Object.keys(level.properties).filter((key) => new RegExp(pattern).test(key));
+        expect({ pattern, shadowed }).toEqual({ pattern, shadowed: [] });
+      }
+    }
+    expect(hints).toBeGreaterThan(20);
   });
 });

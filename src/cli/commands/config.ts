@@ -1,5 +1,4 @@
-import { stringify } from "yaml";
-import { toConfigView } from "../../manifest/config-view.js";
+import { toConfigView, toConfigYaml } from "../../manifest/config-view.js";
 import { loadProject } from "../../manifest/load-project.js";
 import { loadOptionsFrom, type GlobalOptions } from "../global-options.js";
 import type { CliIo } from "../io.js";
@@ -9,6 +8,6 @@ export function configCommand(options: GlobalOptions & { json?: boolean }, io: C
   const project = loadProject(loadOptionsFrom(options, io));
   for (const warning of project.warnings) io.stderr.write(`warning: ${warning}\n`);
   const view = toConfigView(project);
-  io.stdout.write(options.json ? `${JSON.stringify(view, null, 2)}\n` : stringify(view, { lineWidth: 0 }));
+  io.stdout.write(options.json ? `${JSON.stringify(view, null, 2)}\n` : toConfigYaml(view));
   return 0;
 }

@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../../errors.js";
 import { didYouMean } from "../did-you-mean.js";
+import { healthcheckAsReady } from "../healthcheck-as-ready.js";
 import { isShownAsItself, showValue } from "../show-value.js";
 import type { KeyPath, SourceLocator } from "../source-file.js";
 import validateGenerated, { schema as generatedSchema } from "./validate-schema.generated.js";
@@ -28,6 +29,8 @@ interface SchemaNode {
   minimum?: number;
   maximum?: number;
   errorMessage?: string;
+  /** What to write in sbx instead of a docker compose key; editors show it at the key. */
+  deprecationMessage?: string;
   definitions?: Record<string, SchemaNode>;
 }
 
@@ -144,7 +147,8 @@ function explain(errors: readonly SchemaError[], root: unknown, written: Written
       }
       const message = alt.parentSchema?.errorMessage ?? "is not any of the accepted forms";
       const value = written(alt.instancePath);
-      out.push({ path: toPath(alt.instancePath), message: isShownAsItself(value) ? `${showValue(value)} ${message}` : message, at: "value" });
+      const hint = typeof value === "string" ? didYouMean(value, wordsOf(branches)) : "";
+      out.push({ path: toPath(alt.instancePath), message: `${isShownAsItself(value) ? `${showValue(value)} ${message}` : message}${hint}`, at: "value" });
     }
   }
   for (const e of errors) if (!hidden.has(e)) out.push(...describe(e, written(e.instancePath)));
@@ -160,6 +164,12 @@ function describe(e: SchemaError, value: unknown): Explained[] {
       const known = Object.keys(e.parentSchema?.properties ?? {});
       const hint = known.length > 0 ? didYouMean(key, known) : "";
       return [{ path: [...path, key], message: `unknown key "${key}"${hint}`, at: "key" }];
+    }
+    case "not": {
+      // Only docker compose's keys are refused by `not`: say what sbx takes instead.
+      const key = String(path[path.length - 1]);
+      const hint = e.parentSchema?.deprecationMessage ?? custom ?? "is not allowed";
+      return [{ path, message: `unknown key "${key}": ${hint}${composeExample(path, value)}`, at: "key" }];
     }
     case "required":
       return [{ path, message: `missing key "${String(e.params.missingProperty)}"`, at: path.length > 0 ? "key" : "value" }];
@@ -193,6 +203,14 @@ function describe(e: SchemaError, value: unknown): Explained[] {
     default:
       return [{ path, message: custom ?? e.message ?? `fails the schema's ${e.keyword} rule`, at: "value" }];
   }
+}
+
+/** For a healthcheck, the ready check that does what it did, built from its own values. */
+function composeExample(path: KeyPath, value: unknown): string {
+  const [top, , key] = path;
+  if (top !== "services" || path.length !== 3 || key !== "healthcheck") return "";
+  const ready = healthcheckAsReady(value);
+  return ready === undefined ? "" : `. Here: ${ready}`;
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -247,6 +265,18 @@ function reachable(branches: readonly SchemaNode[]): Set<string> {
   };
   branches.forEach(visit);
   return seen;
+}
+
+/** The words some branch accepts as they are (its `enum`'s strings): what a misspelt value may have meant. */
+function wordsOf(branches: readonly SchemaNode[]): string[] {
+  const words: string[] = [];
+  const visit = (node: SchemaNode): void => {
+    const resolved = resolveRef(node);
+    for (const value of resolved.enum ?? []) if (typeof value === "string") words.push(value);
+    resolved.anyOf?.forEach(visit);
+  };
+  branches.forEach(visit);
+  return words;
 }
 
 function typeFits(node: SchemaNode, value: unknown): boolean {
