@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,9 +42,17 @@ describe("a fresh clone and the README's first command", () => {
     clone = freshClone();
     npmCache = mkdtempSync(join(tmpdir(), "sbx-npm-cache-"));
     const { install } = firstCommand();
-    const installed = spawnSync("sh", ["-c", `${install} --no-audit --no-fund --prefer-offline`], { cwd: clone, encoding: "utf8", timeout: 240_000 });
+    const installed = spawnSync("sh", ["-c", `${install} --no-audit --no-fund --prefer-offline`], {
+      cwd: clone,
+      encoding: "utf8",
+      env: { ...process.env, npm_config_cache: npmCache },
+      timeout: 240_000,
+    });
     expect(installed.status, installed.stderr).toBe(0);
   }, 300_000);
+
+  /** When the bundled CLI was last built: a build in the first command would make it wait seconds. */
+  const builtAt = (): number => statSync(join(clone, "dist", "cli", "cli.cjs")).mtimeMs;
 
   afterAll(() => {
     rmSync(clone, { recursive: true, force: true });
@@ -80,30 +88,48 @@ describe("a fresh clone and the README's first command", () => {
     return { DATA_PORT: String(await freePort()), API_PORT: String(await freePort()), SITE_PORT: String(await freePort()) };
   }
 
-  it("starts the demo without installing anything into npx's cache, and stops it on a Ctrl-C at any moment", async () => {
-    // Ctrl-C as soon as sbx has started a service, then once the stack is up: each run ends, leaves
-    // nothing running, and the next run still comes up.
-    for (const moment of [/data +» started/, /site +» ready/]) {
+  it("starts the demo without building again, and a Ctrl-C at any moment leaves it stopped and the next run working", async () => {
+    const built = builtAt();
+    // Ctrl-C while npm is still starting, as soon as sbx has started a service, then once the
+    // stack is up: each run ends, leaves nothing running, and the next run still comes up.
+    const moments: Array<RegExp | number> = [50, 150, 300, /data +» started/, /site +» ready/];
+    for (const moment of moments) {
       const marker = newMarker();
       const demo = await runDemo(await demoPorts(), marker);
       try {
-        await demo.waitFor(moment);
+        if (typeof moment === "number") await new Promise((resolve) => setTimeout(resolve, moment));
+        else await demo.waitFor(moment);
         demo.ctrlC();
         await demo.exited;
+        expect(demo.output()).not.toMatch(/ENOENT|npm error/);
         await expectNothingLeft(marker, 10_000);
       } finally {
         for (const pid of processesMarked(marker)) process.kill(pid, "SIGKILL");
       }
     }
-    expect(existsSync(join(npmCache, "_npx")), "npx installed something into its cache").toBe(false);
+    expect(builtAt(), "the first command built sbx again").toBe(built);
   }, 120_000);
 
+  it("npm install repairs an npx entry of the checkout that an interrupted npx left without its package.json", () => {
+    const npxDir = join(npmCache, "_npx");
+    const entries = readdirSync(npxDir).filter((name) => existsSync(join(npxDir, name, "node_modules", "sbx-compose")));
+    expect(entries).toHaveLength(1);
+    // What npm leaves when a Ctrl-C comes between linking the checkout and writing the entry's package.json.
+    unlinkSync(join(npxDir, entries[0] as string, "package.json"));
+    const env = { ...process.env, npm_config_cache: npmCache };
+    expect(spawnSync("npx", ["sbx", "--version"], { cwd: clone, encoding: "utf8", env }).stderr).toMatch(/ENOENT/);
+    const installed = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: clone, encoding: "utf8", env, timeout: 120_000 });
+    expect(installed.status, installed.stderr).toBe(0);
+    const version = spawnSync("npx", ["sbx", "--version"], { cwd: clone, encoding: "utf8", env });
+    expect(version.status, version.stderr).toBe(0);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(clone, "package.json"), "utf8")).version);
+  }, 150_000);
+
   it("runs an example with the command the README gives, the clone's own sbx", () => {
-    const command = /`cd examples\/NAME && (\S+) up`/.exec(readme)?.[1];
+    const command = /`cd examples\/NAME && (.+?) up`/.exec(readme)?.[1];
     expect(command, "the README's command for an example").toBeDefined();
     const example = join(clone, "examples", readdirSync(join(clone, "examples"))[0] as string);
     const validate = spawnSync("sh", ["-c", `${command as string} validate`], { cwd: example, encoding: "utf8", env: { ...process.env, npm_config_cache: npmCache }, timeout: 60_000 });
     expect(validate.stdout).toMatch(/^sandbox\.yaml is valid/);
-    expect(existsSync(join(npmCache, "_npx"))).toBe(false);
   }, 60_000);
 });
