@@ -12,6 +12,11 @@ import type { ServiceRuntime } from "./runtime.js";
 export function serviceEnvironment(service: Service): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  // Run as another user, a service has that user's home and name, as login(1) gives them, not
+  // sbx's (a HOME of /root is unreadable to it); what the manifest sets wins.
+  const user = service.user;
+  if (user?.home) env.HOME = user.home;
+  if (user?.name) env.USER = env.LOGNAME = user.name;
   return Object.assign(env, service.environment);
 }
 
@@ -39,7 +44,8 @@ export const defaultRuntime: ServiceRuntime = {
 
   async spawn(service, onLines) {
     // The engine keeps its timeout and its stops on its own clock: the child gets neither.
-    const child = await runChild(service.command, { cwd: service.workingDir, env: serviceEnvironment(service), tag: newTreeTag(service.name), onLines });
+    const user = service.user ? { user: service.user } : {};
+    const child = await runChild(service.command, { cwd: service.workingDir, env: serviceEnvironment(service), tag: newTreeTag(service.name), onLines, ...user });
     // Its last lines are judged by a log check before its exit is: "ready, then exited 0" is not
     // "exited before it was ready".
     const exit = child.end.then(async ({ status }) => {
@@ -59,6 +65,7 @@ export const defaultRuntime: ServiceRuntime = {
       lines$: context.lines$,
       cwd: context.service.workingDir,
       env: serviceEnvironment(context.service),
+      ...(context.service.user ? { user: context.service.user } : {}),
       scheduler: clock,
       ...(context.onUnready ? { onUnready: context.onUnready } : {}),
     }).pipe(

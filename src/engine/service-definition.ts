@@ -14,6 +14,7 @@ const PARTS: readonly [key: string, read: (service: Service) => unknown][] = [
   ["command", (s) => commandOnly(s.command)],
   ["shell", (s) => shellOf(s.command) ?? shellOf(s.ready?.exec)],
   ["working_dir", (s) => s.workingDir],
+  ["user", (s) => (s.user ? { uid: s.user.uid, gid: s.user.gid } : undefined)],
   ["environment", (s) => s.environment],
   ["ready", (s) => (s.ready === undefined ? undefined : { ...s.ready, exec: s.ready.exec === undefined ? undefined : commandOnly(s.ready.exec) })],
   ["restart", (s) => s.restart],

@@ -8,6 +8,8 @@ export interface AccountEntry {
   id: number;
   /** A user's primary group; a group's own id. */
   gid: number;
+  /** A user's home directory; none for a group. */
+  home?: string;
 }
 
 /** One account database: its entries, or why it could not be read. */
@@ -20,11 +22,11 @@ export interface Accounts {
 
 /** Reads /etc/passwd and /etc/group (or the files given), as getpwnam(3) and getgrnam(3) would find them locally. */
 export function readAccounts(files: { passwd: string; group: string } = ACCOUNT_FILES): Accounts {
-  return { users: readAccountFile(files.passwd, 2, 3), groups: readAccountFile(files.group, 2, 2) };
+  return { users: readAccountFile(files.passwd, 2, 3, 5), groups: readAccountFile(files.group, 2, 2) };
 }
 
 /** `name:password:id:...` lines; `gidField` is where a user's primary group is (a group's is its id). */
-function readAccountFile(file: string, idField: number, gidField: number): AccountFile {
+function readAccountFile(file: string, idField: number, gidField: number, homeField?: number): AccountFile {
   const read = readRegularFile(file);
   if (!read.ok) return { file, ok: false, reason: read.reason };
   const entries: AccountEntry[] = [];
@@ -34,7 +36,8 @@ function readAccountFile(file: string, idField: number, gidField: number): Accou
     const fields = line.split(":");
     const id = accountId(fields[idField]);
     const gid = accountId(fields[gidField]);
-    if (fields[0] && id !== undefined && gid !== undefined) entries.push({ name: fields[0], id, gid });
+    const home = homeField === undefined ? undefined : fields[homeField];
+    if (fields[0] && id !== undefined && gid !== undefined) entries.push({ name: fields[0], id, gid, ...(home ? { home } : {}) });
   }
   return { file, ok: true, entries };
 }

@@ -60,7 +60,7 @@ export function resolveUser(spec: string, accounts: Accounts, running: RunningId
       message: `running as "${spec}" (uid ${uid}, gid ${gid}) needs root: sbx runs as uid ${running.uid}; run sbx as root, or remove user`,
     };
   }
-  return { ok: true, user: { uid, gid, ...(entry ? { name: entry.name } : {}) } };
+  return { ok: true, user: { uid, gid, ...(entry ? { name: entry.name } : {}), ...(entry?.home ? { home: entry.home } : {}) } };
 }
 
 function findByName(

@@ -89,6 +89,8 @@ export interface ServiceUser {
   gid: number;
   /** The user's name in /etc/passwd; none for a uid that has no entry there. */
   name?: string;
+  /** The user's home directory in /etc/passwd: the service's HOME. */
+  home?: string;
 }
 
 export interface Service {

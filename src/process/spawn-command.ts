@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
-import { statSync } from "node:fs";
+import { fchownSync, statSync } from "node:fs";
 import { Socket } from "node:net";
 import type { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
@@ -43,14 +43,24 @@ const PIPE_DRAIN_MS = 250;
  * children can open by path as /dev/stdout and /dev/stderr). A string runs in the shell it
  * carries (bash by default); a list is executed directly.
  */
-export async function spawnCommand(command: Command, options: { cwd: string; env: Record<string, string | undefined> }): Promise<SpawnedProcess> {
+export interface SpawnOptions {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Another user and group to run as (sbx must be root); none: sbx's own. */
+  user?: { uid: number; gid: number };
+}
+
+export async function spawnCommand(command: Command, options: SpawnOptions): Promise<SpawnedProcess> {
   assertDirectory(options.cwd);
   const [file, ...args] = commandArgv(command);
   const pipes = await outputPipes();
   let child: ChildProcess;
   try {
     const stdio: StdioOptions = pipes ? ["ignore", pipes[0].writeFd, pipes[1].writeFd] : ["ignore", "pipe", "pipe"];
-    child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio });
+    const user = options.user;
+    // Reopened by path (/dev/stdout), a pipe is checked against its owner: the user's, as its own output.
+    if (pipes && user) for (const pipe of pipes) fchownSync(pipe.writeFd, user.uid, user.gid);
+    child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio, ...(user ? { uid: user.uid, gid: user.gid } : {}) });
   } catch (error) {
     if (pipes) closePipes(pipes);
     throw error;

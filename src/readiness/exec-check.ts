@@ -5,7 +5,7 @@ import type { LineBlock } from "../process/line-block.js";
 import type { Probe } from "./poll.js";
 
 /** Ready when the command exits 0; each attempt is a fresh run, killed with its whole tree (SIGKILL) if abandoned. */
-export function execProbe(command: Command, options: { cwd: string; env: Record<string, string> }): Probe {
+export function execProbe(command: Command, options: { cwd: string; env: Record<string, string>; user?: { uid: number; gid: number } }): Probe {
   return async (signal) => {
     let lastLine = "";
     const keepLast = (_stream: unknown, lines: LineBlock): void => {

@@ -13,6 +13,8 @@ export interface ReadyChecksContext {
   lines$: Observable<{ text: string }>;
   cwd: string;
   env: Record<string, string>;
+  /** The user the service runs as: its exec check runs as it too, as a container's healthcheck does. */
+  user?: { uid: number; gid: number };
   scheduler?: SchedulerLike;
   /** Told the checks that have not passed, each with its last failure (`tcp 127.0.0.1:8080: connection refused`), whenever that changes. */
   onUnready?: (reasons: string[]) => void;
@@ -62,7 +64,7 @@ export function readyChecks$(spec: ReadySpec, context: ReadyChecksContext): Obse
     };
     if (spec.tcp) add(`tcp ${hostPort(spec.tcp.host, spec.tcp.port)}`, poll$(tcpProbe(spec.tcp, attemptMs), spec.intervalMs, scheduler));
     if (spec.http) add(`http ${spec.http.url}`, poll$(httpProbe(spec.http, attemptMs), spec.intervalMs, scheduler));
-    if (spec.exec) add(`exec ${commandLabel(spec.exec)}`, poll$(execProbe(spec.exec, { cwd: context.cwd, env: context.env }), spec.intervalMs, scheduler));
+    if (spec.exec) add(`exec ${commandLabel(spec.exec)}`, poll$(execProbe(spec.exec, { cwd: context.cwd, env: context.env, ...(context.user ? { user: context.user } : {}) }), spec.intervalMs, scheduler));
     if (spec.log) {
       const pattern = spec.log.pattern;
       const check: NamedCheck = { label: `log /${pattern.source}/`, lastReason: `no line matched /${pattern.source}/ yet`, passed$: new Observable(), mayFailForGood: true };

@@ -24,17 +24,17 @@ const isRoot = process.getuid?.() === 0;
 
 describe("user: resolved against /etc/passwd and /etc/group", () => {
   it("a name is its uid and its primary group", () => {
-    expect(resolveUser("postgres", accounts(), asRoot)).toEqual({ ok: true, user: { uid: 999, gid: 998, name: "postgres" } });
+    expect(resolveUser("postgres", accounts(), asRoot)).toEqual({ ok: true, user: { uid: 999, gid: 998, name: "postgres", home: "/var/lib/postgresql" } });
   });
 
   it("a uid, with the group of its entry, or group 0 when it has none, as in docker", () => {
-    expect(resolveUser("999", accounts(), asRoot)).toEqual({ ok: true, user: { uid: 999, gid: 998, name: "postgres" } });
+    expect(resolveUser("999", accounts(), asRoot)).toEqual({ ok: true, user: { uid: 999, gid: 998, name: "postgres", home: "/var/lib/postgresql" } });
     expect(resolveUser("4321", accounts(), asRoot)).toEqual({ ok: true, user: { uid: 4321, gid: 0 } });
   });
 
   it("user:group, by name or number", () => {
-    expect(resolveUser("postgres:ssl-cert", accounts(), asRoot)).toEqual({ ok: true, user: { uid: 999, gid: 115, name: "postgres" } });
-    expect(resolveUser("999:4000", accounts(), asRoot)).toEqual({ ok: true, user: { uid: 999, gid: 4000, name: "postgres" } });
+    expect(resolveUser("postgres:ssl-cert", accounts(), asRoot)).toEqual({ ok: true, user: { uid: 999, gid: 115, name: "postgres", home: "/var/lib/postgresql" } });
+    expect(resolveUser("999:4000", accounts(), asRoot)).toEqual({ ok: true, user: { uid: 999, gid: 4000, name: "postgres", home: "/var/lib/postgresql" } });
   });
 
   it("an unknown user or group is named, with the one meant", () => {
@@ -57,8 +57,8 @@ describe("user: resolved against /etc/passwd and /etc/group", () => {
     });
     expect(resolveUser("dev:postgres", accounts(), asDev)).toMatchObject({ ok: false, message: expect.stringMatching(/^running as "dev:postgres" \(uid 1000, gid 998\) needs root/) });
     // Its own user is no change, and needs nothing.
-    expect(resolveUser("dev", accounts(), asDev)).toEqual({ ok: true, user: { uid: 1000, gid: 1000, name: "dev" } });
-    expect(resolveUser("1000:1000", accounts(), asDev)).toEqual({ ok: true, user: { uid: 1000, gid: 1000, name: "dev" } });
+    expect(resolveUser("dev", accounts(), asDev)).toEqual({ ok: true, user: { uid: 1000, gid: 1000, name: "dev", home: "/home/dev" } });
+    expect(resolveUser("1000:1000", accounts(), asDev)).toEqual({ ok: true, user: { uid: 1000, gid: 1000, name: "dev", home: "/home/dev" } });
   });
 
   it("a missing or unreadable account file is said, not taken as an empty one", () => {
@@ -87,8 +87,9 @@ describe("user: in a manifest", () => {
 
   it.runIf(isRoot)("resolves to uid, gid and name when sbx runs as root", () => {
     const project = load("services:\n  db:\n    command: x\n    user: nobody\n  api:\n    command: x\n    user: '${APP_UID:-65534}:${APP_GID:-65534}'\n  web:\n    command: x\n");
-    expect(project.services.get("db")?.user).toEqual({ uid: 65534, gid: 65534, name: "nobody" });
-    expect(project.services.get("api")?.user).toEqual({ uid: 65534, gid: 65534, name: "nobody" });
+    const home = readAccounts().users.ok ? (readAccounts().users as { entries: { name: string; home?: string }[] }).entries.find((u) => u.name === "nobody")?.home : undefined;
+    expect(project.services.get("db")?.user).toEqual({ uid: 65534, gid: 65534, name: "nobody", home });
+    expect(project.services.get("api")?.user).toEqual({ uid: 65534, gid: 65534, name: "nobody", home });
     // No user: sbx's own, left to the spawner to inherit.
     expect(project.services.get("web")?.user).toBeUndefined();
   });
