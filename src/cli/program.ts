@@ -118,11 +118,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   program
     .command("ps")
-    .description("each service of the running project: status, ready, pid, restarts, uptime, exit code")
+    .description("each service of the running project: status, ready, pid, restarts, uptime, exit code, CPU and memory of its process tree")
     .option("--json", "print a JSON array")
+    .option("-w, --watch [INTERVAL]", "print it again every INTERVAL (default 2s) until Ctrl-C; on a terminal, in place")
     .action(async (_options: unknown, command: Command) => {
       const { psCommand } = await import("./commands/ps.js");
-      exitCode = await psCommand({ ...globals(command), json: command.opts<{ json?: boolean }>().json === true }, io);
+      const own = command.opts<{ json?: boolean; watch?: string | true }>();
+      const watch = own.watch === undefined ? {} : { watchMs: own.watch === true ? 2_000 : durationOption("--watch", own.watch) };
+      exitCode = await psCommand({ ...globals(command), json: own.json === true, ...watch }, io);
     });
 
   program

@@ -8,6 +8,10 @@ export interface ProcessInfo {
   state: string;
   /** Clock ticks since boot at which it started: with the pid, it names a process for sure (pids are reused). */
   startTime: number;
+  /** CPU time in clock ticks, user and system, its own and that of the children it has reaped. */
+  cpuTicks: number;
+  /** Resident memory in pages. */
+  rssPages: number;
 }
 
 export const hasProcTable = (() => {
@@ -35,6 +39,8 @@ export function readProcess(pid: number): ProcessInfo | undefined {
     ppid: Number(fields[1]),
     pgid: Number(fields[2]),
     startTime: Number(fields[19]),
+    cpuTicks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]),
+    rssPages: Number(fields[21]),
   };
 }
 

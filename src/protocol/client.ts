@@ -49,13 +49,13 @@ export class ControlClient {
     return this.ask("project", {});
   }
 
-  /** Every service's status. */
-  services(): Promise<ServiceStatusView[]> {
-    return this.ask("services", {});
+  /** Every service's status; with `usage`, the CPU and memory of each one's process tree too. */
+  services(options: { usage?: boolean } = {}): Promise<ServiceStatusView[]> {
+    return this.ask("services", {}, options.usage ? { usage: true } : {});
   }
 
-  service(name: string): Promise<ServiceStatusView> {
-    return this.ask("service", { name });
+  service(name: string, options: { usage?: boolean } = {}): Promise<ServiceStatusView> {
+    return this.ask("service", { name }, options.usage ? { usage: true } : {});
   }
 
   /** Starts, stops or restarts one service; answers with its new status. */

@@ -43,8 +43,9 @@ export type EndpointName = keyof typeof endpoints;
 /** What each endpoint takes and gives: its query, its body, and its answer (or its events, for a stream). */
 export interface EndpointTypes {
   project: { answer: ProjectView };
-  services: { answer: ServiceStatusView[] };
-  service: { answer: ServiceStatusView };
+  /** With `usage`, each running service's CPU and memory (the first request waits a quarter of a second for its CPU figure). */
+  services: { query: { usage?: boolean }; answer: ServiceStatusView[] };
+  service: { query: { usage?: boolean }; answer: ServiceStatusView };
   serviceAction: { answer: ServiceStatusView };
   down: { query: { timeout?: number }; answer: { stopped: true } };
   /** Loads the manifest again and applies it; answers once what it launched has started, or ended without. */

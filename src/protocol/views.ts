@@ -31,6 +31,18 @@ export interface ServiceStatusView {
   startedAt: string | null;
   /** Why its log file could not be written (a full disk), if it could not; its lines still reach followers. */
   logError: string | null;
+  /** What its process tree uses, when asked for (`?usage=true`); null when it does not run. */
+  usage?: ServiceUsageView | null;
+}
+
+/** CPU and memory of a service's whole process tree. */
+export interface ServiceUsageView {
+  /** Percent of one core since the previous sample (a quarter of a second, or the last request's); null when unknown. */
+  cpuPercent: number | null;
+  /** Resident memory, summed over the tree. */
+  rssBytes: number;
+  /** How many processes the tree has. */
+  processes: number;
 }
 
 /** Why a service is not ready: the words of `sbx up --wait`'s error, and its last lines. */

@@ -20,6 +20,7 @@ import { matchEndpoint, SERVICE_ACTIONS, type EndpointName, type ServiceAction }
 import { countParam, durationParam, flagParam, lastEventIds, lineNumber, readJsonBody, signalParam } from "../protocol/params.js";
 import { ERROR_STATUS, RequestError } from "../protocol/request-error.js";
 import type { ServiceStatusView } from "../protocol/views.js";
+import { UsageSampler } from "./usage-sampler.js";
 import { formatSSE } from "../protocol/sse.js";
 
 export type { ServiceStatusView };
@@ -74,6 +75,7 @@ export class ControlServer {
   /** Requests whose answer has not gone out yet (event streams excluded). */
   private answering = 0;
   private readonly handlers: Handlers;
+  private readonly usage = new UsageSampler();
 
   constructor(private readonly options: ControlServerOptions) {
     this.server = createServer((request, response) => void this.route(request, response));
@@ -167,14 +169,28 @@ export class ControlServer {
     }
   }
 
+  /** The states' views with what each running one's process tree uses. */
+  private async withUsage(states: readonly ServiceState[]): Promise<ServiceStatusView[]> {
+    const names = new Set(states.map((state) => state.name));
+    const runs = this.options.orchestrator.runningProcesses().filter((run) => names.has(run.service));
+    const usage = await this.usage.sample(runs);
+    return states.map((state) => ({ ...statusView(state), usage: usage.get(state.name) ?? null }));
+  }
+
   private endpoints(): Handlers {
     const { orchestrator } = this.options;
     const registry = this.options.processes;
     const service = (name: string): ServiceState => orchestrator.state(name) ?? unknownService(name);
     return {
       project: ({ response }) => json(response, 200, { ...this.options.project, services: [...orchestrator.states.keys()] }),
-      services: ({ response }) => json(response, 200, [...orchestrator.states.values()].map(statusView)),
-      service: ({ response, params }) => json(response, 200, statusView(service(params.name as string))),
+      services: async ({ response, url }) => {
+        const states = [...orchestrator.states.values()];
+        json(response, 200, flagParam("usage", url.searchParams.get("usage")) ? await this.withUsage(states) : states.map(statusView));
+      },
+      service: async ({ response, params, url }) => {
+        const state = service(params.name as string);
+        json(response, 200, flagParam("usage", url.searchParams.get("usage")) ? (await this.withUsage([state]))[0] : statusView(state));
+      },
       serviceAction: async ({ response, params, request }) => {
         const name = params.name as string;
         const action = params.action as ServiceAction;

@@ -16,8 +16,41 @@ function describeLastRun(run: LastRun): string[] {
   return [`its last run stopped on its own at ${at(run.endedAt)}, after a failure:`, ...run.failures.map((failure) => `  ${at(failure.at)} ${failure.message}`)];
 }
 
-/** `sbx ps [--json]`: each service's status, readiness, pid, restarts, uptime and exit code. */
-export async function psCommand(options: GlobalOptions & { json?: boolean }, io: CliIo): Promise<number> {
+/** `sbx ps [--json] [--watch]`: each service's status, readiness, pid, restarts, uptime, exit code, CPU and memory. */
+export async function psCommand(options: GlobalOptions & { json?: boolean; watchMs?: number }, io: CliIo): Promise<number> {
+  if (options.watchMs === undefined) return printOnce(options, io);
+  let stop = (): void => {};
+  const stopped = new Promise<false>((resolve) => (stop = () => resolve(false)));
+  process.once("SIGINT", stop);
+  const inPlace = io.stdout.isTTY === true && !options.json;
+  for (let first = true; ; first = false) {
+    const shown = new BufferedIo(io);
+    const code = await printOnce(options, shown);
+    // On a terminal, each table replaces the last; elsewhere they follow one another, a blank line apart.
+    io.stdout.write(`${inPlace ? "\x1b[H\x1b[2J" : first ? "" : "\n"}${shown.text}`);
+    if (code !== 0) return code;
+    let timer: NodeJS.Timeout | undefined;
+    const again = await Promise.race([stopped, new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), options.watchMs)))]);
+    clearTimeout(timer);
+    if (!again) return 0;
+  }
+}
+
+/** An io whose stdout is kept, so that a table is written at once, without flicker. */
+class BufferedIo implements CliIo {
+  text = "";
+  readonly stdout = { write: (text: string): void => void (this.text += text) };
+  readonly stderr: CliIo["stderr"];
+  readonly env: CliIo["env"];
+  readonly cwd: string;
+  constructor(io: CliIo) {
+    this.stderr = io.stderr;
+    this.env = io.env;
+    this.cwd = io.cwd;
+  }
+}
+
+async function printOnce(options: GlobalOptions & { json?: boolean }, io: CliIo): Promise<number> {
   const home = projectHomeOf(options, io);
   const connection = connectToProject(home, io);
   if (connection.kind !== "running") {
@@ -31,14 +64,14 @@ export async function psCommand(options: GlobalOptions & { json?: boolean }, io:
     }
     return 0;
   }
-  const services = await connection.client.services();
+  const services = await connection.client.services({ usage: true });
   if (options.json) {
     io.stdout.write(`${JSON.stringify(services, null, 2)}\n`);
     return 0;
   }
   const now = Date.now();
   const rows = [
-    ["NAME", "STATUS", "READY", "PID", "RESTARTS", "UPTIME", "EXIT"],
+    ["NAME", "STATUS", "READY", "PID", "RESTARTS", "UPTIME", "EXIT", "CPU", "MEM"],
     ...services.map((s) => [
       s.name,
       s.status,
@@ -47,10 +80,24 @@ export async function psCommand(options: GlobalOptions & { json?: boolean }, io:
       String(s.restarts),
       s.pid !== null && s.startedAt ? formatMs(now - Date.parse(s.startedAt)) : "-",
       s.exitCode === null ? "-" : String(s.exitCode),
+      s.usage?.cpuPercent == null ? "-" : `${s.usage.cpuPercent.toFixed(1)}%`,
+      s.usage ? formatBytes(s.usage.rssBytes) : "-",
     ]),
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] as string).length)));
   for (const row of rows) io.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i] as number)).join("   ").trimEnd()}\n`);
   for (const s of services) if (s.logError) io.stdout.write(`${s.name}: ${s.logError}\n`);
   return 0;
+}
+
+/** Memory as ps and top show it: 512 KiB, 48.2 MiB, 1.5 GiB. */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
