@@ -52,8 +52,8 @@ describe("the background supervisor", () => {
     expect(Date.parse(rows[0]?.startedAt ?? "")).toBeGreaterThan(Date.now() - 60_000);
     expect(rows[2]).toMatchObject({ status: "completed", ready: false, pid: null, exitCode: 0 });
     const table = (await p.sbx("ps")).stdout.split("\n");
-    expect(table[0]).toMatch(/^NAME +STATUS +READY +PID +RESTARTS +UPTIME +EXIT$/);
-    expect(table[1]).toMatch(/^db +ready +yes +\d+ +0 +\d+ ms +-$/);
+    expect(table[0]).toMatch(/^NAME +STATUS +READY +PID +RESTARTS +UPTIME +EXIT +CPU +MEM$/);
+    expect(table[1]).toMatch(/^db +ready +yes +\d+ +0 +\d+ ms +- +\d+\.\d% +\d+(\.\d)? (KiB|MiB)$/);
   });
 
   it("up -d returns once the services are started, and down from another process stops them all", async () => {
