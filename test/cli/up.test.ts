@@ -61,6 +61,8 @@ services:
     await sbx.waitFor("stubborn | ready");
     sbx.child.kill("SIGINT");
     await sbx.waitFor("ignoring SIGTERM");
+    // Past the moment in which a second SIGINT is the same Ctrl-C arriving twice (through npm).
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     const second = Date.now();
     sbx.child.kill("SIGINT");
     expect(await sbx.exited).toBe(130);

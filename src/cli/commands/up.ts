@@ -1,3 +1,4 @@
+import { defaults } from "../../defaults.js";
 import { SbxError } from "../../errors.js";
 import { ProjectSupervisor } from "../../server/project-supervisor.js";
 import { planUp, type UpOptions } from "./up-plan.js";
@@ -69,11 +70,17 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
     if (!stopping) renderer.note("sbx down: stopping every service");
     stopping = true;
   };
+  let firstSigintAt: number | undefined;
   const onSigint = (): void => {
+    const now = performance.now();
     interrupted = true;
     supervisor.stopRequested();
-    if (stopping) stopAll("second Ctrl-C", true);
-    else stopAll("stopping every service (Ctrl-C again to kill them at once)");
+    if (!stopping) {
+      firstSigintAt = now;
+      stopAll("stopping every service (Ctrl-C again to kill them at once)");
+    } else if (firstSigintAt === undefined || now - firstSigintAt >= defaults.sameCtrlCWindowMs) {
+      stopAll("second Ctrl-C", true);
+    }
   };
   const onSigterm = (): void => {
     supervisor.stopRequested();
