@@ -32,6 +32,8 @@ export interface OrchestratorOptions {
   environment?: Readonly<Record<string, string>>;
   /** Variables every service gets under the manifest's own, as if sbx's environment held them (up()'s `env`). */
   baseEnvironment?: Readonly<Record<string, string>>;
+  /** When this run of the project began (epoch ms), as each log file marks it; now by default. */
+  runStartedAt?: number;
 }
 
 /** How a wait for the services reads their states. */
@@ -67,6 +69,7 @@ export class Orchestrator {
   private readonly baseEnvironment: Readonly<Record<string, string>>;
   private readonly logDir: string;
   private readonly logTailLines: number;
+  private readonly runStartedAt: number;
   private readonly logs = new Map<string, ServiceLog>();
   /** Every service log, as it is added: what lines$ and batches$ merge. */
   private readonly logAdded = new ReplaySubject<ServiceLog>();
@@ -105,6 +108,7 @@ export class Orchestrator {
     this.extraEnvironment = options.environment ?? {};
     this.baseEnvironment = options.baseEnvironment ?? {};
     this.logTailLines = options.logTailLines ?? defaults.logTailLines;
+    this.runStartedAt = options.runStartedAt ?? Date.now();
     if (options.logDir !== undefined) ensureStateDirectory(project.dir);
     this.logDir = options.logDir ?? join(ensureStateDirectory(project.dir), "logs");
     this.lines$ = this.logAdded.pipe(mergeMap((log) => log.lines$));
@@ -378,6 +382,8 @@ export class Orchestrator {
 
   private addLog(service: Service): void {
     const log = new ServiceLog(service.name, join(this.logDir, `${service.name}.log`), this.logTailLines, { rotation: service.logs });
+    // A service added by an apply belongs to the same run of the project: its mark has the run's time.
+    log.markProjectRun(this.runStartedAt);
     this.logs.set(service.name, log);
     // Told once per service; the stream ends when the log is closed.
     log.writeError$.subscribe((failure) =>

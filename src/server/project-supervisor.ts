@@ -92,15 +92,16 @@ export class ProjectSupervisor {
       // after the last write of the state file, and even once `.sbx` has been deleted.
       const projectTag = `${project.name}.${randomUUID()}`;
       const tagEnvironment = projectEnvironment(projectTag, home, options.kind ?? "api");
+      const startedAt = Date.now();
       const orchestrator = new Orchestrator(project, selection, {
         logDir: logDirectory(home),
+        runStartedAt: startedAt,
         ...options,
         baseEnvironment: { ...options.colorEnvironment, ...options.baseEnvironment },
         environment: { ...options.environment, ...tagEnvironment },
       });
       const socketPath = socketPathFor(home);
       ensureSocketDirectory(socketPath, home);
-      const startedAt = Date.now();
       const sandbox = new Sandbox({ cwd: project.dir, env: { ...options.baseEnvironment, ...tagEnvironment }, shell: project.shell });
       let recordState = (): void => {};
       let supervisor: ProjectSupervisor | undefined;

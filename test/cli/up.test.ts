@@ -6,6 +6,7 @@ import { freePort } from "../helpers/ports.js";
 import { fixture } from "../helpers/processes.js";
 import { startSbx } from "../helpers/sbx-process.js";
 import { tempDir } from "../helpers/temp-dir.js";
+import { outputLinesOf } from "../helpers/log-file-lines.js";
 
 const node = JSON.stringify(process.execPath);
 const fx = (name: string): string => JSON.stringify(fixture(name));
@@ -160,7 +161,7 @@ services:
     const printed = sbx.stdout().split("\n").filter((line) => line.startsWith("chatty | "));
     expect(printed).toHaveLength(count);
     expect(printed.every((line, i) => line === `chatty | line ${i + 1}`)).toBe(true);
-    const logged = readFileSync(join(dir, ".sbx", "logs", "chatty.log"), "utf8").split("\n").filter(Boolean);
+    const logged = outputLinesOf(readFileSync(join(dir, ".sbx", "logs", "chatty.log"), "utf8"));
     expect(logged).toHaveLength(count);
     expect(logged.every((line, i) => line.endsWith(` out line ${i + 1}`))).toBe(true);
   });
