@@ -76,6 +76,13 @@ export const defaults = {
   controlLivenessTimeoutMs: 3_000,
   /** A log stream that brings nothing for this long is checked the same way. */
   controlStreamIdleMs: 5_000,
+  /**
+   * A second SIGINT to a foreground `sbx up` this soon after the first is the same Ctrl-C, arriving
+   * twice: through `npm start` the terminal signals npm and sbx, and npm may pass its own on. A
+   * forwarded signal follows within milliseconds, even on a busy machine; a person who reads "Ctrl-C
+   * again to kill them at once" and presses again takes longer than this.
+   */
+  sameCtrlCWindowMs: 500,
   /** Log lines shown with a service that failed. */
   failureLogLines: 10,
 } as const;

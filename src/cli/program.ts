@@ -54,7 +54,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   const globals = (command: Command): GlobalOptions => {
     const options = command.optsWithGlobals<Partial<GlobalOptions>>();
-    colorFlag = options.color ?? true;
+    // commander lets sbx's own value win over the command's, and sbx's --no-color defaults to
+    // true: `sbx up --no-color` was not heard. A --no-color on either side counts.
+    colorFlag = options.color !== false && command.opts<{ color?: boolean }>().color !== false;
     return { ...options, file: options.file ?? [], profile: options.profile ?? [], color: colorFlag };
   };
 

@@ -11,7 +11,8 @@
  * - `exited`: its process exited on its own, with a non-zero code, by a signal, or before it was ready;
  * - `not-ready`: its ready checks did not pass in time (across restarts: a crash loop ends so too);
  * - `timed-out`: it was stopped after its `timeout`;
- * - `port-taken`: a port its checks name was held by another program before a run;
+ * - `port-taken`: a port its checks name was held by another program before a run; for one skipped,
+ *   another service's was, before anything started (then nothing starts);
  * - `dependency`: a dependency can no longer meet its condition (the service was skipped).
  */
 export type FailureKind = "spawn-failed" | "exited" | "not-ready" | "timed-out" | "port-taken" | "dependency";

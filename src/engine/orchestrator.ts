@@ -20,6 +20,7 @@ import type { ServiceOutput } from "./service-collaborators.js";
 import { endsReadyWait, isFailedStatus, isReadyOrDone, type ServiceState } from "./service-state.js";
 import { failureOf, type ServiceFailure } from "./service-failure.js";
 import { ServiceSupervisor } from "./service-supervisor.js";
+import { declaresPorts, takenPorts, type TakenPort } from "./taken-ports.js";
 
 export interface OrchestratorOptions {
   /** Where each service's log file goes; default `.sbx/logs` beside the manifest. */
@@ -31,6 +32,8 @@ export interface OrchestratorOptions {
   environment?: Readonly<Record<string, string>>;
   /** Variables every service gets under the manifest's own, as if sbx's environment held them (up()'s `env`). */
   baseEnvironment?: Readonly<Record<string, string>>;
+  /** When this run of the project began (epoch ms), as each log file marks it; now by default. */
+  runStartedAt?: number;
 }
 
 /** How a wait for the services reads their states. */
@@ -66,6 +69,7 @@ export class Orchestrator {
   private readonly baseEnvironment: Readonly<Record<string, string>>;
   private readonly logDir: string;
   private readonly logTailLines: number;
+  private readonly runStartedAt: number;
   private readonly logs = new Map<string, ServiceLog>();
   /** Every service log, as it is added: what lines$ and batches$ merge. */
   private readonly logAdded = new ReplaySubject<ServiceLog>();
@@ -80,6 +84,8 @@ export class Orchestrator {
   private applying: Promise<unknown> = Promise.resolve();
   /** While an apply stops and starts services again, the project is not idle even if nothing runs for a moment. */
   private applyDepth = 0;
+  /** While the ports of the services are checked before any starts. */
+  private checkingPorts = 0;
   private readonly supervisors = new Map<string, ServiceSupervisor>();
   private readonly lives = new Map<string, Promise<void>>();
   private readonly halt = new AbortController();
@@ -102,6 +108,7 @@ export class Orchestrator {
     this.extraEnvironment = options.environment ?? {};
     this.baseEnvironment = options.baseEnvironment ?? {};
     this.logTailLines = options.logTailLines ?? defaults.logTailLines;
+    this.runStartedAt = options.runStartedAt ?? Date.now();
     if (options.logDir !== undefined) ensureStateDirectory(project.dir);
     this.logDir = options.logDir ?? join(ensureStateDirectory(project.dir), "logs");
     this.lines$ = this.logAdded.pipe(mergeMap((log) => log.lines$));
@@ -137,9 +144,42 @@ export class Orchestrator {
   run(): Promise<void> {
     if (!this.started) {
       this.started = true;
-      for (const service of this.selection.services) this.launch(service);
+      this.launchAll(this.selection.services);
     }
     return this.whenIdle();
+  }
+
+  /**
+   * Launches the services once none of the ports they declare is held by another program: a taken
+   * port, even one of the last service in the order, is told before anything starts, and then
+   * nothing does (each service with a taken port fails, the others are not started).
+   */
+  private launchAll(services: readonly Service[]): void {
+    if (!services.some(declaresPorts)) {
+      for (const service of services) this.launch(service);
+      return;
+    }
+    this.checkingPorts++;
+    void takenPorts(services, this.runtime, this.ownPids())
+      .then((taken) => {
+        if (taken.length === 0) for (const service of services) this.launch(service);
+        else this.refuseToStart(services, taken);
+      })
+      .finally(() => {
+        this.checkingPorts--;
+        this.settleIdle();
+      });
+  }
+
+  private refuseToStart(services: readonly Service[], taken: readonly TakenPort[]): void {
+    const time = this.runtime.clock.now();
+    const first = taken[0] as TakenPort;
+    for (const { service, failure } of taken) this.store.publish({ type: "failed", service, time, reason: { ...failure, lastLines: [] } });
+    for (const { name } of services) {
+      if (taken.some((t) => t.service === name)) continue;
+      const message = `port ${first.port}, which ${first.service} needs, is already in use`;
+      this.store.publish({ type: "skipped", service: name, time, reason: { kind: "port-taken", message, lastLines: [] } });
+    }
   }
 
   /**
@@ -342,6 +382,8 @@ export class Orchestrator {
 
   private addLog(service: Service): void {
     const log = new ServiceLog(service.name, join(this.logDir, `${service.name}.log`), this.logTailLines, { rotation: service.logs });
+    // A service added by an apply belongs to the same run of the project: its mark has the run's time.
+    log.markProjectRun(this.runStartedAt);
     this.logs.set(service.name, log);
     // Told once per service; the stream ends when the log is closed.
     log.writeError$.subscribe((failure) =>
@@ -377,7 +419,7 @@ export class Orchestrator {
   }
 
   private get idle(): boolean {
-    return this.lives.size === 0 && this.applyDepth === 0 && (this.parked.size === 0 || this.halt.signal.aborted);
+    return this.lives.size === 0 && this.applyDepth === 0 && this.checkingPorts === 0 && (this.parked.size === 0 || this.halt.signal.aborted);
   }
 
   private settleIdle(): void {

@@ -5,12 +5,13 @@ import { abortableSleep } from "./abortable-sleep.js";
 import { aborted$ } from "./aborted.js";
 import { DependencyFailedError } from "./dependency-conditions.js";
 import type { ServiceEvent } from "./events.js";
-import { portTaken, spawnFailed, type Failure } from "./failures.js";
+import { spawnFailed, type Failure } from "./failures.js";
 import { GracePeriod } from "./grace-period.js";
 import { nextStep, type FinishedRun } from "./next-step.js";
 import { runEnd$, type RunEnd } from "./run-end.js";
 import type { RunningProcess } from "./runtime.js";
 import type { ProjectContext, ServiceCollaborators } from "./service-collaborators.js";
+import { takenPort } from "./taken-ports.js";
 
 /** One run of the service. */
 interface Run {
@@ -137,14 +138,9 @@ export class ServiceSupervisor {
     }
   }
 
-  /** A port that a tcp or http check names, held by a program that is not the project's own. */
+  /** A port that a tcp or http check names, held by a program that is not the project's own (again before each run: it may have been taken meanwhile). */
   private async checkPorts(): Promise<Failure | undefined> {
-    for (const check of [this.service.ready?.tcp, this.service.ready?.http]) {
-      if (check === undefined) continue;
-      const holder = await this.collaborators.runtime.portHolder(check.host, check.port, this.project.ownPids());
-      if (holder !== undefined) return portTaken(this.service.name, check.port, holder);
-    }
-    return undefined;
+    return (await takenPort(this.service, this.collaborators.runtime, this.project.ownPids()))?.failure;
   }
 
   /** Starts run `number`; undefined when its command could not be started (the failure told). */

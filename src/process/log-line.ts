@@ -45,3 +45,19 @@ export function parseLogFileLine(text: string, service: string, seq: number): Lo
   if (Number.isNaN(time) || (stream !== "out" && stream !== "err")) return undefined;
   return { service, stream: stream === "out" ? "stdout" : "stderr", text: text.slice(29), time, seq };
 }
+
+/**
+ * Where a run of the project begins, as the log file records it before the run's first line:
+ * `2026-11-24T20:10:31.123Z run`, the time the project started. Shorter than any output line, so
+ * that a reader that does not know it skips it.
+ */
+export function formatRunMark(time: number): string {
+  return `${logFileTime(time)} run\n`;
+}
+
+/** The time of a run mark of a log file; undefined for any other line. */
+export function parseRunMark(text: string): number | undefined {
+  if (text.length !== 28 || !text.endsWith(" run")) return undefined;
+  const time = Date.parse(text.slice(0, 24));
+  return Number.isNaN(time) ? undefined : time;
+}

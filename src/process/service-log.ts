@@ -1,6 +1,6 @@
 import { Observable, ReplaySubject, Subject } from "rxjs";
 import { LogFileWriter, type LogFileWriterOptions, type LogWriteError } from "./log-file-writer.js";
-import { formatLogFileLine, logFileTime, type LogLine } from "./log-line.js";
+import { formatLogFileLine, formatRunMark, logFileTime, type LogLine } from "./log-line.js";
 import { LineBlock } from "./line-block.js";
 import { LineTail } from "./line-tail.js";
 
@@ -120,6 +120,11 @@ export class ServiceLog {
       for (const line of this.tailBuffer.last()) if (line.seq > seq) subscriber.next(line);
       return this.live.subscribe(subscriber);
     });
+  }
+
+  /** Records in the log file that a run of the project, begun at `time`, starts here: `sbx logs` shows where one ends and the next begins. */
+  markProjectRun(time: number): void {
+    this.file?.write(formatRunMark(time));
   }
 
   /** Marks where a run of the service starts. */

@@ -36,6 +36,11 @@ export interface ProjectSupervisorOptions extends OrchestratorOptions {
    * name, and its state goes to `.sbx/projects/NAME/` beside the directory's default project.
    */
   name?: string;
+  /**
+   * FORCE_COLOR and CLICOLOR_FORCE for the services when their output reaches a colour terminal
+   * (the foreground `sbx up`): under the manifest's own, and not for the Sandbox API's processes, whose output is read by programs.
+   */
+  colorEnvironment?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -87,10 +92,16 @@ export class ProjectSupervisor {
       // after the last write of the state file, and even once `.sbx` has been deleted.
       const projectTag = `${project.name}.${randomUUID()}`;
       const tagEnvironment = projectEnvironment(projectTag, home, options.kind ?? "api");
-      const orchestrator = new Orchestrator(project, selection, { logDir: logDirectory(home), ...options, environment: { ...options.environment, ...tagEnvironment } });
+      const startedAt = Date.now();
+      const orchestrator = new Orchestrator(project, selection, {
+        logDir: logDirectory(home),
+        runStartedAt: startedAt,
+        ...options,
+        baseEnvironment: { ...options.colorEnvironment, ...options.baseEnvironment },
+        environment: { ...options.environment, ...tagEnvironment },
+      });
       const socketPath = socketPathFor(home);
       ensureSocketDirectory(socketPath, home);
-      const startedAt = Date.now();
       const sandbox = new Sandbox({ cwd: project.dir, env: { ...options.baseEnvironment, ...tagEnvironment }, shell: project.shell });
       let recordState = (): void => {};
       let supervisor: ProjectSupervisor | undefined;

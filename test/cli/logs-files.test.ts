@@ -6,6 +6,7 @@ import { binPath, sbx } from "../helpers/cli.js";
 import { fixture } from "../helpers/processes.js";
 import { startSbx } from "../helpers/sbx-process.js";
 import { tempDir } from "../helpers/temp-dir.js";
+import { outputLinesOf } from "../helpers/log-file-lines.js";
 
 const node = JSON.stringify(process.execPath);
 const T0 = Date.UTC(2026, 0, 1);
@@ -161,7 +162,7 @@ describe("rotation by sbx up, through the real binary", () => {
       .map((f) => Number(f.slice(`${service}.log.`.length)))
       .sort((a, b) => b - a)
       .map((n) => `${service}.log.${n}`);
-    return [...rotated, `${service}.log`].flatMap((f) => readFileSync(join(logs, f), "utf8").split("\n").filter(Boolean));
+    return [...rotated, `${service}.log`].flatMap((f) => outputLinesOf(readFileSync(join(logs, f), "utf8")));
   };
 
   it("under a flood (the log file thread) loses nothing and reorders nothing across the files; sbx logs reads them all", async () => {

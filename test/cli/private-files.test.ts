@@ -6,6 +6,7 @@ import { binPath } from "../helpers/cli.js";
 import { expectNothingLeft, newMarker, processesMarked } from "../helpers/leftovers.js";
 import type { RunResult } from "../helpers/run-sbx.js";
 import { tempDir } from "../helpers/temp-dir.js";
+import { outputLinesOf } from "../helpers/log-file-lines.js";
 
 const markers: ReturnType<typeof newMarker>[] = [];
 
@@ -90,7 +91,7 @@ describe("private by default", () => {
     expect(modeOf(join(dir, ".sbx"))).toBe("0700");
     expect(modeOf(join(dir, ".sbx", "logs"))).toBe("0700");
     expect(modeOf(join(dir, ".sbx", "logs", "api.log"))).toBe("0600");
-    const lines = readFileSync(join(dir, ".sbx", "logs", "api.log"), "utf8").split("\n").filter(Boolean);
+    const lines = outputLinesOf(readFileSync(join(dir, ".sbx", "logs", "api.log"), "utf8"));
     expect(lines[0]).toBe("2026-01-01T00:00:00.000Z out an old line");
     expect(lines[1]).toMatch(/ out token=s3cret$/);
 

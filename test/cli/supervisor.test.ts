@@ -8,6 +8,7 @@ import { expectNothingLeft, processesMarked } from "../helpers/leftovers.js";
 import { eventually, fixture } from "../helpers/processes.js";
 import { runSbx } from "../helpers/run-sbx.js";
 import { startSbx } from "../helpers/sbx-process.js";
+import { outputLinesOf } from "../helpers/log-file-lines.js";
 
 const node = JSON.stringify(process.execPath);
 
@@ -254,8 +255,8 @@ services:
     const two = await p.sbx("logs", "-n", "2", "--no-log-prefix", "ticker");
     expect(two.stdout.split("\n").filter(Boolean)).toEqual(ticks.slice(-2).map((l) => l.slice("ticker | ".length)));
     const stamped = await p.sbx("logs", "-t", "other");
-    expect(stamped.stdout).toMatch(/^\d\d:\d\d:\d\d\.\d{3} other \| other says hi\n$/);
-    expect((await p.sbx("logs", "--since", "1h", "other")).stdout).toBe("other | other says hi\n");
+    expect(stamped.stdout).toMatch(/^──── run [\d :-]+ ────\n\d\d:\d\d:\d\d\.\d{3} other \| other says hi\n$/);
+    expect((await p.sbx("logs", "--since", "1h", "other")).stdout).toMatch(/^──── run [\d :-]+ ────\nother \| other says hi\n$/);
     expect((await p.sbx("logs", "--since", "2999-01-01T00:00:00Z", "other")).stdout).toBe("");
   });
 
@@ -275,7 +276,7 @@ services:
       expect((JSON.parse(answer.stdout) as PsRow[]).map((r) => r.name)).toEqual(["flood", "steady"]);
     }
     await p.sbx("down");
-    const lines = readFileSync(join(p.dir, ".sbx", "logs", "flood.log"), "utf8").split("\n").filter(Boolean);
+    const lines = outputLinesOf(readFileSync(join(p.dir, ".sbx", "logs", "flood.log"), "utf8"));
     expect(lines).toHaveLength(count);
     expect(lines.every((line, i) => line.endsWith(` out line ${i + 1}`))).toBe(true);
   });

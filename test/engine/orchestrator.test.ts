@@ -8,6 +8,7 @@ import { freePort } from "../helpers/ports.js";
 import { lineOf, stateOf } from "../helpers/engine-waits.js";
 import { expectAllGone, fixture } from "../helpers/processes.js";
 import { stack } from "../helpers/stack.js";
+import { outputLinesOf } from "../helpers/log-file-lines.js";
 
 const node = JSON.stringify(process.execPath);
 const fx = (name: string): string => JSON.stringify(fixture(name));
@@ -376,7 +377,7 @@ services:
     const out = s.output("chatty");
     expect(out).toHaveLength(count);
     expect(out.every((line, i) => line === `line ${i + 1}`)).toBe(true);
-    const file = readFileSync(join(s.dir, ".sbx", "logs", "chatty.log"), "utf8").split("\n").filter(Boolean);
+    const file = outputLinesOf(readFileSync(join(s.dir, ".sbx", "logs", "chatty.log"), "utf8"));
     expect(file).toHaveLength(count);
     expect(file.every((line, i) => line.endsWith(` out line ${i + 1}`))).toBe(true);
   });

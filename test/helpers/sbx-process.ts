@@ -44,10 +44,12 @@ afterEach(async () => {
  * Runs the built `sbx` binary in `cwd` as a user would, its output captured. Everything it starts
  * inherits a marker: after the test, the test fails if any of those processes still runs.
  */
-export function startSbx(cwd: string, args: string[], env: Record<string, string> = {}): SbxProcess {
+export function startSbx(cwd: string, args: string[], env: Record<string, string> = {}, options: { detached?: boolean } = {}): SbxProcess {
   const marker = newMarker();
   const child = spawn(process.execPath, [binPath, ...args], {
     cwd,
+    // As the foreground job of a terminal: its own process group, which a Ctrl-C signals as a whole.
+    detached: options.detached === true,
     env: { ...process.env, NO_COLOR: "1", ...env, [marker.name]: marker.value },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,7 +1,7 @@
 import { openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseLogFileLine } from "../../src/process/log-line.js";
+import { parseLogFileLine, parseRunMark } from "../../src/process/log-line.js";
 import { LineBlock } from "../../src/process/line-block.js";
 import { FloodMeter } from "../../src/process/perf/log-file-thread.js";
 import { ServiceLog, type LogWriteFailure } from "../../src/process/service-log.js";
@@ -24,6 +24,21 @@ describe("ServiceLog", () => {
       ["stdout", "  spaced | text  ", 3],
     ]);
     expect(parseLogFileLine("garbage", "api", 1)).toBeUndefined();
+  });
+
+  it("marks where a run of the project begins: a line that readers of output lines skip, and that reads back as the run's time", async () => {
+    const path = join(tempDir(), "logs", "api.log");
+    const log = new ServiceLog("api", path, 100);
+    const runStartedAt = Date.UTC(2026, 10, 30, 14, 3, 12, 345);
+    log.markProjectRun(runStartedAt);
+    log.append("stdout", "first", runStartedAt + 10);
+    await log.close();
+    const [mark, line] = readFileSync(path, "utf8").split("\n");
+    expect(mark).toBe("2026-11-30T14:03:12.345Z run");
+    expect(parseLogFileLine(mark as string, "api", 1)).toBeUndefined();
+    expect(parseRunMark(mark as string)).toBe(runStartedAt);
+    expect(parseRunMark(line as string)).toBeUndefined();
+    expect(log.tail().map((l) => l.text)).toEqual(["first"]);
   });
 
   it("appends to an existing file", async () => {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseDuration } from "../../manifest/duration.js";
 import { RotatedLog } from "../../process/log-files.js";
-import { parseLogFileLine, type LogLine } from "../../process/log-line.js";
+import { parseLogFileLine, parseRunMark, type LogLine } from "../../process/log-line.js";
 import { mergeByTime } from "../../process/merge-by-time.js";
 import { describeHome, logDirectory } from "../../protocol/project-home.js";
 import { SbxError } from "../../errors.js";
@@ -33,12 +33,15 @@ const OUTPUT_CHUNK = 64 * 1024;
 export async function logsCommand(options: LogsOptions, io: CliIo, signal?: AbortSignal): Promise<number> {
   const home = projectHomeOf(options, io);
   const since = sinceTime(options.since);
-  const keep = (line: LogLine): boolean => since === undefined || line.time >= since;
+  const keep = (entry: { time: number }): boolean => since === undefined || entry.time >= since;
   const connection = connectToProject(home, io);
 
   if (options.follow && connection.kind === "running") {
-    const names = options.services.length > 0 ? options.services : (await connection.client.project()).services;
-    const { print, flush } = printer(names, options, io);
+    const project = await connection.client.project();
+    const names = options.services.length > 0 ? options.services : project.services;
+    const { print, mark, flush } = printer(names, options, io);
+    // Everything the running supervisor holds is of its own run.
+    mark(project.startedAt);
     await followLogs(connection.client, {
       services: names,
       ...(options.tail === undefined ? {} : { tail: options.tail }),
@@ -72,15 +75,16 @@ export async function logsCommand(options: LogsOptions, io: CliIo, signal?: Abor
  * read: memory holds a block of each file and a piece of output, whatever the size of the logs.
  * With `-n`, each file set is read from where its last N lines begin, found from its end.
  */
-async function printPastLines(logDir: string, names: string[], keep: (line: LogLine) => boolean, options: LogsOptions, io: CliIo): Promise<void> {
+async function printPastLines(logDir: string, names: string[], keep: (entry: { time: number }) => boolean, options: LogsOptions, io: CliIo): Promise<void> {
   const logs: RotatedLog[] = [];
   try {
     for (const name of names) logs.push(RotatedLog.open(join(logDir, `${name}.log`)));
     const sources = logs.map((log, i) => pastLines(log, names[i] as string, options.tail, keep));
     const output = new PacedOutput(io.stdout);
-    const { print, flush } = printer(names, options, io, output);
-    for (const line of mergeByTime(sources)) {
-      print(line);
+    const { print, mark, flush } = printer(names, options, io, output);
+    for (const entry of mergeByTime(sources)) {
+      if ("run" in entry) mark(entry.time);
+      else print(entry);
       if (output.pendingLength >= OUTPUT_CHUNK) {
         flush();
         if (!(await output.send())) return;
@@ -93,11 +97,22 @@ async function printPastLines(logDir: string, names: string[], keep: (line: LogL
   }
 }
 
-function* pastLines(log: RotatedLog, service: string, tail: number | undefined, keep: (line: LogLine) => boolean): Generator<LogLine> {
+/** Where a run of the project began, in a service's log file. */
+interface RunMark {
+  run: true;
+  time: number;
+}
+
+function* pastLines(log: RotatedLog, service: string, tail: number | undefined, keep: (entry: { time: number }) => boolean): Generator<LogLine | RunMark> {
   let seq = 0;
   for (const text of log.lines(tail === undefined ? undefined : log.tailStart(tail))) {
     const line = parseLogFileLine(text, service, ++seq);
-    if (line !== undefined && keep(line)) yield line;
+    if (line !== undefined) {
+      if (keep(line)) yield line;
+      continue;
+    }
+    const runTime = parseRunMark(text);
+    if (runTime !== undefined && keep({ time: runTime })) yield { run: true, time: runTime };
   }
 }
 
@@ -150,12 +165,29 @@ function roomIn(stream: NodeJS.WritableStream): Promise<void> {
   });
 }
 
-function printer(names: string[], options: LogsOptions, io: CliIo, out: Output = io.stdout): { print: (line: LogLine) => void; flush: () => void } {
+interface Printer {
+  print(line: LogLine): void;
+  /** Where a run of the project begins: told once for all the services whose logs mark it. */
+  mark(runStartedAt: number): void;
+  flush(): void;
+}
+
+function printer(names: string[], options: LogsOptions, io: CliIo, out: Output = io.stdout): Printer {
   if (options.noLogPrefix) {
-    return { print: (line) => out.write(`${options.timestamps ? `${new Date(line.time).toISOString()} ` : ""}${line.text}\n`), flush: () => {} };
+    // The lines as the services printed them, for other programs to read: no line of sbx's own.
+    return { print: (line) => out.write(`${options.timestamps ? `${new Date(line.time).toISOString()} ` : ""}${line.text}\n`), mark: () => {}, flush: () => {} };
   }
   const renderer = new TerminalRenderer(out, names, { color: colorEnabled(io, options.color), timestamps: options.timestamps === true });
-  return { print: (line) => renderer.output(line.service, line.text, line.time), flush: () => renderer.flush() };
+  let lastMark: number | undefined;
+  return {
+    print: (line) => renderer.output(line.service, line.text, line.time),
+    mark: (runStartedAt) => {
+      if (runStartedAt === lastMark) return;
+      lastMark = runStartedAt;
+      renderer.runMark(runStartedAt);
+    },
+    flush: () => renderer.flush(),
+  };
 }
 
 /** Resolves once `out` has written what it was given, when it is a stream that says so (a pipe is written asynchronously). */

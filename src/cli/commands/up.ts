@@ -1,3 +1,4 @@
+import { defaults } from "../../defaults.js";
 import { SbxError } from "../../errors.js";
 import { ProjectSupervisor } from "../../server/project-supervisor.js";
 import { planUp, type UpOptions } from "./up-plan.js";
@@ -8,6 +9,7 @@ import type { ServiceEvent } from "../../engine/events.js";
 import { isFailedStatus } from "../../engine/service-state.js";
 import { ExitCode } from "../exit-codes.js";
 import { projectNameOf } from "../global-options.js";
+import { colorEnvironment } from "../color-environment.js";
 import { colorEnabled, type CliIo } from "../io.js";
 import { TerminalRenderer } from "../render/terminal-renderer.js";
 
@@ -25,9 +27,12 @@ export interface SignalSource {
 export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSource = process): Promise<number> {
   const began = performance.now();
   let onDown = (): void => {};
-  const { selection, supervisor } = await openProject(options, io, () => onDown());
+  const color = colorEnabled(io, options.color);
+  // Their output reaches this terminal: in the foreground only (a background supervisor's goes to files).
+  const colors = options.supervise ? {} : colorEnvironment(io, color);
+  const { selection, supervisor } = await openProject(options, io, () => onDown(), colors);
   const names = selection.services.map((s) => s.name);
-  const renderer = new TerminalRenderer(io.stdout, names, { color: colorEnabled(io, options.color), timestamps: options.timestamps === true });
+  const renderer = new TerminalRenderer(io.stdout, names, { color, timestamps: options.timestamps === true });
   const orchestrator = supervisor.orchestrator;
   const abortOnExit = options.abortOnContainerExit === true || options.exitCodeFrom !== undefined;
 
@@ -69,11 +74,17 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
     if (!stopping) renderer.note("sbx down: stopping every service");
     stopping = true;
   };
+  let firstSigintAt: number | undefined;
   const onSigint = (): void => {
+    const now = performance.now();
     interrupted = true;
     supervisor.stopRequested();
-    if (stopping) stopAll("second Ctrl-C", true);
-    else stopAll("stopping every service (Ctrl-C again to kill them at once)");
+    if (!stopping) {
+      firstSigintAt = now;
+      stopAll("stopping every service (Ctrl-C again to kill them at once)");
+    } else if (firstSigintAt === undefined || now - firstSigintAt >= defaults.sameCtrlCWindowMs) {
+      stopAll("second Ctrl-C", true);
+    }
   };
   const onSigterm = (): void => {
     supervisor.stopRequested();
@@ -177,7 +188,7 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
  * Loads the project and becomes its supervisor. In the background supervisor of `up -d` the
  * parent hears of either outcome: what was planned, or why nothing could start.
  */
-async function openProject(options: UpOptions, io: CliIo, onDown: () => void) {
+async function openProject(options: UpOptions, io: CliIo, onDown: () => void, colorEnvironment: Record<string, string>) {
   try {
     const { project, selection } = planUp(options, io);
     const name = projectNameOf(options, io);
@@ -186,7 +197,7 @@ async function openProject(options: UpOptions, io: CliIo, onDown: () => void) {
       io.stderr.write(`warning: ${message}\n`);
       if (options.supervise) sendReport({ type: "warning", message });
     };
-    const supervisor = await ProjectSupervisor.open(project, selection, { onDown, warn, kind: "cli", ...(name === undefined ? {} : { name }) });
+    const supervisor = await ProjectSupervisor.open(project, selection, { onDown, warn, kind: "cli", colorEnvironment, ...(name === undefined ? {} : { name }) });
     return { selection, supervisor };
   } catch (error) {
     if (options.supervise) sendReport({ type: "rejected", error: reportedError(error) });

@@ -25,6 +25,8 @@ export function describeEvent(event: ServiceEvent, lastExit?: Extract<ServiceEve
     case "completed":
       return ["completed"];
     case "failed":
+      // A service whose port was taken never ran: it has no last lines to show.
+      if (event.reason.kind === "port-taken") return [`failed: ${event.reason.message}`];
       return [`failed: ${event.reason.message}`, ...lastLinesBlock(event.reason.lastLines)];
     case "skipped":
       return [`not started: ${event.reason.message}`];

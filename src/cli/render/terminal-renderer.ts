@@ -65,6 +65,11 @@ export class TerminalRenderer {
     this.writer.write(`${this.stamp(time)}${this.prefix(SBX_PREFIX).note}${this.colors.bold(text)}\n`);
   }
 
+  /** Where a run of the project begins, in `sbx logs`: `──── run 2026-11-30 14:03:12 ────`, in local time. */
+  runMark(time: number): void {
+    this.writer.write(`${this.colors.dim(`──── run ${localTime(time)} ────`)}\n`);
+  }
+
   flush(): void {
     this.writer.flush();
   }
@@ -84,4 +89,11 @@ export class TerminalRenderer {
     if (!this.options.timestamps) return "";
     return this.colors.dim(`${new Date(time).toISOString().slice(11, 23)} `);
   }
+}
+
+/** `2026-11-30 14:03:12`: the time of the machine's zone, for a person. */
+function localTime(time: number): string {
+  const at = new Date(time);
+  const two = (n: number): string => String(n).padStart(2, "0");
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}`;
 }
