@@ -177,9 +177,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .argument("<DIR>")
     .argument("[PROJECT_TAG]")
     .argument("[PROJECT_NAME]")
-    .action(async (dir: string, projectTag: string | undefined, name: string | undefined) => {
+    .argument("[EPHEMERAL]")
+    .action(async (dir: string, projectTag: string | undefined, name: string | undefined, ephemeral: string | undefined) => {
       const { reapAfterCrash } = await import("../server/reap.js");
-      await reapAfterCrash(dir, projectTag, name);
+      await reapAfterCrash(dir, projectTag, name, ephemeral === "ephemeral");
     });
 
   program

@@ -36,6 +36,12 @@ export interface ProjectSupervisorOptions extends OrchestratorOptions {
    * name, and its state goes to `.sbx/projects/NAME/` beside the directory's default project.
    */
   name?: string;
+  /**
+   * A project that lives only as long as its run (up() with no name): its state directory, logs
+   * included, is removed when it closes, and by the watchdog if this process dies, so that a
+   * parallel test suite leaves no directory per stack behind.
+   */
+  ephemeral?: boolean;
 }
 
 /**
@@ -64,6 +70,7 @@ export class ProjectSupervisor {
     readonly startedAt: number,
     private readonly projectTag: string,
     private readonly warn: (message: string) => void,
+    private readonly ephemeral: boolean,
   ) {}
 
   /**
@@ -106,7 +113,7 @@ export class ProjectSupervisor {
         },
       });
       await server.listen(socketPath);
-      supervisor = new ProjectSupervisor(orchestrator, sandbox, project, home, server, socketPath, lockPath, startedAt, projectTag, warn);
+      supervisor = new ProjectSupervisor(orchestrator, sandbox, project, home, server, socketPath, lockPath, startedAt, projectTag, warn, options.ephemeral === true);
       supervisor.recordState();
       recordState = () => supervisor?.recordStateSoon();
       supervisor.stateSubscription = orchestrator.events$.subscribe((event) => {
@@ -118,7 +125,8 @@ export class ProjectSupervisor {
       supervisor.watchStateDirectory();
       return supervisor;
     } catch (error) {
-      rmSync(lockPath, { force: true });
+      if (options.ephemeral) removeQuietly(stateDirectory(home), { recursive: true });
+      else rmSync(lockPath, { force: true });
       throw error;
     }
   }
@@ -142,11 +150,12 @@ export class ProjectSupervisor {
       await killTagged({ project: this.projectTag }, { gracePeriodMs: this.downGracePeriodMs ?? this.longestGracePeriod() });
       await this.server.close();
       removeOwnSocket(this.home);
-      this.recordLastRun();
+      if (!this.ephemeral) this.recordLastRun();
       removeState(this.home);
       // With the state gone, the watchdog finds nothing to reap when its pipe closes.
       this.watchdogInput?.destroy();
-      removeQuietly(this.lockPath);
+      if (this.ephemeral) removeQuietly(stateDirectory(this.home), { recursive: true });
+      else removeQuietly(this.lockPath);
     })();
     return this.shutDown;
   }
@@ -220,7 +229,7 @@ export class ProjectSupervisor {
    */
   private startWatchdog(): void {
     const cliPath = join(sbxPackage().dir, "dist", "cli", "sbx.cjs");
-    const watchdog = spawn("/bin/sh", ["-c", 'cat > /dev/null; exec "$0" "$1" __reap "$2" "$3" "$4"', process.execPath, cliPath, this.project.dir, this.projectTag, this.home.name ?? ""], {
+    const watchdog = spawn("/bin/sh", ["-c", 'cat > /dev/null; exec "$0" "$1" __reap "$2" "$3" "$4" "$5"', process.execPath, cliPath, this.project.dir, this.projectTag, this.home.name ?? "", this.ephemeral ? "ephemeral" : ""], {
       detached: true,
       stdio: ["pipe", "ignore", "ignore"],
     });
@@ -307,9 +316,9 @@ export function stampedEntries(
   return services;
 }
 
-function removeQuietly(path: string): void {
+function removeQuietly(path: string, options: { recursive?: boolean } = {}): void {
   try {
-    rmSync(path, { force: true });
+    rmSync(path, { force: true, ...options });
   } catch {}
 }
 
