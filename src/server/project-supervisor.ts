@@ -23,6 +23,7 @@ import { checkStateDirectory, ownStartTime, reapStale, removeOwnSocket, removeSt
 import { lastRunPath } from "../protocol/last-run.js";
 import { failureOf } from "../engine/service-failure.js";
 import { isFailedStatus } from "../engine/service-state.js";
+import { definitionHashes } from "../engine/service-definition.js";
 
 export interface ProjectSupervisorOptions extends OrchestratorOptions {
   /** Told when the `down` endpoint is called. */
@@ -119,7 +120,8 @@ export class ProjectSupervisor {
       supervisor.stateSubscription = orchestrator.events$.subscribe((event) => {
         // The project's tag, written at once above, already lets a reaper find every process: the
         // pids are for ps and for a precise reap, so their writes are gathered, at most ten a second.
-        if (event.type === "running" || event.type === "stopped" || event.type === "exited") supervisor?.recordStateSoon();
+        // An apply changes the definitions that `up --reuse` compares: `updated` and `removed` say so.
+        if (event.type === "running" || event.type === "stopped" || event.type === "exited" || event.type === "updated" || event.type === "removed") supervisor?.recordStateSoon();
       });
       supervisor.startWatchdog();
       supervisor.watchStateDirectory();
@@ -209,6 +211,7 @@ export class ProjectSupervisor {
       projectTag: this.projectTag,
       supervisor: { pid: process.pid, startedAt: this.startedAt, ...(startTime === undefined ? {} : { startTime }) },
       services,
+      definitions: definitionHashes(this.orchestrator.selection.services),
     };
     try {
       writeState(this.home, state);
