@@ -73,6 +73,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--wait", "run in the background; return once every service is ready (exit 1, torn down, if one fails)")
     .option("--wait-timeout <DURATION>", "with --wait: give up, and tear down, after this long")
     .option("--force-recreate", "on a running project: restart every service, changed or not")
+    .option("--reuse", "with -d or --wait: attach to the project if it runs with this manifest, restart only what changed, and leave it running")
     .action(async (services: string[], _options: unknown, command: Command) => {
       const own = command.opts<{
         deps: boolean;
@@ -84,6 +85,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         wait?: boolean;
         waitTimeout?: string;
         forceRecreate?: boolean;
+        reuse?: boolean;
       }>();
       const upOptions: UpOptions = {
           ...globals(command),
@@ -97,7 +99,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           wait: own.wait === true || own.waitTimeout !== undefined,
           ...(own.waitTimeout === undefined ? {} : { waitTimeoutMs: durationOption("--wait-timeout", own.waitTimeout) }),
           forceRecreate: own.forceRecreate === true,
+          reuse: own.reuse === true,
       };
+      if (upOptions.reuse && !upOptions.detach && !upOptions.wait) {
+        throw new SbxError("USAGE", "--reuse goes with -d or --wait: a foreground sbx up stops its services when it ends");
+      }
       if (upOptions.detach || upOptions.wait) {
         // The background supervisor loads the manifest and the engine; this only waits for its word.
         const { detachUp } = await import("./commands/up-detached.js");
@@ -182,9 +188,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .argument("<DIR>")
     .argument("[PROJECT_TAG]")
     .argument("[PROJECT_NAME]")
-    .action(async (dir: string, projectTag: string | undefined, name: string | undefined) => {
+    .argument("[EPHEMERAL]")
+    .action(async (dir: string, projectTag: string | undefined, name: string | undefined, ephemeral: string | undefined) => {
       const { reapAfterCrash } = await import("../server/reap.js");
-      await reapAfterCrash(dir, projectTag, name);
+      await reapAfterCrash(dir, projectTag, name, ephemeral === "ephemeral");
     });
 
   program

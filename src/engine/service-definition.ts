@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Command, Service } from "../manifest/types.js";
 
 /**
@@ -26,6 +27,21 @@ const PARTS: readonly [key: string, read: (service: Service) => unknown][] = [
 /** The manifest keys whose resolved values differ between two definitions of a service, in the manifest's order; none when they are the same. */
 export function definitionChanges(before: Service, after: Service): string[] {
   return PARTS.filter(([, read]) => stableText(read(before)) !== stableText(read(after))).map(([key]) => key);
+}
+
+/**
+ * A hash of each service's resolved definition, of the same parts that `definitionChanges`
+ * compares: equal for two definitions that `up -d` would leave running. The state file keeps the
+ * running ones', so that `up --reuse` tells an unchanged stack without asking the supervisor to
+ * load the manifest again.
+ */
+export function definitionHashes(services: Iterable<Service>): Record<string, string> {
+  const hashes: Record<string, string> = {};
+  for (const service of services) {
+    const text = stableText(PARTS.map(([key, read]) => [key, read(service)]));
+    hashes[service.name] = createHash("sha256").update(text).digest("hex").slice(0, 16);
+  }
+  return hashes;
 }
 
 /**

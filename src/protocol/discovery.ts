@@ -21,6 +21,8 @@ export interface ProjectState {
   supervisor: { pid: number; startTime?: number; startedAt: number };
   /** Each running service: its process group (led by `pid`), the leader's /proc start time, its tree tag. */
   services: Record<string, { pid: number; startTime?: number; tag: string; startedAt: number }>;
+  /** A hash of each service's resolved definition as last applied: what `up --reuse` compares with the manifest it loads. */
+  definitions?: Record<string, string>;
 }
 
 /** What reading the state found: a state to act on (maybe with entries dropped), or why there is none to trust. */
@@ -125,7 +127,15 @@ function stateFrom(data: unknown, home: ProjectHome, problem: (text: string) => 
       ...(isStartTime(supervisor.startTime) ? { startTime: supervisor.startTime } : {}),
     },
     services,
+    ...(isRecord(data.definitions) ? { definitions: definitionsFrom(data.definitions) } : {}),
   };
+}
+
+/** The definition hashes that have the form sbx writes; another entry counts as a changed service. */
+function definitionsFrom(data: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, hash] of Object.entries(data)) if (typeof hash === "string" && /^[0-9a-f]{1,64}$/.test(hash)) out[name] = hash;
+  return out;
 }
 
 function sameDirectory(a: string, b: string): boolean {

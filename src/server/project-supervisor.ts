@@ -23,6 +23,7 @@ import { checkStateDirectory, ownStartTime, reapStale, removeOwnSocket, removeSt
 import { lastRunPath } from "../protocol/last-run.js";
 import { failureOf } from "../engine/service-failure.js";
 import { isFailedStatus } from "../engine/service-state.js";
+import { definitionHashes } from "../engine/service-definition.js";
 
 export interface ProjectSupervisorOptions extends OrchestratorOptions {
   /** Told when the `down` endpoint is called. */
@@ -41,6 +42,12 @@ export interface ProjectSupervisorOptions extends OrchestratorOptions {
    * (the foreground `sbx up`): under the manifest's own, and not for the Sandbox API's processes, whose output is read by programs.
    */
   colorEnvironment?: Readonly<Record<string, string>>;
+  /**
+   * A project that lives only as long as its run (up() with no name): its state directory, logs
+   * included, is removed when it closes, and by the watchdog if this process dies, so that a
+   * parallel test suite leaves no directory per stack behind.
+   */
+  ephemeral?: boolean;
 }
 
 /**
@@ -69,6 +76,7 @@ export class ProjectSupervisor {
     readonly startedAt: number,
     private readonly projectTag: string,
     private readonly warn: (message: string) => void,
+    private readonly ephemeral: boolean,
   ) {}
 
   /**
@@ -117,19 +125,21 @@ export class ProjectSupervisor {
         },
       });
       await server.listen(socketPath);
-      supervisor = new ProjectSupervisor(orchestrator, sandbox, project, home, server, socketPath, lockPath, startedAt, projectTag, warn);
+      supervisor = new ProjectSupervisor(orchestrator, sandbox, project, home, server, socketPath, lockPath, startedAt, projectTag, warn, options.ephemeral === true);
       supervisor.recordState();
       recordState = () => supervisor?.recordStateSoon();
       supervisor.stateSubscription = orchestrator.events$.subscribe((event) => {
         // The project's tag, written at once above, already lets a reaper find every process: the
         // pids are for ps and for a precise reap, so their writes are gathered, at most ten a second.
-        if (event.type === "running" || event.type === "stopped" || event.type === "exited") supervisor?.recordStateSoon();
+        // An apply changes the definitions that `up --reuse` compares: `updated` and `removed` say so.
+        if (event.type === "running" || event.type === "stopped" || event.type === "exited" || event.type === "updated" || event.type === "removed") supervisor?.recordStateSoon();
       });
       supervisor.startWatchdog();
       supervisor.watchStateDirectory();
       return supervisor;
     } catch (error) {
-      rmSync(lockPath, { force: true });
+      if (options.ephemeral) removeQuietly(stateDirectory(home), { recursive: true });
+      else rmSync(lockPath, { force: true });
       throw error;
     }
   }
@@ -153,11 +163,12 @@ export class ProjectSupervisor {
       await killTagged({ project: this.projectTag }, { gracePeriodMs: this.downGracePeriodMs ?? this.longestGracePeriod() });
       await this.server.close();
       removeOwnSocket(this.home);
-      this.recordLastRun();
+      if (!this.ephemeral) this.recordLastRun();
       removeState(this.home);
       // With the state gone, the watchdog finds nothing to reap when its pipe closes.
       this.watchdogInput?.destroy();
-      removeQuietly(this.lockPath);
+      if (this.ephemeral) removeQuietly(stateDirectory(this.home), { recursive: true });
+      else removeQuietly(this.lockPath);
     })();
     return this.shutDown;
   }
@@ -211,6 +222,7 @@ export class ProjectSupervisor {
       projectTag: this.projectTag,
       supervisor: { pid: process.pid, startedAt: this.startedAt, ...(startTime === undefined ? {} : { startTime }) },
       services,
+      definitions: definitionHashes(this.orchestrator.selection.services),
     };
     try {
       writeState(this.home, state);
@@ -231,7 +243,7 @@ export class ProjectSupervisor {
    */
   private startWatchdog(): void {
     const cliPath = join(sbxPackage().dir, "dist", "cli", "sbx.cjs");
-    const watchdog = spawn("/bin/sh", ["-c", 'cat > /dev/null; exec "$0" "$1" __reap "$2" "$3" "$4"', process.execPath, cliPath, this.project.dir, this.projectTag, this.home.name ?? ""], {
+    const watchdog = spawn("/bin/sh", ["-c", 'cat > /dev/null; exec "$0" "$1" __reap "$2" "$3" "$4" "$5"', process.execPath, cliPath, this.project.dir, this.projectTag, this.home.name ?? "", this.ephemeral ? "ephemeral" : ""], {
       detached: true,
       stdio: ["pipe", "ignore", "ignore"],
     });
@@ -318,9 +330,9 @@ export function stampedEntries(
   return services;
 }
 
-function removeQuietly(path: string): void {
+function removeQuietly(path: string, options: { recursive?: boolean } = {}): void {
   try {
-    rmSync(path, { force: true });
+    rmSync(path, { force: true, ...options });
   } catch {}
 }
 

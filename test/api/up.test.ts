@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -17,7 +18,8 @@ describe("up() for test fixtures", () => {
     const env = { SMTP_PORT: String(await freePort()), API_PORT: String(await freePort()), [marker.name]: marker.value };
     const stack = await up({ cwd: example, env });
     try {
-      expect(stack.name).toBe("test-fixture");
+      // A project of its own, so that other stacks of the same manifest run beside it.
+      expect(stack.name).toMatch(/^test-\d+-\d+-\d+$/);
       expect(stack.services).toEqual(["mail", "api"]);
       const api = stack.process("api");
       expect(api.status).toBe("running");
@@ -95,5 +97,7 @@ describe("up() for test fixtures", () => {
     expect(processesMarked(marker).length).toBeGreaterThan(2);
     runner.kill("SIGKILL");
     await expectNothingLeft(marker, 8_000);
+    // Its watchdog removes the stack's files too, as down() would have.
+    await eventually(() => !existsSync(join(dir, ".sbx", "projects")) || readdirSync(join(dir, ".sbx", "projects")).length === 0, "the stack's files to be removed");
   });
 });

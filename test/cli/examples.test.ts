@@ -80,3 +80,32 @@ describe("the vitest globalSetup example", () => {
     await expectNothingLeft(marker);
   });
 });
+
+describe("the vitest per-worker example", () => {
+  it("gives each worker a stack of its own, at the same time, and leaves neither processes nor files behind", async () => {
+    const { spawn } = await import("node:child_process");
+    const { existsSync, readdirSync } = await import("node:fs");
+    const { expectNothingLeft, newMarker } = await import("../helpers/leftovers.js");
+    const marker = newMarker();
+    const vitest = fileURLToPath(new URL("../../node_modules/vitest/vitest.mjs", import.meta.url));
+    const config = join(examples, "vitest-parallel", "vitest.config.ts");
+    const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, [vitest, "run", "--config", config], {
+        env: { ...process.env, CI: "", NO_COLOR: "1", FORCE_COLOR: "0", [marker.name]: marker.value },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      child.stdout.on("data", (chunk: Buffer) => (out += chunk));
+      child.stderr.on("data", (chunk: Buffer) => (out += chunk));
+      child.once("close", (code) => resolve({ code, out }));
+    });
+    expect(result.out).toMatch(/Tests +2 passed/);
+    expect(result.code).toBe(0);
+    const names = [...result.out.matchAll(/(?:first|second) file: stack (\S+)/g)].map((match) => match[1]);
+    expect(names).toHaveLength(2);
+    expect(new Set(names).size).toBe(2);
+    await expectNothingLeft(marker);
+    const projects = join(examples, "vitest-parallel", ".sbx", "projects");
+    expect(existsSync(projects) ? readdirSync(projects) : []).toEqual([]);
+  });
+});

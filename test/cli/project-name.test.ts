@@ -73,12 +73,11 @@ describe("several projects of one directory (-p, SBX_PROJECT_NAME, up({ name }))
     expect((await runSbx(p.dir, ["up", "--wait"], devEnv)).code).toBe(0);
     const devPid = pidOf((await p.sbx("ps", "--json")).stdout);
 
-    // Without a name, the directory's default project is taken: the error says how to run beside it.
-    await expect(up({ cwd: p.dir, env: { ...p.env, PORT: String(await freePort()) } })).rejects.toThrow(/already running .*up\(\{ name \}\)/);
-
     const stack = await up({ cwd: p.dir, name: "vitest", env: { ...p.env, PORT: String(await freePort()) } });
     try {
       expect(stack.name).toBe("vitest");
+      // A name that runs already is refused, saying how to run beside it.
+      await expect(up({ cwd: p.dir, name: "vitest", env: { ...p.env, PORT: String(await freePort()) } })).rejects.toThrow(/project vitest is already running .*up\(\{ name \}\)/);
       const stackPid = stack.process("srv").pid as number;
       expect(stackPid).not.toBe(devPid);
       expect(pidOf((await p.sbx("-p", "vitest", "ps", "--json")).stdout)).toBe(stackPid);

@@ -4,7 +4,9 @@ import { dirname, join, resolve } from "node:path";
 import { findManifestFiles } from "../../manifest/find-manifest.js";
 import { ControlClient } from "../../protocol/client.js";
 import { openPrivateAppend } from "../../process/private-files.js";
-import { ensureHomeDirectory, projectHome } from "../../protocol/project-home.js";
+import { ensureHomeDirectory, projectHome, type ProjectHome } from "../../protocol/project-home.js";
+import type { ProjectState } from "../../protocol/discovery.js";
+import { SbxError } from "../../errors.js";
 import { projectNameOf } from "../global-options.js";
 import { connectToProject } from "../project-connection.js";
 import { checkStateDirectory } from "../../server/state-file.js";
@@ -44,6 +46,10 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
   const home = projectHome(projectDir, projectName);
   checkStateDirectory(home);
   const connection = connectToProject(home, io);
+  if (connection.kind === "running" && options.reuse) {
+    const { reuseRunning } = await import("./up-reuse.js");
+    return reuseRunning(connection, files, projectDir, home, options, io);
+  }
   if (connection.kind === "running") {
     // Only now is the manifest code loaded here: a first `up -d` leaves that to the supervisor.
     const { applyToRunning } = await import("./up-apply.js");
@@ -92,10 +98,20 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
       io.stdout.write(`${plan.project}: ${count} ${outcome.type === "ready" ? "ready" : "started"} in the background (supervisor pid ${child.pid}). See sbx ps, sbx logs -f; stop with sbx down.\n`);
       return ExitCode.ok;
     }
-    case "rejected":
+    case "rejected": {
       // Nothing was started: the supervisor only ends, having written the same to its log.
       await waitForExit(child);
-      throw errorFromReport(outcome.error);
+      const error = errorFromReport(outcome.error);
+      // Another `up --reuse` started the project a moment before this one: use it.
+      if (options.reuse && error instanceof SbxError && error.code === "ALREADY_RUNNING") {
+        const running = await runningSoon(home, io);
+        if (running) {
+          const { reuseRunning } = await import("./up-reuse.js");
+          return reuseRunning(running, files, projectDir, home, options, io);
+        }
+      }
+      throw error;
+    }
     case "failed": {
       io.stderr.write(`error: ${outcome.message}\n`);
       if (outcome.lastLines.length > 0) io.stderr.write(`last lines of ${outcome.service ?? "the service"}:\n${outcome.lastLines.map((l) => `  ${l}`).join("\n")}\n`);
@@ -113,6 +129,25 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
       io.stderr.write(`error: the background supervisor exited (code ${outcome.code}) before the services ${wanted === "ready" ? "were ready" : "started"}; its log ${logPath} ends with:\n${lastLines(logPath, 10)}\n`);
       return ExitCode.serviceFailed;
   }
+}
+
+/** How long a project that another sbx is starting may take to answer on its socket. */
+const STARTING_WAIT_MS = 10_000;
+
+/** The project once its supervisor answers, polling while another sbx is starting it; undefined if it never does. */
+async function runningSoon(home: ProjectHome, io: CliIo): Promise<{ client: ControlClient; state: ProjectState } | undefined> {
+  const deadline = Date.now() + STARTING_WAIT_MS;
+  while (Date.now() < deadline) {
+    const connection = connectToProject(home, io);
+    if (connection.kind === "running") {
+      try {
+        await connection.client.project();
+        return connection;
+      } catch {}
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return undefined;
 }
 
 /** How long past --wait-timeout the supervisor may take to report before it counts as stuck. */

@@ -18,6 +18,8 @@ export interface UpOptions extends GlobalOptions {
   waitTimeoutMs?: number;
   /** On a running project: restart every selected service, changed or not. */
   forceRecreate?: boolean;
+  /** With -d or --wait: attach to the project when it runs with the same definitions, else apply; never start it twice. */
+  reuse?: boolean;
   /** This process is the background supervisor that `up -d` started: report to it over IPC. */
   supervise?: boolean;
 }
