@@ -1,4 +1,5 @@
 import { formatMs } from "../render/format-event.js";
+import { portsCell } from "./addresses.js";
 import type { GlobalOptions } from "../global-options.js";
 import type { CliIo } from "../io.js";
 import { connectToProject, projectHomeOf, untrackedMessage } from "../project-connection.js";
@@ -16,7 +17,7 @@ function describeLastRun(run: LastRun): string[] {
   return [`its last run stopped on its own at ${at(run.endedAt)}, after a failure:`, ...run.failures.map((failure) => `  ${at(failure.at)} ${failure.message}`)];
 }
 
-/** `sbx ps [--json]`: each service's status, readiness, pid, restarts, uptime and exit code. */
+/** `sbx ps [--json]`: each service's status, readiness, pid, restarts, uptime, exit code and ports. */
 export async function psCommand(options: GlobalOptions & { json?: boolean }, io: CliIo): Promise<number> {
   const home = projectHomeOf(options, io);
   const connection = connectToProject(home, io);
@@ -38,7 +39,7 @@ export async function psCommand(options: GlobalOptions & { json?: boolean }, io:
   }
   const now = Date.now();
   const rows = [
-    ["NAME", "STATUS", "READY", "PID", "RESTARTS", "UPTIME", "EXIT"],
+    ["NAME", "STATUS", "READY", "PID", "RESTARTS", "UPTIME", "EXIT", "PORTS"],
     ...services.map((s) => [
       s.name,
       s.status,
@@ -47,6 +48,7 @@ export async function psCommand(options: GlobalOptions & { json?: boolean }, io:
       String(s.restarts),
       s.pid !== null && s.startedAt ? formatMs(now - Date.parse(s.startedAt)) : "-",
       s.exitCode === null ? "-" : String(s.exitCode),
+      portsCell(s),
     ]),
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] as string).length)));
