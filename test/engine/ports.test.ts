@@ -115,4 +115,28 @@ describe("auto ports", () => {
       holder.close();
     }
   });
+  it("moves a kept port that another process took between two runs, and says so", async () => {
+    const yaml = `services:
+  api:
+    command: 'echo "on $$PORT"; sleep 0.2; exit 1'
+    ports: { http: auto }
+    restart: { policy: on-failure, backoff: 1s, max_restarts: 1 }
+`;
+    const s = stack(yaml);
+    const ended = s.orchestrator.run();
+    await expect.poll(() => s.events.some((e) => e.type === "restarting")).toBe(true);
+    const first = s.orchestrator.address("api")?.ports.http as number;
+    // Taken during the backoff, as another program's bind would take it.
+    const holder = await listenOn(first);
+    try {
+      await ended;
+      const moved = s.events.filter((e) => e.type === "port-taken");
+      expect(moved).toMatchObject([{ service: "api", port: "http", taken: first }]);
+      const next = s.orchestrator.address("api")?.ports.http;
+      expect(next).not.toBe(first);
+      expect(s.output("api")).toEqual([`on ${first}`, `on ${next}`]);
+    } finally {
+      holder.close();
+    }
+  });
 });
