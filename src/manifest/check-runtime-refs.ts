@@ -43,7 +43,7 @@ export function checkRuntimeRefs(data: unknown, locator: SourceLocator): Diagnos
         const ref = parseRuntimeRef(match.body);
         let message: string | undefined;
         if (ref === undefined) message = `${match.text} is not a runtime value: use \${services.NAME.ports.PORT}, \${services.NAME.url} or \${ports.PORT}`;
-        else if (!isSubstituted(path)) message = `${match.text} is known only when the service starts: use it in environment, command or ready.exec`;
+        else if (!isSubstituted(path)) message = `${match.text} is known only when the service starts: ${whereInstead(path)}`;
         else message = check(ref, match.text);
         if (message !== undefined) {
           diagnostics.push(locator.diagnostic(path, message));
@@ -54,6 +54,14 @@ export function checkRuntimeRefs(data: unknown, locator: SourceLocator): Diagnos
     diagnostics.push(...checkNamedPorts(name, service.ready, portsOf(name), locator));
   }
   return diagnostics;
+}
+
+/** What to write instead of a runtime value where none is substituted: a check names its port, the rest has none. */
+function whereInstead(path: KeyPath): string {
+  const [, , key, sub] = path;
+  if (key === "ready" && sub === "http") return "name the port instead, ready: { http: { port: http, path: /health } }";
+  if (key === "ready" && sub === "tcp") return "name the port instead, ready: { tcp: http }";
+  return "use it in environment, command or ready.exec";
 }
 
 /** Where the engine substitutes runtime values: the service's environment, command and ready.exec. */

@@ -108,4 +108,9 @@ describe("named ports", () => {
       '5:14 services.web.command: service "db" declares no ports, so it has no url, in ${services.db.url}',
     ]);
   });
+  it("points a ready check's URL with a runtime value to the port's name", () => {
+    expect(problems('services:\n  api:\n    command: x\n    ports: { http: auto }\n    ready: { http: "http://127.0.0.1:${ports.http}/health" }\n')).toEqual([
+      "5:20 services.api.ready.http: ${ports.http} is known only when the service starts: name the port instead, ready: { http: { port: http, path: /health } }",
+    ]);
+  });
 });
