@@ -85,4 +85,8 @@ export const defaults = {
   sameCtrlCWindowMs: 500,
   /** Log lines shown with a service that failed. */
   failureLogLines: 10,
+  /** How often an `auto` port is picked again when the OS gives one that a service of this process holds already. */
+  portPickAttempts: 20,
+  /** How many times a run that failed with its `auto` port in use (EADDRINUSE) is started again on new ports; these count as no restart. */
+  portInUseRetries: 3,
 } as const;

@@ -11,7 +11,7 @@ export type * from "./manifest/types.js";
 // The Sandbox API (the seeds' process API, locally) and up() for test fixtures.
 export { Sandbox, type SandboxOptions } from "./api/sandbox.js";
 export { RemoteSandbox } from "./api/remote-sandbox.js";
-export { up, type Stack, type UpOptions } from "./fixtures/up.js";
+export { up, type Stack, type StackService, type UpOptions } from "./fixtures/up.js";
 export { parseSSEStream } from "./api/parse-sse-stream.js";
 export { isProcess, isProcessStatus } from "./api/guards.js";
 export {

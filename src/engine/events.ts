@@ -38,7 +38,10 @@ interface EventBase {
 export type ServiceEvent = EventBase &
   (
     | { type: "waiting"; on: string[] }
-    | { type: "starting"; run: number; command: string }
+    /** With the run's ports by name and the service's URL, when it declares ports. */
+    | { type: "starting"; run: number; command: string; ports?: Record<string, number>; url?: string }
+    /** An `auto` port of the service was taken by another process (before a run, or as a run failed with EADDRINUSE): the start is tried again on `next`. */
+    | { type: "port-taken"; run: number; port: string; taken: number; next: number }
     | { type: "running"; run: number; pid: number }
     | { type: "ready"; run: number; afterMs: number; checked: boolean }
     /** The ready checks that have not passed yet, each with its last failure: told when that changes. */

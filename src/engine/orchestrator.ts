@@ -14,6 +14,7 @@ import { defaultRuntime } from "./default-runtime.js";
 import { describePending } from "./describe-pending.js";
 import { allConditionsMet$ } from "./dependency-conditions.js";
 import { EventStore } from "./event-store.js";
+import { PortAssignments, type ServiceAddress } from "./port-assignments.js";
 import type { ServiceEvent } from "./events.js";
 import type { ServiceRuntime } from "./runtime.js";
 import type { ServiceOutput } from "./service-collaborators.js";
@@ -87,6 +88,8 @@ export class Orchestrator {
   /** While the ports of the services are checked before any starts. */
   private checkingPorts = 0;
   private readonly supervisors = new Map<string, ServiceSupervisor>();
+  /** The services' ports: `auto` ones kept across runs, restarts and applies, let go when a service is removed or the project closes. */
+  private readonly ports = new PortAssignments();
   private readonly lives = new Map<string, Promise<void>>();
   private readonly halt = new AbortController();
   private readonly idleWaiters: (() => void)[] = [];
@@ -277,11 +280,17 @@ export class Orchestrator {
 
   /** Writes every log to its file and ends the streams; after it the orchestrator is done. */
   close(): Promise<void> {
+    this.ports.releaseAll();
     this.closed ??= Promise.all([...this.logs.values()].map((logs) => logs.close())).then(() => {
       this.logAdded.complete();
       this.store.complete();
     });
     return this.closed;
+  }
+
+  /** A service's ports by name and its URL, as its current or last run has them; undefined before its first run. */
+  address(service: string): ServiceAddress | undefined {
+    return this.ports.addressOf(service);
   }
 
   state(service: string): ServiceState | undefined {
@@ -374,6 +383,7 @@ export class Orchestrator {
   private async remove(name: string): Promise<void> {
     this.supervisors.delete(name);
     this.parked.delete(name);
+    this.ports.release(name);
     this.store.publish({ type: "removed", service: name, time: this.runtime.clock.now() });
     const log = this.logs.get(name);
     this.logs.delete(name);
@@ -402,6 +412,7 @@ export class Orchestrator {
         output: freshOutput ? outputAfter(log, log.lastSeq) : log,
         dependencies: { names: dependencies.map((d) => d.service), met$: allConditionsMet$(this.states$, dependencies) },
         runtime: this.runtime,
+        ports: this.ports,
       },
       {
         firstRun: (this.store.state(service.name)?.runs ?? 0) + 1,

@@ -1,6 +1,8 @@
 import type { Observable } from "rxjs";
 import type { LineBlock } from "../process/line-block.js";
 import type { ServiceEvent } from "./events.js";
+import type { Service } from "../manifest/types.js";
+import type { PortMove, ServiceAddress } from "./port-assignments.js";
 import type { ServiceRuntime } from "./runtime.js";
 
 /** The service's output as the runner writes and reads it: its ServiceLog. */
@@ -22,11 +24,23 @@ export interface ServiceDependencies {
   met$: Observable<void>;
 }
 
-/** The three things a runner works with, given once. */
+/** Where the service's ports come from, and its dependencies' addresses (port-assignments.ts). */
+export interface ServicePorts {
+  /** The ports for its next run; `moved`: `auto` ones that another process took since its last run. */
+  assign(service: Service): Promise<{ ports: Record<string, number>; moved: PortMove[] }>;
+  /** New `auto` ports after a run failed with a port in use. */
+  reassign(service: Service): Promise<{ ports: Record<string, number>; moved: PortMove[] }>;
+  /** A service's ports and URL as its current or last run has them. */
+  addressOf(service: string): ServiceAddress | undefined;
+}
+
+/** The things a runner works with, given once. */
 export interface ServiceCollaborators {
   output: ServiceOutput;
   dependencies: ServiceDependencies;
   runtime: ServiceRuntime;
+  /** Without it, a service's ports are its fixed ones (an `auto` one is picked by a PortAssignments of its own). */
+  ports?: ServicePorts;
 }
 
 /** Where the runner stands in its project. */

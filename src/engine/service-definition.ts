@@ -17,6 +17,7 @@ const PARTS: readonly [key: string, read: (service: Service) => unknown][] = [
   ["working_dir", (s) => s.workingDir],
   ["user", (s) => (s.user ? { uid: s.user.uid, gid: s.user.gid } : undefined)],
   ["environment", (s) => s.environment],
+  ["ports", (s) => s.ports],
   ["ready", (s) => (s.ready === undefined ? undefined : { ...s.ready, exec: s.ready.exec === undefined ? undefined : commandOnly(s.ready.exec) })],
   ["restart", (s) => s.restart],
   ["stop_signal", (s) => s.stopSignal],

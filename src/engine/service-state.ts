@@ -43,6 +43,10 @@ export interface ServiceState {
   unready?: string[];
   /** Why its log file could not be written, if it could not. */
   logError?: string;
+  /** Its ports by name, as its current (or last) run has them; none when it declares none. */
+  ports?: Record<string, number>;
+  /** `http://127.0.0.1:PORT` of its port named http, else of its first. */
+  url?: string;
 }
 
 export function initialState(name: string): ServiceState {
@@ -54,7 +58,7 @@ export function applyEvent(state: ServiceState, event: ServiceEvent): ServiceSta
     case "waiting":
       return { ...state, status: "waiting", waitingOn: event.on, endedAt: undefined };
     case "starting":
-      return { ...state, status: "starting", runs: event.run, pid: undefined, exitedAt: undefined, endedAt: undefined, exitCode: undefined, signal: undefined, waitingOn: undefined, unready: undefined };
+      return { ...state, status: "starting", runs: event.run, ports: event.ports, url: event.url, pid: undefined, exitedAt: undefined, endedAt: undefined, exitCode: undefined, signal: undefined, waitingOn: undefined, unready: undefined };
     case "running":
       return { ...state, status: "running", pid: event.pid, startedAt: event.time, everRunning: true };
     case "unready":
@@ -76,6 +80,8 @@ export function applyEvent(state: ServiceState, event: ServiceEvent): ServiceSta
       return { ...state, status: "stopping" };
     case "stopped":
       return { ...state, status: "stopped", pid: undefined, waitingOn: undefined, endedAt: event.time };
+    case "port-taken":
+      return state;
     case "log-failed":
       return { ...state, logError: `cannot write ${event.path}: ${event.message}` };
     case "updated":

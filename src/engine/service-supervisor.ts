@@ -1,4 +1,4 @@
-import { firstValueFrom, map, race, type SchedulerLike } from "rxjs";
+import { filter, firstValueFrom, map, race, take, type SchedulerLike, type Subscription } from "rxjs";
 import { defaults } from "../defaults.js";
 import type { Command, Service } from "../manifest/types.js";
 import { abortableSleep } from "./abortable-sleep.js";
@@ -10,8 +10,13 @@ import { GracePeriod } from "./grace-period.js";
 import { nextStep, type FinishedRun } from "./next-step.js";
 import { runEnd$, type RunEnd } from "./run-end.js";
 import type { RunningProcess } from "./runtime.js";
-import type { ProjectContext, ServiceCollaborators } from "./service-collaborators.js";
+import { PortAssignments } from "./port-assignments.js";
+import { dependencyAddresses, resolveRun } from "./resolve-run.js";
+import type { ProjectContext, ServiceCollaborators, ServicePorts } from "./service-collaborators.js";
 import { takenPort } from "./taken-ports.js";
+
+/** What a program prints when the port it binds is in use: Node.js's EADDRINUSE, C's strerror, Python's and Go's words. */
+const PORT_IN_USE = /EADDRINUSE|address already in use/i;
 
 /** One run of the service. */
 interface Run {
@@ -19,6 +24,11 @@ interface Run {
   process: RunningProcess;
   /** On the runtime's clock. */
   startedAt: number;
+  /** The service as this run started it: its runtime values (ports, dependencies' URLs) substituted. */
+  service: Service;
+  /** It printed that a port is in use (EADDRINUSE): watched only for a service with `auto` ports. */
+  portInUse: boolean;
+  watch?: Subscription;
 }
 
 /**
@@ -40,6 +50,7 @@ export class ServiceSupervisor {
   /** The tree tag of every run so far: what a run left running after it ended carries it. */
   private readonly runTags: string[] = [];
   private leftoversEnded?: Promise<void>;
+  private readonly ports: ServicePorts;
 
   constructor(
     readonly service: Service,
@@ -47,6 +58,7 @@ export class ServiceSupervisor {
     private readonly project: ProjectContext,
   ) {
     this.clock = collaborators.runtime.clock;
+    this.ports = collaborators.ports ?? new PortAssignments();
   }
 
   /** Starts the service's life; resolves when it is over (completed, failed, skipped or stopped). */
@@ -86,12 +98,15 @@ export class ServiceSupervisor {
     // When the wait for readiness began: the first start, or the first start after the service was
     // last ready. Restarts do not reset it, so that a crash loop cannot keep `up --wait` waiting.
     let readyWaitSince: number | undefined;
+    let portRetries = 0;
+    let portInUse = false;
     for (let number = this.project.firstRun; ; number++) {
-      const taken = await this.checkPorts();
+      const service = await this.prepareRun(number, portInUse);
+      const taken = await this.checkPorts(service);
       if (taken) return this.fail(taken, []);
       if (this.stopRequested) return this.stopped();
 
-      const run = await this.startRun(number);
+      const run = await this.startRun(number, service);
       if (!run) return;
       readyWaitSince ??= run.startedAt;
       let wasReady = false;
@@ -103,6 +118,13 @@ export class ServiceSupervisor {
       if (end.kind === "stop") return this.stopRun(run);
       await this.endRun(run, end, uptimeMs);
       if (this.stopRequested) return this.stopped();
+      // Another process bound an `auto` port between its pick and the service's bind: the same
+      // start again on new ports, which is no restart of the service's.
+      portInUse = end.kind === "exited" && !wasReady && (end.exitCode !== 0 || end.signal !== null) && run.portInUse && portRetries < defaults.portInUseRetries;
+      if (portInUse) {
+        portRetries++;
+        continue;
+      }
 
       const next = nextStep(this.service, { end, uptimeMs, restarts, previousDelayMs, readyTimeLeftMs: this.readyTimeLeft(readyWaitSince) });
       if (next.action === "complete") return this.emit({ type: "completed", run: number });
@@ -138,19 +160,32 @@ export class ServiceSupervisor {
     }
   }
 
+  /**
+   * The service as its next run starts: its ports assigned (its `auto` ones kept from its last run
+   * while still free; after a run that found a port in use, new ones), each one another process
+   * took told, and its runtime values substituted from its own ports and its dependencies'.
+   */
+  private async prepareRun(number: number, afterPortInUse: boolean): Promise<Service> {
+    const { ports, moved } = afterPortInUse ? await this.ports.reassign(this.service) : await this.ports.assign(this.service);
+    for (const move of moved) this.emit({ type: "port-taken", run: number, ...move });
+    return resolveRun(this.service, ports, dependencyAddresses(this.service, (name) => this.ports.addressOf(name)));
+  }
+
   /** A port that a tcp or http check names, held by a program that is not the project's own (again before each run: it may have been taken meanwhile). */
-  private async checkPorts(): Promise<Failure | undefined> {
-    return (await takenPort(this.service, this.collaborators.runtime, this.project.ownPids()))?.failure;
+  private async checkPorts(service: Service): Promise<Failure | undefined> {
+    return (await takenPort(service, this.collaborators.runtime, this.project.ownPids()))?.failure;
   }
 
   /** Starts run `number`; undefined when its command could not be started (the failure told). */
-  private async startRun(number: number): Promise<Run | undefined> {
+  private async startRun(number: number, service: Service): Promise<Run | undefined> {
     const { output, runtime } = this.collaborators;
-    this.emit({ type: "starting", run: number, command: commandText(this.service.command) });
+    const address = this.ports.addressOf(service.name);
+    const ports = service.ports.length > 0 && address ? { ports: address.ports, ...(address.url === undefined ? {} : { url: address.url }) } : {};
+    this.emit({ type: "starting", run: number, command: commandText(service.command), ...ports });
     output.markRunStart();
     let process: RunningProcess;
     try {
-      process = await runtime.spawn(this.service, (stream, lines) => output.appendLines(stream, lines));
+      process = await runtime.spawn(service, (stream, lines) => output.appendLines(stream, lines));
     } catch (error) {
       this.fail(spawnFailed(error as Error), []);
       return undefined;
@@ -159,14 +194,21 @@ export class ServiceSupervisor {
     this.runTags.push(process.tag);
     const startedAt = this.clock.now();
     this.emit({ type: "running", run: number, pid: process.pid });
-    return { number, process, startedAt };
+    const run: Run = { number, process, startedAt, service, portInUse: false };
+    if (service.ports.some((port) => port.port === "auto")) {
+      run.watch = output
+        .sinceRunStart$()
+        .pipe(filter((line) => PORT_IN_USE.test(line.text)), take(1))
+        .subscribe(() => (run.portInUse = true));
+    }
+    return run;
   }
 
   /** Waits for the run's end: not ready within `readyTimeoutMs`, exited, asked to stop, or over its `timeout`. */
   private judgeRun(run: Run, readyTimeoutMs: number | undefined, onReady: () => void): Promise<RunEnd> {
-    const { ready } = this.service;
+    const { ready } = run.service;
     const context = {
-      service: this.service,
+      service: run.service,
       lines$: this.collaborators.output.sinceRunStart$(),
       onUnready: (reasons: string[]) => this.emit({ type: "unready", run: run.number, reasons }),
     };
@@ -194,6 +236,7 @@ export class ServiceSupervisor {
       const { exitCode, signal } = await this.endTree(run.process);
       this.emit({ type: "exited", run: run.number, exitCode, signal, onPurpose: true, uptimeMs });
     }
+    run.watch?.unsubscribe();
     this.current = undefined;
   }
 
@@ -201,6 +244,7 @@ export class ServiceSupervisor {
     this.emit({ type: "stopping", signal: this.stopForce ? "SIGKILL" : this.service.stopSignal });
     const { exitCode, signal, forced } = await this.endTree(run.process);
     this.emit({ type: "exited", run: run.number, exitCode, signal, onPurpose: true, uptimeMs: this.clock.now() - run.startedAt });
+    run.watch?.unsubscribe();
     this.current = undefined;
     this.emit({ type: "stopped", forced });
   }

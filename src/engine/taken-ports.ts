@@ -17,7 +17,8 @@ export function declaresPorts(service: Service): boolean {
 /** The first port of the service's checks that a program outside `ownPids` holds. */
 export async function takenPort(service: Service, runtime: ServiceRuntime, ownPids: ReadonlySet<number>): Promise<TakenPort | undefined> {
   for (const check of [service.ready?.tcp, service.ready?.http]) {
-    if (check === undefined) continue;
+    // Port 0: a check of an `auto` port, which is free by construction once it is picked.
+    if (check === undefined || check.port === 0) continue;
     const holder = await runtime.portHolder(check.host, check.port, ownPids);
     if (holder !== undefined) return { service: service.name, port: check.port, failure: portTaken(service.name, check.port, holder) };
   }

@@ -1,6 +1,7 @@
 import type { Diagnostic } from "../errors.js";
 import { findCycles } from "./find-cycle.js";
 import { didYouMean } from "./did-you-mean.js";
+import { hasRuntimeRefs } from "./runtime-refs.js";
 import type { KeyPath, SourceLocator } from "./source-file.js";
 
 /**
@@ -69,7 +70,8 @@ function checkReady(service: string, ready: unknown, locator: SourceLocator): Di
       diagnostics.push(locator.diagnostic(["services", service, "ready", "log"], `invalid regular expression: ${reason}`));
     }
   }
-  if (typeof ready.http === "string" && ready.http.startsWith("http://")) {
+  // A runtime value in it is told by checkRuntimeRefs, with what to write instead.
+  if (typeof ready.http === "string" && ready.http.startsWith("http://") && !hasRuntimeRefs(ready.http)) {
     if (!URL.canParse(ready.http)) {
       diagnostics.push(locator.diagnostic(["services", service, "ready", "http"], `not a valid URL: "${ready.http}"`));
     }

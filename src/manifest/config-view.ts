@@ -1,5 +1,6 @@
 import { Document, isScalar, parseDocument, Scalar, visit } from "yaml";
 import { formatDuration } from "./duration.js";
+import { escapeForConfig } from "./runtime-refs.js";
 import { formatSize } from "./size.js";
 import type { Command, HttpCheck, Project, ReadySpec, RestartPolicy, Service, Shell, StatusRange } from "./types.js";
 
@@ -33,9 +34,9 @@ function readsAsOtherThanString(text: string): boolean {
   return isScalar(doc.contents) && typeof doc.contents.value !== "string";
 }
 
-/** Every string value (not the keys: they are not interpolated) with `$` written `$$`. */
+/** Every string value (not the keys: they are not interpolated) with `$` written `$$`, runtime values (`${ports.http}`) excepted. */
 function escapeDollars(value: unknown): unknown {
-  if (typeof value === "string") return value.replaceAll("$", "$$$$");
+  if (typeof value === "string") return escapeForConfig(value);
   if (Array.isArray(value)) return value.map(escapeDollars);
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, escapeDollars(item)]));
@@ -55,6 +56,7 @@ function serviceView(service: Service): Record<string, unknown> {
     ...(service.dependsOn.length > 0
       ? { depends_on: Object.fromEntries(service.dependsOn.map((d) => [d.service, { condition: d.condition, required: d.required }])) }
       : {}),
+    ...(service.ports.length > 0 ? { ports: Object.fromEntries(service.ports.map((p) => [p.name, p.port])) } : {}),
     ...(service.ready ? { ready: readyView(service.ready) } : {}),
     restart: restartView(service.restart),
     stop_signal: service.stopSignal,
@@ -77,7 +79,7 @@ function commandView(command: Command): string | string[] {
 
 function readyView(ready: ReadySpec): Record<string, unknown> {
   return {
-    ...(ready.tcp ? { tcp: `${hostView(ready.tcp.host)}:${ready.tcp.port}` } : {}),
+    ...(ready.tcp ? { tcp: ready.tcp.portName ?? `${hostView(ready.tcp.host)}:${ready.tcp.port}` } : {}),
     ...(ready.http ? { http: httpView(ready.http) } : {}),
     ...(ready.log ? { log: ready.log.pattern.source } : {}),
     ...(ready.exec ? { exec: commandView(ready.exec) } : {}),
@@ -87,7 +89,7 @@ function readyView(ready: ReadySpec): Record<string, unknown> {
 }
 
 function httpView(http: HttpCheck): Record<string, unknown> {
-  return { host: http.host, port: http.port, path: http.path, status: http.status.map(statusView) };
+  return { host: http.host, port: http.portName ?? http.port, path: http.path, status: http.status.map(statusView) };
 }
 
 function statusView(range: StatusRange): number | string {

@@ -1,9 +1,12 @@
+import { isRuntimeBody } from "./runtime-refs.js";
+
 /**
  * Compose-style variable interpolation of one string:
  * `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?message}`, `${VAR?message}`,
  * `${VAR:+alternative}`, `${VAR+alternative}`, and `$$` for a literal `$`. A `$` that starts
  * no variable (followed by a digit, a space, or nothing) stays as it is.
- * Defaults and alternatives may themselves hold variables.
+ * Defaults and alternatives may themselves hold variables. `${ports.…}` and `${services.…}` are
+ * values known only when a service starts: they are left as written (runtime-refs.ts).
  */
 
 export type VariableLookup = (name: string) => string | undefined;
@@ -42,7 +45,11 @@ function expand(text: string, lookup: VariableLookup, unset: string[]): string {
     }
     out += text.slice(i, dollar);
     const next = text[dollar + 1];
-    if (next === "$") {
+    if (next === "$" && text[dollar + 2] === "{" && isRuntimeBody(text.slice(dollar + 3))) {
+      // The escape of a runtime value stays for the engine, which alone substitutes those.
+      out += "$$";
+      i = dollar + 2;
+    } else if (next === "$") {
       out += "$";
       i = dollar + 2;
     } else if (next === "{") {
@@ -81,6 +88,8 @@ function findClosingBrace(text: string, from: number): number {
 }
 
 function expandBraced(body: string, lookup: VariableLookup, unset: string[]): string {
+  // Known only when the service starts (runtime-refs.ts): kept as written, for the engine.
+  if (isRuntimeBody(body)) return `\${${body}}`;
   let end = 0;
   while (end < body.length && NAME_CHAR.test(body[end] as string)) end++;
   const name = body.slice(0, end);

@@ -1,6 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { defaults } from "../defaults.js";
 import { ManifestError, SbxError, type Diagnostic } from "../errors.js";
+import { checkRuntimeRefs } from "./check-runtime-refs.js";
 import { checkSemantics } from "./check-semantics.js";
 import { checkValues } from "./check-values.js";
 import { readInterpolationEnv } from "./env-files.js";
@@ -72,7 +73,7 @@ export function loadProject(options: LoadOptions = {}): Project {
   // A value the schema already refuses (a name with a NUL in it) needs no second word on it.
   const refused = new Set(schemaProblems.map((d) => d.path));
   const valueProblems = checkValues(merged, locator).filter((d) => !refused.has(d.path));
-  const checked = [...schemaProblems, ...checkSemantics(merged, locator), ...valueProblems];
+  const checked = [...schemaProblems, ...checkSemantics(merged, locator), ...checkRuntimeRefs(merged, locator), ...valueProblems];
   const diagnostics = [...uninterpolated, ...checked.filter((d) => !unsubstituted.has(d.path))];
   if (diagnostics.length > 0) throw new ManifestError(diagnostics);
 

@@ -20,6 +20,7 @@ import type {
   ReadySpec,
   RestartPolicy,
   Service,
+  ServicePort,
   ServiceUser,
   Shell,
   StatusRange,
@@ -71,7 +72,8 @@ function normaliseService(
   const path = ["services", name];
   // The service's `shell` wins over the project's, for its command and its ready.exec alike.
   const shell = raw.shell === undefined ? project.shell : toShell(raw.shell);
-  const ready = raw.ready && normaliseReady(raw.ready, shell);
+  const ports = normalisePorts(raw.ports);
+  const ready = raw.ready && normaliseReady(raw.ready, shell, ports);
   const timeoutMs = raw.timeout === undefined ? undefined : (parseDuration(raw.timeout) as number);
   const user = raw.user === undefined ? undefined : toServiceUser(String(raw.user), [...path, "user"], project.accounts, ctx, diagnostics);
   return {
@@ -84,6 +86,7 @@ function normaliseService(
       ...environmentToMap(raw.environment, ctx.env),
     },
     dependsOn: normaliseDependsOn(raw.depends_on, manifest),
+    ports,
     ...(ready ? { ready } : {}),
     restart: normaliseRestart(raw.restart),
     stopSignal: (raw.stop_signal ?? defaults.stopSignal) as NodeJS.Signals,
@@ -167,10 +170,22 @@ function conditionOf(condition: RawDependency["condition"], target: RawService |
   return target?.ready ? "service_healthy" : "service_started";
 }
 
-function normaliseReady(raw: RawReady, shell: Shell): ReadySpec {
+/** The declared ports in their order, numbers as numbers (a quoted one too). */
+function normalisePorts(raw: RawService["ports"]): ServicePort[] {
+  return Object.entries(raw ?? {}).map(([name, port]) => ({ name, port: port === "auto" ? "auto" : Number(port) }));
+}
+
+/** A port as a check gives it: a number, or the name of one of the service's ports (0 for an `auto` one until it is known). */
+function checkPort(raw: number | string, ports: readonly ServicePort[]): { port: number; portName?: string } {
+  const named = typeof raw === "string" ? ports.find((p) => p.name === raw) : undefined;
+  if (named) return { port: named.port === "auto" ? 0 : named.port, portName: named.name };
+  return { port: Number(raw) };
+}
+
+function normaliseReady(raw: RawReady, shell: Shell, ports: readonly ServicePort[]): ReadySpec {
   return {
-    ...(raw.tcp !== undefined ? { tcp: toTcpCheck(raw.tcp) } : {}),
-    ...(raw.http !== undefined ? { http: toHttpCheck(raw.http) } : {}),
+    ...(raw.tcp !== undefined ? { tcp: toTcpCheck(raw.tcp, ports) } : {}),
+    ...(raw.http !== undefined ? { http: toHttpCheck(raw.http, ports) } : {}),
     ...(raw.log !== undefined ? { log: { pattern: new RegExp(raw.log) } } : {}),
     ...(raw.exec !== undefined ? { exec: toCommand(raw.exec, shell) } : {}),
     timeoutMs: duration(raw.timeout, defaults.readyTimeoutMs),
@@ -178,30 +193,35 @@ function normaliseReady(raw: RawReady, shell: Shell): ReadySpec {
   };
 }
 
-function toTcpCheck(raw: number | string): TcpCheck {
-  if (typeof raw === "number") return { host: defaults.readyHost, port: raw };
+function toTcpCheck(raw: number | string, ports: readonly ServicePort[]): TcpCheck {
+  if (typeof raw === "number" || !raw.includes(":")) return { host: defaults.readyHost, ...checkPort(raw, ports) };
   const colon = raw.lastIndexOf(":");
   const host = raw.slice(0, colon).replace(/^\[(.*)\]$/, "$1");
   return { host, port: Number(raw.slice(colon + 1)) };
 }
 
-function toHttpCheck(raw: NonNullable<RawReady["http"]>): HttpCheck {
-  if (typeof raw === "string") {
+function toHttpCheck(raw: NonNullable<RawReady["http"]>, ports: readonly ServicePort[]): HttpCheck {
+  if (typeof raw === "string" && raw.startsWith("http://")) {
     const url = new URL(raw);
     const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
     const port = url.port === "" ? 80 : Number(url.port);
     const path = `${url.pathname}${url.search}`;
     return { host, port, path, status: defaults.httpStatus, url: url.href };
   }
-  // A bare port is the long form with every default.
-  const form = typeof raw === "number" ? { port: raw } : raw;
+  // A bare port (or a port's name) is the long form with every default.
+  const form = typeof raw === "object" ? raw : { port: raw };
   const host = form.host ?? defaults.readyHost;
   const path = form.path ?? defaults.httpPath;
   const status = form.status === undefined ? defaults.httpStatus : toStatusRanges(form.status);
+  const port = checkPort(form.port, ports);
+  return { host, ...port, path, status, url: httpCheckUrl(host, port.port, path) };
+}
+
+/** The URL an http check asks, for messages: as the URL form's (http://localhost/ for port 80), so that either form loads to the same check. */
+export function httpCheckUrl(host: string, port: number, path: string): string {
   const shownHost = host.includes(":") ? `[${host}]` : host;
-  const url = `http://${shownHost}:${form.port}${path}`;
-  // As the URL form's (http://localhost/ for port 80), so that either form loads to the same check.
-  return { host, port: form.port, path, status, url: URL.canParse(url) ? new URL(url).href : url };
+  const url = `http://${shownHost}:${port}${path}`;
+  return URL.canParse(url) ? new URL(url).href : url;
 }
 
 function toStatusRanges(raw: RawHttpStatus | RawHttpStatus[]): StatusRange[] {

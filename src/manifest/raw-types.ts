@@ -23,10 +23,14 @@ export interface RawDependency {
   required?: boolean;
 }
 
+/** A port number, or `auto`: a free port that sbx picks. */
+export type RawPort = number | "auto";
+
 export interface RawReady {
+  /** A port, a port's name, or "host:port". */
   tcp?: number | string;
-  /** A URL, a port, or the long form. */
-  http?: string | number | { port: number; host?: string; path?: string; status?: RawHttpStatus | RawHttpStatus[] };
+  /** A URL, a port or a port's name, or the long form (whose port may be a name). */
+  http?: string | number | { port: number | string; host?: string; path?: string; status?: RawHttpStatus | RawHttpStatus[] };
   log?: string;
   exec?: RawCommand;
   timeout?: RawDuration;
@@ -54,6 +58,8 @@ export interface RawService {
   timeout?: RawDuration;
   logs?: RawLogs;
   profiles?: string[];
+  /** By name; a quoted number still counts as a number. */
+  ports?: Record<string, RawPort | string>;
   shell?: RawShell;
   /** NAME, UID, NAME:GROUP or UID:GID. */
   user?: string | number;
@@ -87,6 +93,7 @@ export const rawKeys = {
     timeout: true,
     logs: true,
     profiles: true,
+    ports: true,
     shell: true,
     user: true,
   } satisfies Record<keyof RawService, true>,

@@ -35,17 +35,29 @@ export interface StatusRange {
   max: number;
 }
 
+/** A port the service declares: a fixed number, or `auto`, a free port sbx picks before it starts. */
+export interface ServicePort {
+  name: string;
+  port: number | "auto";
+}
+
 export interface TcpCheck {
   host: string;
+  /** 0 until the run's ports are known, for a check that names an `auto` port. */
   port: number;
+  /** The name of the service's port it checks, when it names one. */
+  portName?: string;
 }
 
 export interface HttpCheck {
   host: string;
+  /** 0 until the run's ports are known, for a check that names an `auto` port. */
   port: number;
+  /** The name of the service's port it checks, when it names one. */
+  portName?: string;
   path: string;
   status: readonly StatusRange[];
-  /** The URL probed, for messages. */
+  /** The URL probed, for messages; made again once an `auto` port is known. */
   url: string;
 }
 
@@ -101,6 +113,11 @@ export interface Service {
   /** The service's own variables: project `env_file`, project `environment`, service `env_file`, service `environment`, later ones winning. */
   environment: Record<string, string>;
   dependsOn: Dependency[];
+  /**
+   * In the order declared. Until a run's ports are known, `environment`, `command` and
+   * `ready.exec` may hold runtime values (`${ports.http}`, `${services.api.url}`: runtime-refs.ts).
+   */
+  ports: ServicePort[];
   ready?: ReadySpec;
   restart: RestartPolicy;
   stopSignal: NodeJS.Signals;

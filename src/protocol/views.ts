@@ -31,6 +31,10 @@ export interface ServiceStatusView {
   startedAt: string | null;
   /** Why its log file could not be written (a full disk), if it could not; its lines still reach followers. */
   logError: string | null;
+  /** Its ports by name, as its current (or last) run has them (`auto` ones picked); empty when it declares none or has not started. */
+  ports: Record<string, number>;
+  /** `http://127.0.0.1:PORT` of its port named http, else of its first; null without ports. */
+  url: string | null;
   /** What its process tree uses, when asked for (`?usage=true`); null when it does not run. */
   usage?: ServiceUsageView | null;
 }

@@ -36,6 +36,8 @@ export function statusView(state: ServiceState): ServiceStatusView {
     exitCode: state.exitCode ?? null,
     startedAt: state.startedAt !== undefined && (running || state.exitCode !== undefined) ? new Date(state.startedAt).toISOString() : null,
     logError: state.logError ?? null,
+    ports: { ...state.ports },
+    url: state.url ?? null,
   };
 }
 

@@ -48,7 +48,7 @@ describe("up() with no name: a project of its own for each call", () => {
         expect(rows.find((row) => row.name === "api")?.pid).toBe(stack.process("api").pid);
       }
       // All at the same time: 4 supervisors' worth of services, 2 each.
-      const pids = new Set(stacks.flatMap((stack) => stack.services.map((service) => stack.process(service).pid)));
+      const pids = new Set(stacks.flatMap((stack) => Object.keys(stack.services).map((service) => stack.process(service).pid)));
       expect(pids.size).toBe(8);
       expect(processesMarked(marker).length).toBeGreaterThanOrEqual(8);
     } finally {

@@ -47,14 +47,14 @@ describe("the background supervisor", () => {
     expect(up.stdout).toMatch(/: 3 services ready in the background \(supervisor pid \d+\)/);
     const rows = await ps(p);
     expect(rows.map((r) => r.name)).toEqual(["db", "api", "job"]);
-    for (const row of rows) expect(Object.keys(row).sort()).toEqual(["exitCode", "logError", "name", "pid", "ready", "restarts", "startedAt", "status", "usage"]);
-    expect(rows[0]).toMatchObject({ status: "ready", ready: true, restarts: 0, exitCode: null, logError: null });
+    for (const row of rows) expect(Object.keys(row).sort()).toEqual(["exitCode", "logError", "name", "pid", "ports", "ready", "restarts", "startedAt", "status", "url", "usage"]);
+    expect(rows[0]).toMatchObject({ status: "ready", ready: true, restarts: 0, exitCode: null, logError: null, ports: {}, url: null });
     expect(typeof rows[0]?.pid).toBe("number");
     expect(Date.parse(rows[0]?.startedAt ?? "")).toBeGreaterThan(Date.now() - 60_000);
     expect(rows[2]).toMatchObject({ status: "completed", ready: false, pid: null, exitCode: 0 });
     const table = (await p.sbx("ps")).stdout.split("\n");
-    expect(table[0]).toMatch(/^NAME +STATUS +READY +PID +RESTARTS +UPTIME +EXIT +CPU +MEM$/);
-    expect(table[1]).toMatch(/^db +ready +yes +\d+ +0 +\d+ ms +- +\d+\.\d% +\d+(\.\d)? (KiB|MiB)$/);
+    expect(table[0]).toMatch(/^NAME +STATUS +READY +PID +RESTARTS +UPTIME +EXIT +CPU +MEM +PORTS$/);
+    expect(table[1]).toMatch(/^db +ready +yes +\d+ +0 +\d+ ms +- +\d+\.\d% +\d+(\.\d)? (KiB|MiB) +-$/);
   });
 
   it("up -d returns once the services are started, and down from another process stops them all", async () => {

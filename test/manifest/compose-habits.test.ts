@@ -91,7 +91,7 @@ describe("a key a compose user types is answered with what to write in sbx", () 
       `2:3 services.cache: missing key "command"`,
       `3:5 services.cache.image: unknown key "image": sbx runs programs installed on the host, not container images: write the command that starts the program (command: redis-server --port 6379)`,
       `4:5 services.cache.container_name: unknown key "container_name": a service's name is its key under services (sbx logs NAME, sbx restart NAME); the project's is the top-level name`,
-      `5:5 services.cache.ports: unknown key "ports": a service's program binds its port on the host itself, with nothing to publish or map: have it listen on the port you want, and wait for that port with ready: { tcp: PORT }`,
+      `5:12 services.cache.ports: a list must be a map of port names to a port or auto, as ports: { http: 8080, admin: auto }: compose's "HOST:CONTAINER" list does not apply, as a service binds its port on the host itself`,
       `6:5 services.cache.volumes: unknown key "volumes": services run on the host and see its files as they are: use the paths themselves (working_dir, or paths in the command) instead of mounts`,
       `7:5 services.cache.networks: unknown key "networks": services share the host's network: reach another service at 127.0.0.1 and its port, not by its name`,
       `9:5 services.api.build: unknown key "build": sbx builds no image: run the build as a one-shot service (command: npm run build) and have this one wait for it with depends_on: { build: { condition: service_completed_successfully } }`,

@@ -31,10 +31,10 @@ describe("manifest errors name the file, line, column and key", () => {
 
   it("a port out of range", () => {
     expect(problems("services:\n  api:\n    command: x\n    ready:\n      http: { port: 70000 }\n")).toEqual([
-      `5:21 services.api.ready.http.port: 70000 must be an integer from 1 to 65535`,
+      `5:21 services.api.ready.http.port: 70000 must be a port from 1 to 65535 or a port's name`,
     ]);
     expect(problems("services:\n  api:\n    command: x\n    ready: { tcp: 0 }\n")).toEqual([
-      `4:19 services.api.ready.tcp: 0 must be a port from 1 to 65535 or a "host:port" string`,
+      `4:19 services.api.ready.tcp: 0 must be a port from 1 to 65535, a port's name, or a "host:port" string`,
     ]);
     expect(problems("services:\n  api:\n    command: x\n    ready: { tcp: 'localhost:99999' }\n")).toEqual([
       `4:19 services.api.ready.tcp: port 99999 is out of range: must be from 1 to 65535`,
@@ -43,7 +43,7 @@ describe("manifest errors name the file, line, column and key", () => {
 
   it("a port given through a variable is checked once substituted", () => {
     expect(problems("services:\n  api:\n    command: x\n    ready: { tcp: '${PORT:-80000}' }\n")).toEqual([
-      `4:19 services.api.ready.tcp: "80000" must be a port from 1 to 65535 or a "host:port" string`,
+      `4:19 services.api.ready.tcp: "80000" must be a port from 1 to 65535, a port's name, or a "host:port" string`,
     ]);
   });
 

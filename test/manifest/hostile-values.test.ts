@@ -194,7 +194,7 @@ describe("errors name the offending value", () => {
       `1:7 name: "my app" must be a name of letters, digits, '_', '.' and '-', starting with a letter or digit`,
       `5:24 services.api.restart.policy: "${"x".repeat(37)}…" is not one of no, on-failure, always, unless-stopped`,
       `6:15 services.api.profiles: "web" is not a list`,
-      `7:28 services.api.ready.http.port: 70000 must be an integer from 1 to 65535`,
+      `7:28 services.api.ready.http.port: 70000 must be a port from 1 to 65535 or a port's name`,
       `7:41 services.api.ready.http.path: "health" does not match ^/`,
     ]);
   });

@@ -25,6 +25,7 @@ describe("loading a manifest", () => {
       workingDir: dir,
       environment: {},
       dependsOn: [],
+      ports: [],
       restart: { policy: "no", maxRestarts: Infinity, backoffMs: 500, maxBackoffMs: 30_000, minUptimeMs: 10_000 },
       stopSignal: "SIGTERM",
       stopGracePeriodMs: 10_000,

@@ -1,4 +1,5 @@
 import { formatMs } from "../render/format-event.js";
+import { portsCell } from "./addresses.js";
 import type { GlobalOptions } from "../global-options.js";
 import type { CliIo } from "../io.js";
 import { connectToProject, projectHomeOf, untrackedMessage } from "../project-connection.js";
@@ -16,7 +17,7 @@ function describeLastRun(run: LastRun): string[] {
   return [`its last run stopped on its own at ${at(run.endedAt)}, after a failure:`, ...run.failures.map((failure) => `  ${at(failure.at)} ${failure.message}`)];
 }
 
-/** `sbx ps [--json] [--watch]`: each service's status, readiness, pid, restarts, uptime, exit code, CPU and memory. */
+/** `sbx ps [--json] [--watch]`: each service's status, readiness, pid, restarts, uptime, exit code, CPU, memory and ports. */
 export async function psCommand(options: GlobalOptions & { json?: boolean; watchMs?: number }, io: CliIo): Promise<number> {
   if (options.watchMs === undefined) return printOnce(options, io);
   let stop = (): void => {};
@@ -71,7 +72,7 @@ async function printOnce(options: GlobalOptions & { json?: boolean }, io: CliIo)
   }
   const now = Date.now();
   const rows = [
-    ["NAME", "STATUS", "READY", "PID", "RESTARTS", "UPTIME", "EXIT", "CPU", "MEM"],
+    ["NAME", "STATUS", "READY", "PID", "RESTARTS", "UPTIME", "EXIT", "CPU", "MEM", "PORTS"],
     ...services.map((s) => [
       s.name,
       s.status,
@@ -82,6 +83,7 @@ async function printOnce(options: GlobalOptions & { json?: boolean }, io: CliIo)
       s.exitCode === null ? "-" : String(s.exitCode),
       s.usage?.cpuPercent == null ? "-" : `${s.usage.cpuPercent.toFixed(1)}%`,
       s.usage ? formatBytes(s.usage.rssBytes) : "-",
+      portsCell(s),
     ]),
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] as string).length)));

@@ -1,5 +1,6 @@
 import type { ControlClient } from "../../protocol/client.js";
 import { ExitCode } from "../exit-codes.js";
+import { writeAddresses } from "./addresses.js";
 import type { CliIo } from "../io.js";
 import { definedEnvironment, writeChanges, writeFailure } from "./apply-report.js";
 import { planUp, type UpOptions } from "./up-plan.js";
@@ -31,7 +32,10 @@ export async function applyToRunning(client: ControlClient, files: readonly stri
     selection.services.map((service) => service.name),
     options.waitTimeoutMs === undefined ? {} : { timeoutMs: options.waitTimeoutMs },
   );
-  if (ready.ready) return ExitCode.ok;
+  if (ready.ready) {
+    writeAddresses(await client.services(), io);
+    return ExitCode.ok;
+  }
   writeFailure(ready.failure, io);
   return ExitCode.serviceFailed;
 }

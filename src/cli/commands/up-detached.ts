@@ -12,6 +12,7 @@ import { connectToProject } from "../project-connection.js";
 import { checkStateDirectory } from "../../server/state-file.js";
 import { socketPathFor } from "../../protocol/socket-path.js";
 import { ExitCode } from "../exit-codes.js";
+import { writeAddresses } from "./addresses.js";
 import type { CliIo } from "../io.js";
 import { withCaCertsAside } from "../extra-ca-certs.js";
 import type { UpOptions } from "./up-plan.js";
@@ -96,6 +97,8 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
       detach();
       const count = plan.services === 1 ? "1 service" : `${plan.services} services`;
       io.stdout.write(`${plan.project}: ${count} ${outcome.type === "ready" ? "ready" : "started"} in the background (supervisor pid ${child.pid}). See sbx ps, sbx logs -f; stop with sbx down.\n`);
+      // Where they answer: their ports are known once they have started (`auto` ones were picked).
+      writeAddresses(await new ControlClient(socketPathFor(home)).services().catch(() => []), io);
       return ExitCode.ok;
     }
     case "rejected": {

@@ -10,7 +10,9 @@ export function describeEvent(event: ServiceEvent, lastExit?: Extract<ServiceEve
     case "waiting":
       return [`waiting for ${event.on.join(", ")}`];
     case "starting":
-      return [];
+      return event.ports && Object.keys(event.ports).length > 0 ? [`ports: ${describePorts(event.ports)}${event.url ? ` (${event.url})` : ""}`] : [];
+    case "port-taken":
+      return [`port ${event.port} ${event.taken} was taken, retrying with ${event.next}`];
     case "running":
       return [`started (pid ${event.pid})`];
     case "ready":
@@ -44,6 +46,11 @@ export function describeEvent(event: ServiceEvent, lastExit?: Extract<ServiceEve
     case "removed":
       return ["removed: it is no longer in the manifest"];
   }
+}
+
+/** `http 41234, admin 41235`. */
+export function describePorts(ports: Readonly<Record<string, number>>): string {
+  return Object.entries(ports).map(([name, port]) => `${name} ${port}`).join(", ");
 }
 
 function lastLinesBlock(lines: readonly string[]): string[] {
