@@ -49,9 +49,9 @@ describe("sbx ps: what each service's process tree uses", () => {
     const project = backgroundProject(STACK);
     expect((await project.sbx("up", "--wait")).code).toBe(0);
     const table = (await project.sbx("ps")).stdout;
-    expect(table.split("\n")[0]).toMatch(/^NAME +STATUS +READY +PID +RESTARTS +UPTIME +EXIT +CPU +MEM$/);
-    expect(table).toMatch(/^burn +ready +yes +\d+ +0 +\S+( \S+)? +- +\d+\.\d% +\d+(\.\d)? (KiB|MiB)$/m);
-    expect(table).toMatch(/^once +completed +\S+ +- +0 +- +0 +- +-$/m);
+    expect(table.split("\n")[0]).toMatch(/^NAME +STATUS +READY +PID +RESTARTS +UPTIME +EXIT +CPU +MEM +PORTS$/);
+    expect(table).toMatch(/^burn +ready +yes +\d+ +0 +\S+( \S+)? +- +\d+\.\d% +\d+(\.\d)? (KiB|MiB) +-$/m);
+    expect(table).toMatch(/^once +completed +\S+ +- +0 +- +0 +- +- +-$/m);
 
     const watch = spawn(process.execPath, [binPath, "ps", "--watch", "200ms"], { cwd: project.dir, env: { ...process.env, ...project.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
