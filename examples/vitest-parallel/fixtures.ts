@@ -1,17 +1,6 @@
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { test as base } from "vitest";
 import { up } from "sbx-compose";
-
-/** A port the OS says is free: stacks of parallel workers never collide. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once("error", reject);
-  });
-}
 
 /**
  * `test` with a `stack` of the worker's own: the first test of a worker that asks for it brings
@@ -19,10 +8,10 @@ function freePort(): Promise<number> {
  * takes it down, leaving nothing behind.
  */
 export const test = base.extend("stack", { scope: "worker" }, async ({}, { onCleanup }) => {
-  const [dataPort, apiPort] = [await freePort(), await freePort()];
-  const stack = await up({ cwd: import.meta.dirname, env: { DATA_PORT: String(dataPort), API_PORT: String(apiPort) } });
+  // Its ports are `auto`: sbx picks free ones for each worker's copy.
+  const stack = await up({ cwd: import.meta.dirname });
   onCleanup(() => stack.down());
-  return { name: stack.name, apiUrl: `http://127.0.0.1:${apiPort}`, dataPort };
+  return { name: stack.name, apiUrl: stack.url("api"), dataPort: stack.services.store!.ports.data! };
 });
 
 /** One command to the store, one answer. */

@@ -86,4 +86,30 @@ describe("up({ reuse: true }): a stack that outlives the test run, found again b
     expect(error).toMatchObject({ code: "SERVICE_FAILED", message: "api failed: exited with code 4 before it was ready", context: { service: "api", lastLogLines: ["fatal: no config"] } });
     await expectNothingLeft(p.marker);
   });
+
+  it("hands back the auto ports its supervisor picked, the same on the next run, which attaches", async () => {
+    const p = backgroundProject(`
+services:
+  api:
+    command: [${node}, ${JSON.stringify(fixture("http-server.mjs"))}, "\${ports.http}"]
+    ports: { http: auto }
+    ready: { http: http }
+`);
+    const first = await up({ cwd: p.dir, reuse: true, env: p.env });
+    const port = first.services.api?.ports.http as number;
+    expect(port).toBeGreaterThan(0);
+    expect(first.url("api")).toBe(`http://127.0.0.1:${port}`);
+    expect((await fetch(first.url("api"))).status).toBe(200);
+    const pid = first.process("api").pid;
+    await first.down();
+
+    const second = await up({ cwd: p.dir, reuse: true, env: p.env });
+    expect(second.reused).toBe(true);
+    expect(second.process("api").pid).toBe(pid);
+    expect(second.services.api?.ports.http).toBe(port);
+    expect(second.url("api")).toBe(`http://127.0.0.1:${port}`);
+    await second.down();
+    expect((await p.sbx("-p", "reuse", "down")).code).toBe(0);
+    await expectNothingLeft(p.marker);
+  });
 });
