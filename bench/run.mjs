@@ -4,6 +4,7 @@ import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { benchColdStart } from "./cold-start.mjs";
+import { benchFixtures } from "./fixtures-parallel.mjs";
 import { benchFloodMemory } from "./flood-memory.mjs";
 import { benchIdle } from "./idle.mjs";
 import { fmt, fmtStats, root } from "./lib.mjs";
@@ -14,7 +15,7 @@ import { benchStartupTeardown } from "./startup-teardown.mjs";
 const quick = process.env.BENCH_QUICK === "1";
 const log = (text) => console.log(text);
 const began = Date.now();
-// `node bench/run.mjs startup logs` runs only those sections (startup, logs, readiness, idle, cold, flood)
+// `node bench/run.mjs startup logs` runs only those sections (startup, logs, readiness, idle, cold, flood, fixtures)
 // and prints them; BENCHMARKS.md is written by a run of all of them.
 const only = process.argv.slice(2);
 const wanted = (name) => only.length === 0 || only.includes(name);
@@ -45,8 +46,12 @@ if (wanted("flood")) {
   sections.flood = [];
   for (const lines of quick ? [5_000] : [20_000, 100_000]) sections.flood.push(await benchFloodMemory({ services: quick ? 20 : 100, lines, log }));
 }
+if (wanted("fixtures")) {
+  log("up() for test fixtures: fresh, reused, 4 stacks at once");
+  sections.fixtures = await benchFixtures({ services: 10, runs: quick ? 2 : 5, log });
+}
 if (only.length > 0) process.exit(0);
-const { startup, logs, readiness, idle, cold, flood } = sections;
+const { startup, logs, readiness, idle, cold, flood, fixtures } = sections;
 
 const ratio = (value, base) => `${(value / base).toFixed(2)}×`;
 const cpu = cpus()[0]?.model ?? "unknown CPU";
@@ -58,7 +63,7 @@ Each figure is the median of the runs (5, 7 for 50 services and 2 for 200), with
 lower bound measured in the same run. These machines are shared and noisy: compare ratios, not absolute times, and
 expect a ratio to move by up to a tenth between runs. sbx is run as users run it, through \`bin/sbx\`.
 Reproduce all with \`npm run bench\`, or one section with \`npm run build && node bench/run.mjs SECTION\` (startup, logs,
-readiness, idle, cold, flood); \`BENCH_QUICK=1\` runs fewer and smaller rounds.
+readiness, idle, cold, flood, fixtures); \`BENCH_QUICK=1\` runs fewer and smaller rounds.
 
 ## Startup to ready, and teardown, of N TCP services
 
@@ -122,6 +127,24 @@ unsent lines wait in the services' tails (10,000 lines or 256 KiB each, outside 
 10,000 lines behind is told where to resume and disconnected. The slow \`sbx logs -f\` reads no faster than its output is
 taken: it meets its \`lagged\` event, comes back and says which lines it skipped only once it has read what came before,
 which at 4 KB a second is after the benchmark (hence no notice in the table).
+
+## up() for test fixtures: reused and parallel stacks
+
+A manifest of ${fixtures.services} TCP services on \`auto\` ports (\`ready: { tcp: tcp, interval: 100ms }\`), brought up by \`up()\` from
+\`dist/\` in the benchmark's process; ${fixtures.lower.runs} runs each. **lower bound**: the same servers spawned directly and
+polled every 100 ms. **fresh**: \`up()\` of a project of its own until every service is ready. **reused**: \`up({ reuse: true })\`
+attaching to the stack the previous run left (it checks each service's definition hash and readiness and asks the
+supervisor for the ports). **4 sequential / 4 parallel**: four stacks of the same manifest, one after the other or
+all at once, each on its own ports; their lower bound is four stacks' worth of servers spawned directly at once (starting
+${fixtures.services * 4} Node.js processes is bound by this machine's ${cpus().length} cores). Processes left after all: ${fixtures.survivors}.
+
+| lower bound (1 stack) | fresh up() | ratio | reused up() | fresh / reused |
+| --- | --- | --- | --- | --- |
+| ${fmtStats(fixtures.lower)} | ${fmtStats(fixtures.fresh)} | ${ratio(fixtures.fresh.median, fixtures.lower.median)} | ${fmtStats(fixtures.reused)} | ${(fixtures.fresh.median / fixtures.reused.median).toFixed(0)}× |
+
+| 4 sequential | 4 parallel | sequential / parallel | lower bound of 4 at once | parallel / lower bound |
+| --- | --- | --- | --- | --- |
+| ${fmtStats(fixtures.sequential)} | ${fmtStats(fixtures.parallel)} | ${ratio(fixtures.sequential.median, fixtures.parallel.median)} | ${fmtStats(fixtures.lower4)} | ${ratio(fixtures.parallel.median, fixtures.lower4.median)} |
 
 ## Cold start
 
