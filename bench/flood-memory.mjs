@@ -62,7 +62,8 @@ async function floodOnce({ services, lines, stalled }) {
     const floodMs = performance.now() - began;
     const peakMb = statusKb(pid, "VmHWM") / 1024;
     const counts = await Promise.all(logs.map(countLines));
-    const row = { stalled: undefined, idleMb, peakMb, floodMs, everyLineLogged: counts.every((n) => n === lines) };
+    // Each file holds the run's mark, then the flood's lines.
+    const row = { stalled: undefined, idleMb, peakMb, floodMs, everyLineLogged: counts.every((n) => n === lines + 1) };
     if (slow) row.stalled = { slowBytes: slow.bytes(), skipNotices: (slow.stderr().match(/skipped/g) ?? []).length };
     await run(sbxBin, ["down"], { cwd: project.dir, env });
     return row;
@@ -120,8 +121,11 @@ function neverReadingClient(socketPath) {
 }
 
 /** A log file line is `2026-11-24T20:10:31.123Z out ` (29 characters), the text and a newline. */
+/** The line that marks where a run begins in each log file: `2026-11-30T14:03:12.345Z run`. */
+const RUN_MARK_BYTES = "2026-11-30T14:03:12.345Z run\n".length;
+
 function expectedLogBytes(name, lines) {
-  let bytes = 0;
+  let bytes = RUN_MARK_BYTES;
   for (let i = 1; i <= lines; i++) bytes += 29 + floodLine(name, i).length + 1;
   return bytes;
 }

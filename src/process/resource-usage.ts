@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { listProcesses, processesTagged, processTreeOf, type ProcessInfo } from "./process-table.js";
 
 /** What one service's processes use, summed over its whole tree. */
@@ -7,6 +8,8 @@ export interface TreeUsage {
   cpuTicks: number;
   rssBytes: number;
   processes: number;
+  /** When the tree's root started, in clock ticks since boot; undefined when it is gone. */
+  startTicks: number | undefined;
 }
 
 /**
@@ -44,5 +47,10 @@ export function treeUsage(pid: number, tag: string, table: readonly ProcessInfo[
     cpuTicks += info.cpuTicks;
     rssPages += info.rssPages;
   }
-  return { cpuTicks, rssBytes: rssPages * memoryPageSize(), processes: members.size };
+  return { cpuTicks, rssBytes: rssPages * memoryPageSize(), processes: members.size, startTicks: members.get(pid)?.startTime };
+}
+
+/** Clock ticks since boot, now (/proc/uptime): with a process's start time, how long it has run. */
+export function ticksSinceBoot(): number {
+  return Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]) * CLOCK_TICKS_PER_SECOND;
 }

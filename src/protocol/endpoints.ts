@@ -43,7 +43,7 @@ export type EndpointName = keyof typeof endpoints;
 /** What each endpoint takes and gives: its query, its body, and its answer (or its events, for a stream). */
 export interface EndpointTypes {
   project: { answer: ProjectView };
-  /** With `usage`, each running service's CPU and memory (the first request waits a quarter of a second for its CPU figure). */
+  /** With `usage`, each running service's CPU and memory of its process tree. */
   services: { query: { usage?: boolean }; answer: ServiceStatusView[] };
   service: { query: { usage?: boolean }; answer: ServiceStatusView };
   serviceAction: { answer: ServiceStatusView };

@@ -41,7 +41,7 @@ export interface ServiceStatusView {
 
 /** CPU and memory of a service's whole process tree. */
 export interface ServiceUsageView {
-  /** Percent of one core since the previous sample (a quarter of a second, or the last request's); null when unknown. */
+  /** Percent of one core since the previous request's sample (within a minute), else on average since the service started; null when unknown. */
   cpuPercent: number | null;
   /** Resident memory, summed over the tree. */
   rssBytes: number;
