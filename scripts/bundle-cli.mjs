@@ -2,7 +2,8 @@
 // Node then reads a handful of modules instead of a couple of hundred (rxjs alone is ~150),
 // which takes tens of milliseconds off every start.
 // The library (dist/index.js) stays unbundled ES modules, for the tools that import it.
-import { chmodSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { importsAtRunTime } from "./imports-at-run-time.mjs";
 import { builtinModules, createRequire } from "node:module";
 import { build } from "rolldown";
 
@@ -18,7 +19,10 @@ await build({
   // (and the "node" platform always adds): rxjs's CommonJS build is 220 modules that all run at
   // start-up, where its ES build shakes down to what we use. Node's own modules stay requires.
   platform: "neutral",
-  external: [/^node:/, ...builtinModules],
+  // Ink and React stay in node_modules, loaded by the commands that draw a view (sbx ui): Ink's
+  // layout engine is an ES module with a top-level await, which CommonJS can only import(), and
+  // React must be the one instance that Ink itself loads.
+  external: [/^node:/, ...builtinModules, /^ink$/, /^react(\/.*)?$/],
   resolve: { conditionNames: ["es2015", "import", "default"], mainFields: ["module", "main"] },
   // The one use of import.meta, finding the package's own directory, in CommonJS terms.
   transform: { define: { "import.meta.url": "__sbxModuleUrl" } },
@@ -38,7 +42,13 @@ await build({
 // V8 code caches of the bundle, which dist/cli/sbx.cjs (src/cli/sbx.cts) loads it with.
 const { writeCodeCache } = createRequire(import.meta.url)(new URL("perf/code-cache.cjs", out).pathname);
 writeCodeCache(new URL("cli.cjs", out).pathname);
-for (const chunk of readdirSync(new URL("chunks/", out))) if (chunk.endsWith(".cjs")) writeCodeCache(new URL(`chunks/${chunk}`, out).pathname);
+// Not for a chunk that import()s a package at run time (sbx ui's Ink): code compiled through vm, as
+// a cached one is, has no loader for import() unless the cache was made with one, which Node 20
+// gives only as an experimental feature that prints a warning. Node compiles that chunk itself.
+for (const chunk of readdirSync(new URL("chunks/", out))) {
+  const path = new URL(`chunks/${chunk}`, out).pathname;
+  if (chunk.endsWith(".cjs") && !importsAtRunTime(readFileSync(path, "utf8"))) writeCodeCache(path);
+}
 
 // The entry is executable: npx keeps a link to the bin it first saw in its cache, and a checkout
 // built anew would otherwise meet that link with a file npm never marked executable.
