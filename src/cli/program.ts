@@ -156,6 +156,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       );
     });
 
+  program
+    .command("ui")
+    .description("an interactive view of the running project: services, their logs, keys to restart, stop and start them; q leaves it running")
+    .action(async (_options: unknown, command: Command) => {
+      const { uiCommand } = await import("./commands/ui.js");
+      exitCode = await uiCommand(globals(command), io);
+    });
+
   for (const [action, description] of [
     ["start", "start services of the running project again"],
     ["stop", "stop services of the running project, leaving the others running"],
