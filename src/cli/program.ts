@@ -4,6 +4,7 @@ import { sbxPackage } from "../package-root.js";
 import { MAX_DURATION_MS, MAX_DURATION_TEXT, parseDuration } from "../manifest/duration.js";
 import { exitCodeFor, ExitCode } from "./exit-codes.js";
 import type { UpOptions } from "./commands/up-plan.js";
+import type { ProgressMode } from "./render/progress-mode.js";
 import type { GlobalOptions } from "./global-options.js";
 import type { CliIo } from "./io.js";
 import { reportError } from "./report-error.js";
@@ -71,6 +72,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--wait", "run in the background; return once every service is ready (exit 1, torn down, if one fails)")
     .option("--wait-timeout <DURATION>", "with --wait: give up, and tear down, after this long")
     .option("--force-recreate", "on a running project: restart every service, changed or not")
+    .option("--ui", "watch the run in the interactive view (sbx ui); quitting it stops every service")
+    .addOption(new Option("--progress <MODE>", "the block of each service's state below the logs: auto (on a terminal, not in CI), tty, plain").choices(["auto", "tty", "plain"]))
+    .option("--no-tty", "no progress block (as --progress plain)")
     .action(async (services: string[], _options: unknown, command: Command) => {
       const own = command.opts<{
         deps: boolean;
@@ -82,6 +86,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         wait?: boolean;
         waitTimeout?: string;
         forceRecreate?: boolean;
+        ui?: boolean;
+        progress?: ProgressMode;
+        tty: boolean;
       }>();
       const upOptions: UpOptions = {
           ...globals(command),
@@ -95,7 +102,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           wait: own.wait === true || own.waitTimeout !== undefined,
           ...(own.waitTimeout === undefined ? {} : { waitTimeoutMs: durationOption("--wait-timeout", own.waitTimeout) }),
           forceRecreate: own.forceRecreate === true,
+          progress: own.tty ? (own.progress ?? "auto") : "plain",
+          ui: own.ui === true,
       };
+      if (upOptions.ui && (upOptions.detach || upOptions.wait)) throw new SbxError("USAGE", "--ui watches a run in the foreground: use sbx up -d, then sbx ui");
       if (upOptions.detach || upOptions.wait) {
         // The background supervisor loads the manifest and the engine; this only waits for its word.
         const { detachUp } = await import("./commands/up-detached.js");

@@ -11,8 +11,8 @@ import { eventually } from "./processes.js";
  * be read.
  */
 export interface Terminal {
-  /** The screen as it is now, one string per row, trailing blanks removed. */
-  screen(): string;
+  /** The screen as it is now, one string per row, trailing blanks removed; with `escapes`, its colours as escape sequences. */
+  screen(options?: { escapes?: boolean }): string;
   /** Types keys, as tmux's send-keys names them ("q", "Down", "Enter", "C-c"); a literal text with `literal`. */
   keys(...keys: string[]): void;
   type(text: string): void;
@@ -71,8 +71,8 @@ export function openTerminal(options: { cwd: string; command: string; env?: Reco
     `${options.command}; echo "[exited $?]"; exec sleep 3600`,
   );
   let closed = false;
-  const screen = (): string =>
-    tmux("capture-pane", "-p", "-t", session)
+  const screen = (options: { escapes?: boolean } = {}): string =>
+    tmux("capture-pane", "-p", ...(options.escapes ? ["-e"] : []), "-t", session)
       .split("\n")
       .slice(0, -1)
       .map((row) => row.trimEnd())

@@ -4,6 +4,7 @@ import { loadProject } from "../../manifest/load-project.js";
 import type { Project } from "../../manifest/types.js";
 import { loadOptionsFrom, type GlobalOptions } from "../global-options.js";
 import type { CliIo } from "../io.js";
+import type { ProgressMode } from "../render/progress-mode.js";
 
 export interface UpOptions extends GlobalOptions {
   services: string[];
@@ -18,6 +19,10 @@ export interface UpOptions extends GlobalOptions {
   waitTimeoutMs?: number;
   /** On a running project: restart every selected service, changed or not. */
   forceRecreate?: boolean;
+  /** The progress block on a terminal (`--progress`, `--no-tty`): see progressEnabled. */
+  progress?: ProgressMode;
+  /** Watch the run in the interactive view (`--ui`); quitting it stops the run. */
+  ui?: boolean;
   /** This process is the background supervisor that `up -d` started: report to it over IPC. */
   supervise?: boolean;
 }

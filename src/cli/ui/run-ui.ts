@@ -16,6 +16,8 @@ export interface RunUiOptions {
   terminal: UiTerminal;
   /** Shown in the title: what q does here. */
   note: string;
+  /** Ends the view from outside (the project ended under `up --ui`). */
+  signal?: AbortSignal;
 }
 
 /** Why the view ended: the person quit, or the project went away under it. */
@@ -60,7 +62,11 @@ export async function runUi(options: RunUiOptions): Promise<UiEnd> {
         throw error;
       },
     );
-    return await Promise.race([quitting, ended]);
+    const stopped = new Promise<"ended">((resolve) => {
+      if (options.signal?.aborted) resolve("ended");
+      options.signal?.addEventListener("abort", () => resolve("ended"), { once: true });
+    });
+    return await Promise.race([quitting, ended, stopped]);
   } finally {
     attached.abort();
     app.unmount();
