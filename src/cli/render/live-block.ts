@@ -64,14 +64,16 @@ export class LiveBlock {
 export function cut(line: string, width: number): string {
   let shown = 0;
   let out = "";
+  let coloured = false;
   // eslint-disable-next-line no-control-regex
   for (const part of line.split(/(\x1b\[[0-9;]*m)/)) {
     if (part.startsWith("\x1b[")) {
       out += part;
+      coloured = true;
       continue;
     }
     for (const char of part) {
-      if (shown >= width) return `${out}\x1b[0m`;
+      if (shown >= width) return coloured ? `${out}\x1b[0m` : out;
       out += char;
       shown++;
     }

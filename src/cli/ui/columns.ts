@@ -30,11 +30,11 @@ export function padRow(row: readonly string[], widths: readonly number[]): strin
   return row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
 }
 
-/** Uptime to the second below a minute, then coarser: the list is redrawn every few seconds, not every one. */
+/** Uptime to the second below a minute, then coarser: a view left open is redrawn when this text changes. */
 export function uptime(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1_000));
   if (s < 60) return `${s}s`;
-  if (s < 3_600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  if (s < 3_600) return `${Math.floor(s / 60)}m`;
   if (s < 86_400) return `${Math.floor(s / 3_600)}h${String(Math.floor((s % 3_600) / 60)).padStart(2, "0")}m`;
   return `${Math.floor(s / 86_400)}d${Math.floor((s % 86_400) / 3_600)}h`;
 }

@@ -1,4 +1,5 @@
 import type { LogLineView, ServiceStatusView } from "../../protocol/views.js";
+import { tableRows } from "./columns.js";
 import { LogRing, type ViewLine } from "./log-ring.js";
 
 /** How many of the newest lines the view keeps: of all services together, and of each one. */
@@ -23,6 +24,8 @@ export class UiStore {
   search: SearchState = { editing: false, draft: "", applied: "" };
   message = "";
   version = 0;
+  /** What the list showed of the services at the last change (uptime aside, which the view ticks itself). */
+  private shownServices = "";
   private readonly all = new LogRing(ALL_LINES);
   private readonly byService = new Map<string, LogRing>();
   private order = 0;
@@ -39,11 +42,16 @@ export class UiStore {
     this.listener();
   }
 
+  /** Every service's row, as the control API lists them; a view is redrawn only if what it shows of them changed. */
   setServices(rows: readonly ServiceRow[]): void {
     const known = new Map(this.services.map((s) => [s.name, s]));
     // A status event carries no usage: keep the last figures until the next sample.
-    this.services = rows.map((row) => ({ ...row, usage: row.usage !== undefined ? row.usage : known.get(row.name)?.usage }));
+    const services = rows.map((row) => ({ ...row, usage: row.usage !== undefined ? row.usage : known.get(row.name)?.usage }));
+    const shown = JSON.stringify(tableRows(services, 0));
+    this.services = services;
     this.selected = Math.min(this.selected, this.services.length);
+    if (shown === this.shownServices) return;
+    this.shownServices = shown;
     this.changed();
   }
 

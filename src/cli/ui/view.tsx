@@ -56,6 +56,7 @@ export function createView(ink: typeof Ink): (props: ViewProps) => ReactElement 
   return function View({ store, act, quit, note }: ViewProps): ReactElement {
     const { stdout } = useStdout();
     const [, setFrame] = useState(0);
+    const [, setTick] = useState(0);
     const [size, setSize] = useState({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
 
     useEffect(() => {
@@ -71,6 +72,17 @@ export function createView(ink: typeof Ink): (props: ViewProps) => ReactElement 
         }, wait);
       });
       return () => clearTimeout(timer);
+    }, [store]);
+
+    // Uptimes tick: redrawn when one's text changes (each second for a minute, then each minute).
+    useEffect(() => {
+      let shown = "";
+      const timer = setInterval(() => {
+        const now = tableRows(store.services, Date.now()).map((row) => row[5]).join();
+        if (now !== shown && shown !== "") setTick((tick) => tick + 1);
+        shown = now;
+      }, 1_000);
+      return () => clearInterval(timer);
     }, [store]);
 
     useEffect(() => {
