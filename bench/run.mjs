@@ -10,12 +10,13 @@ import { fmt, fmtStats, root } from "./lib.mjs";
 import { benchLogThroughput } from "./log-throughput.mjs";
 import { benchReadinessLatency } from "./readiness-latency.mjs";
 import { benchStartupTeardown } from "./startup-teardown.mjs";
+import { benchUiIdle } from "./ui-idle.mjs";
 
 const quick = process.env.BENCH_QUICK === "1";
 const log = (text) => console.log(text);
 const began = Date.now();
 // `node bench/run.mjs startup logs` runs only those sections (startup, logs, readiness, idle, cold, flood)
-// and prints them; BENCHMARKS.md is written by a run of all of them.
+// and prints them (and ui); BENCHMARKS.md is written by a run of all of them.
 const only = process.argv.slice(2);
 const wanted = (name) => only.length === 0 || only.includes(name);
 
@@ -45,8 +46,12 @@ if (wanted("flood")) {
   sections.flood = [];
   for (const lines of quick ? [5_000] : [20_000, 100_000]) sections.flood.push(await benchFloodMemory({ services: quick ? 20 : 100, lines, log }));
 }
+if (wanted("ui")) {
+  log("sbx ui left open on an idle project");
+  sections.ui = await benchUiIdle({ services: 20, windowMs: quick ? 10_000 : 30_000, log });
+}
 if (only.length > 0) process.exit(0);
-const { startup, logs, readiness, idle, cold, flood } = sections;
+const { startup, logs, readiness, idle, cold, flood, ui } = sections;
 
 const ratio = (value, base) => `${(value / base).toFixed(2)}×`;
 const cpu = cpus()[0]?.model ?? "unknown CPU";
@@ -128,6 +133,17 @@ which at 4 KB a second is after the benchmark (hence no notice in the table).
 | command | median | min – max |
 | --- | --- | --- |
 ${cold.map((r) => `| \`${r.name}\` | ${fmt(r.median)} | ${fmt(r.min)} – ${fmt(r.max)} |`).join("\n")}
+
+## sbx ui left open on an idle project
+
+\`sbx ui\` in a tmux terminal of 120 × 40 on ${ui.services} services that print nothing (\`sleep 3600\`): CPU time over ${ui.windowMs / 1000} s, in the
+first minute after \`up --wait\` (each uptime still counts seconds: one redraw a second) and after it (a redraw when a
+figure shown changes; CPU and memory are asked for every 2 s). The view's RSS: ${ui.uiRssMb.toFixed(0)} MB.
+
+| window | the view | the supervisor |
+| --- | --- | --- |
+| first minute | ${fmt(ui.first.uiCpuMs)} (${((ui.first.uiCpuMs / ui.windowMs) * 100).toFixed(2)} % of a core) | ${fmt(ui.first.supervisorCpuMs)} (${((ui.first.supervisorCpuMs / ui.windowMs) * 100).toFixed(2)} %) |
+| after it | ${fmt(ui.steady.uiCpuMs)} (${((ui.steady.uiCpuMs / ui.windowMs) * 100).toFixed(2)} % of a core) | ${fmt(ui.steady.supervisorCpuMs)} (${((ui.steady.supervisorCpuMs / ui.windowMs) * 100).toFixed(2)} %) |
 
 The whole run took ${((Date.now() - began) / 1000).toFixed(0)} s.
 `;
