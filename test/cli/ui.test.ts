@@ -77,8 +77,15 @@ describe("sbx ui", () => {
     expect(screen).toContain("greeter | hello from greeter");
     expect(screen).not.toContain("nothing else");
 
+    // f pauses the logs and follows them again.
+    terminal.keys("f");
+    await terminal.waitFor("paused (f to follow)");
+    terminal.keys("f");
+    await terminal.waitUntil((s) => s.includes("following") && !s.includes("paused"), "following again");
+
     terminal.keys("q");
     expect(await terminal.exited()).toBe(0);
+    expect(terminal.screen()).toMatch(/is still running \(sbx down stops it\)/);
     const still = await psJson(project);
     expect(still.get("web")?.status).toBe("ready");
     expect(still.get("greeter")?.status).toBe("ready");
@@ -115,6 +122,15 @@ services:
     await terminal.waitUntil((s) => row(s, "quiet")?.selected === true && s.includes("quiet | quiet line") && !s.includes("flood |"), "quiet's logs");
     terminal.keys("q");
     expect(await terminal.exited()).toBe(0);
+  });
+
+  it("ends when the project is brought down under it", async () => {
+    const { project } = await stack();
+    const terminal = openTerminal({ cwd: project.dir, command: sbxCommand("ui"), env: project.env, columns: 100, rows: 24 });
+    await terminal.waitUntil((s) => row(s, "web")?.status === "ready", "web ready");
+    expect((await project.sbx("down")).code).toBe(0);
+    expect(await terminal.exited()).toBe(0);
+    expect(terminal.screen()).toMatch(/has stopped/);
   });
 
   it("says so and exits 1 when nothing runs", async () => {
