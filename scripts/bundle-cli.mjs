@@ -19,10 +19,7 @@ await build({
   // (and the "node" platform always adds): rxjs's CommonJS build is 220 modules that all run at
   // start-up, where its ES build shakes down to what we use. Node's own modules stay requires.
   platform: "neutral",
-  // Ink and React stay in node_modules, loaded by the commands that draw a view (sbx ui): Ink's
-  // layout engine is an ES module with a top-level await, which CommonJS can only import(), and
-  // React must be the one instance that Ink itself loads.
-  external: [/^node:/, ...builtinModules, /^ink$/, /^react(\/.*)?$/],
+  external: [/^node:/, ...builtinModules],
   resolve: { conditionNames: ["es2015", "import", "default"], mainFields: ["module", "main"] },
   // The one use of import.meta, finding the package's own directory, in CommonJS terms.
   transform: { define: { "import.meta.url": "__sbxModuleUrl" } },
@@ -39,12 +36,27 @@ await build({
   },
 });
 
+// The view of sbx ui (src/cli/ui/run-ui.ts) with Ink and React, bundled apart as an ES module:
+// Ink's layout engine has a top-level await, which the CommonJS bundle could only import() from
+// node_modules (some 100 files, 450 ms to load, and 10 MB more to install); bundled, 90 ms, and
+// nothing to install. Only sbx ui and up --ui load it (src/cli/ui/load-view.ts).
+await build({
+  input: new URL("ui/run-ui.js", out).pathname,
+  platform: "node",
+  external: [/^node:/, ...builtinModules],
+  // React's production build: its development one renders several times slower.
+  transform: { define: { "process.env.NODE_ENV": '"production"' } },
+  resolve: { alias: { "react-devtools-core": new URL("stubs/react-devtools-core.mjs", import.meta.url).pathname } },
+  logLevel: "warn",
+  output: { format: "esm", file: new URL("ui-view.mjs", out).pathname, codeSplitting: false, minify: true },
+});
+
 // V8 code caches of the bundle, which dist/cli/sbx.cjs (src/cli/sbx.cts) loads it with.
 const { writeCodeCache } = createRequire(import.meta.url)(new URL("perf/code-cache.cjs", out).pathname);
 writeCodeCache(new URL("cli.cjs", out).pathname);
-// Not for a chunk that import()s a package at run time (sbx ui's Ink): code compiled through vm, as
-// a cached one is, has no loader for import() unless the cache was made with one, which Node 20
-// gives only as an experimental feature that prints a warning. Node compiles that chunk itself.
+// Not for a chunk that import()s a module at run time (the view's bundle): code compiled through
+// vm, as a cached one is, has no loader for import() unless the cache was made with one, which
+// Node 20 gives only as an experimental feature that prints a warning. Node compiles that chunk itself.
 for (const chunk of readdirSync(new URL("chunks/", out))) {
   const path = new URL(`chunks/${chunk}`, out).pathname;
   if (chunk.endsWith(".cjs") && !importsAtRunTime(readFileSync(path, "utf8"))) writeCodeCache(path);

@@ -13,9 +13,8 @@ export async function uiCommand(options: GlobalOptions, io: CliIo): Promise<numb
   const home = projectHomeOf(options, io);
   const { client } = requireRunning(home, io);
   const project = await client.project();
-  // Ink (and React with it) before the view's module, which requires React: see loadInk.
-  await (await import("../ui/load-ink.js")).loadInk();
-  const { runUi } = await import("../ui/run-ui.js");
+  const { loadView } = await import("../ui/load-view.js");
+  const { runUi } = await loadView();
   const end = await runUi({ client, project: project.name, terminal: { stdin: process.stdin, stdout: process.stdout }, note: "q leaves it running" });
   io.stdout.write(end === "quit" ? `sbx ui: ${project.name} is still running (sbx down stops it)\n` : `sbx ui: ${project.name} has stopped\n`);
   return 0;

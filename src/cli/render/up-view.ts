@@ -18,8 +18,8 @@ export interface UpView {
 /**
  * The view of a foreground `sbx up` run: lines, with the progress block on a terminal (see
  * progressEnabled); with `--ui`, the interactive view, the lines held back until it ends (they are
- * in the log files and in the view). Ink is loaded here, before any service starts: services take
- * sbx's environment as they spawn, and loading Ink changes it for a moment.
+ * in the log files and in the view). The view is loaded here, before any service starts: services take
+ * sbx's environment as they spawn, and loading the view changes it for a moment.
  */
 export async function openUpView(io: CliIo, services: readonly string[], options: UpOptions): Promise<UpView> {
   const rendererOptions = { color: colorEnabled(io, options.color), timestamps: options.timestamps === true };
@@ -30,8 +30,8 @@ export async function openUpView(io: CliIo, services: readonly string[], options
     return { renderer, watch: () => {}, close: async () => {} };
   }
   if (!process.stdin.isTTY || io.stdout.isTTY !== true) throw new SbxError("USAGE", "up --ui needs a terminal: without one, run sbx up");
-  const { loadInk } = await import("../ui/load-ink.js");
-  await loadInk();
+  const { loadView } = await import("../ui/load-view.js");
+  const view = await loadView();
   let showing = false;
   // While the view shows, the newest lines wait (a failure's words among them) and follow it.
   let held: string[] = [];
@@ -51,8 +51,8 @@ export async function openUpView(io: CliIo, services: readonly string[], options
     watch(client, project, onQuit) {
       showing = true;
       const ended = new AbortController();
-      const shown = import("../ui/run-ui.js").then(({ runUi }) =>
-        runUi({ client, project, terminal: { stdin: process.stdin, stdout: process.stdout }, note: "q stops it", signal: ended.signal }),
+      const shown = Promise.resolve().then(() =>
+        view.runUi({ client, project, terminal: { stdin: process.stdin, stdout: process.stdout }, note: "q stops it", signal: ended.signal }),
       );
       const done = shown.then(
         (end) => {

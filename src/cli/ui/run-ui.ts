@@ -1,7 +1,7 @@
+import * as ink from "ink";
 import { createElement } from "react";
 import type { ControlClient } from "../../protocol/client.js";
 import { attach } from "./attach.js";
-import { loadInk } from "./load-ink.js";
 import { UiStore } from "./ui-store.js";
 import { createView, MAX_FPS, type UiAction } from "./view.js";
 
@@ -29,7 +29,6 @@ export type UiEnd = "quit" | "ended";
  * and gives it back as it was.
  */
 export async function runUi(options: RunUiOptions): Promise<UiEnd> {
-  const ink = await loadInk();
   const { client, terminal } = options;
   const store = new UiStore(options.project);
   const View = createView(ink);
