@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { backgroundProject } from "../helpers/background-projects.js";
 import { expectNothingLeft, newMarker } from "../helpers/leftovers.js";
 import { runSbx } from "../helpers/run-sbx.js";
+import { startSbx } from "../helpers/sbx-process.js";
 import { openTerminal, sbxCommand, type Terminal } from "../helpers/tmux.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
@@ -78,6 +79,23 @@ describe("sbx up's progress block", () => {
     expect(await terminal.exited()).toBe(0);
     terminal.close();
     await expectNothingLeft(marker);
+  });
+
+  it("is off where stdout is not a terminal", async () => {
+    const dir = tempDir({ "sandbox.yaml": STACK });
+    // CI=false: the block is off here for want of a terminal, not because the tests run in CI.
+    const up = startSbx(dir, ["up"], { CI: "false" });
+    await up.waitFor("all 2 services ready in");
+    up.child.kill("SIGINT");
+    expect(await up.exited).toBe(0);
+    expect(up.stdout()).not.toMatch(BLOCK_LINE);
+    expect(up.stdout()).not.toContain("\x1b[");
+
+    const project = backgroundProject(STACK);
+    const wait = await runSbx(project.dir, ["up", "--wait"], { ...project.env, CI: "false" });
+    expect(wait.code).toBe(0);
+    expect(wait.stdout).toMatch(/^\S+: 2 services ready in the background/);
+    expect(wait.stdout).not.toContain("\x1b[");
   });
 
   it("keeps its symbols but loses its colours with NO_COLOR", async () => {
