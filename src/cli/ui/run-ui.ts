@@ -1,9 +1,9 @@
-import * as ink from "ink";
+import { render } from "ink";
 import { createElement } from "react";
 import type { ControlClient } from "../../protocol/client.js";
 import { attach } from "./attach.js";
 import { UiStore } from "./ui-store.js";
-import { createView, MAX_FPS, type UiAction } from "./view.js";
+import { MAX_FPS, View, type UiAction } from "./view.js";
 
 export interface UiTerminal {
   stdin: NodeJS.ReadStream;
@@ -31,7 +31,6 @@ export type UiEnd = "quit" | "ended";
 export async function runUi(options: RunUiOptions): Promise<UiEnd> {
   const { client, terminal } = options;
   const store = new UiStore(options.project);
-  const View = createView(ink);
   const attached = new AbortController();
 
   let quit = (): void => {};
@@ -45,7 +44,7 @@ export async function runUi(options: RunUiOptions): Promise<UiEnd> {
   };
 
   terminal.stdout.write(ENTER_ALTERNATE_SCREEN);
-  const app = ink.render(createElement(View, { store, act, quit, note: options.note }), {
+  const app = render(createElement(View, { store, act, quit, note: options.note }), {
     stdin: terminal.stdin,
     stdout: terminal.stdout,
     // q and Ctrl-C are the view's own keys: quitting `sbx ui` is not the same as quitting `up --ui`.
