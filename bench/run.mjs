@@ -137,8 +137,8 @@ ${cold.map((r) => `| \`${r.name}\` | ${fmt(r.median)} | ${fmt(r.min)} – ${fmt(
 ## sbx ui left open on an idle project
 
 \`sbx ui\` in a tmux terminal of 120 × 40 on ${ui.services} services that print nothing (\`sleep 3600\`): CPU time over ${ui.windowMs / 1000} s, in the
-first minute after \`up --wait\` (each uptime still counts seconds: one redraw a second) and after it (a redraw when a
-figure shown changes; CPU and memory are asked for every 2 s). The view's RSS: ${ui.uiRssMb.toFixed(0)} MB.
+first minute after \`up --wait\` (each uptime still counts seconds, so the list changes with each sample of CPU and
+memory, every 2 s) and after it (a redraw only when a figure shown changes). The view's RSS: ${ui.uiRssMb.toFixed(0)} MB.
 
 | window | the view | the supervisor |
 | --- | --- | --- |

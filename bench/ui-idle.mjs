@@ -21,8 +21,8 @@ export async function benchUiIdle({ services, windowMs, log }) {
     tmux("new-session", "-d", "-s", "ui", "-x", "120", "-y", "40", "-c", project.dir, `exec ${sbxBin} ui`);
     // bin/sbx execs node: the pane's process is the view itself.
     const pid = Number(tmux("display-message", "-p", "-t", "ui", "#{pane_pid}").trim());
-    // Two windows: the first minute, while the uptimes still tick by the second (a redraw each
-    // second), from past the view's start; then the steady state, once every uptime shows minutes.
+    // Two windows: the first minute, while the uptimes still count seconds (the list changes with
+    // each sample), from past the view's start; then the steady state, once every uptime shows minutes.
     await sleep(5_000);
     const window = async () => {
       const [ui0, sup0] = [cpuMs(pid), cpuMs(supervisor)];

@@ -24,7 +24,7 @@ export class UiStore {
   search: SearchState = { editing: false, draft: "", applied: "" };
   message = "";
   version = 0;
-  /** What the list showed of the services at the last change (uptime aside, which the view ticks itself). */
+  /** What the list showed of the services at the last change. */
   private shownServices = "";
   private readonly all = new LogRing(ALL_LINES);
   private readonly byService = new Map<string, LogRing>();
@@ -42,12 +42,17 @@ export class UiStore {
     this.listener();
   }
 
-  /** Every service's row, as the control API lists them; a view is redrawn only if what it shows of them changed. */
+  /**
+   * Every service's row, as the control API lists them with their CPU and memory (every few
+   * seconds): a view is redrawn only if what it shows of them changed, uptimes included, which
+   * thus tick with these samples. Each redraw of a full screen costs Ink some 10 ms: one a second
+   * for the uptimes alone kept an idle view over 1 % of a core.
+   */
   setServices(rows: readonly ServiceRow[]): void {
     const known = new Map(this.services.map((s) => [s.name, s]));
     // A status event carries no usage: keep the last figures until the next sample.
     const services = rows.map((row) => ({ ...row, usage: row.usage !== undefined ? row.usage : known.get(row.name)?.usage }));
-    const shown = JSON.stringify(tableRows(services, 0));
+    const shown = JSON.stringify(tableRows(services, Date.now()));
     this.services = services;
     this.selected = Math.min(this.selected, this.services.length);
     if (shown === this.shownServices) return;

@@ -52,7 +52,6 @@ const STATUS_COLOR: Partial<Record<ServiceStatus, string>> = {
 export function View({ store, act, quit, note }: ViewProps): ReactElement {
   const { stdout } = useStdout();
   const [, setFrame] = useState(0);
-  const [, setTick] = useState(0);
   const [size, setSize] = useState({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
 
   useEffect(() => {
@@ -68,17 +67,6 @@ export function View({ store, act, quit, note }: ViewProps): ReactElement {
       }, wait);
     });
     return () => clearTimeout(timer);
-  }, [store]);
-
-  // Uptimes tick: redrawn when one's text changes (each second for a minute, then each minute).
-  useEffect(() => {
-    let shown = "";
-    const timer = setInterval(() => {
-      const now = tableRows(store.services, Date.now()).map((row) => row[5]).join();
-      if (now !== shown && shown !== "") setTick((tick) => tick + 1);
-      shown = now;
-    }, 1_000);
-    return () => clearInterval(timer);
   }, [store]);
 
   useEffect(() => {
