@@ -11,11 +11,12 @@ import { fmt, fmtStats, root } from "./lib.mjs";
 import { benchLogThroughput } from "./log-throughput.mjs";
 import { benchReadinessLatency } from "./readiness-latency.mjs";
 import { benchStartupTeardown } from "./startup-teardown.mjs";
+import { benchUiIdle } from "./ui-idle.mjs";
 
 const quick = process.env.BENCH_QUICK === "1";
 const log = (text) => console.log(text);
 const began = Date.now();
-// `node bench/run.mjs startup logs` runs only those sections (startup, logs, readiness, idle, cold, flood, fixtures)
+// `node bench/run.mjs startup logs` runs only those sections (startup, logs, readiness, idle, cold, flood, fixtures, ui)
 // and prints them; BENCHMARKS.md is written by a run of all of them.
 const only = process.argv.slice(2);
 const wanted = (name) => only.length === 0 || only.includes(name);
@@ -50,8 +51,12 @@ if (wanted("fixtures")) {
   log("up() for test fixtures: fresh, reused, 4 stacks at once");
   sections.fixtures = await benchFixtures({ services: 10, runs: quick ? 2 : 5, log });
 }
+if (wanted("ui")) {
+  log("sbx ui left open on an idle project");
+  sections.ui = await benchUiIdle({ services: 20, windowMs: quick ? 10_000 : 30_000, log });
+}
 if (only.length > 0) process.exit(0);
-const { startup, logs, readiness, idle, cold, flood, fixtures } = sections;
+const { startup, logs, readiness, idle, cold, flood, fixtures, ui } = sections;
 
 const ratio = (value, base) => `${(value / base).toFixed(2)}×`;
 const cpu = cpus()[0]?.model ?? "unknown CPU";
@@ -151,6 +156,17 @@ ${fixtures.services * 4} Node.js processes is bound by this machine's ${cpus().l
 | command | median | min – max |
 | --- | --- | --- |
 ${cold.map((r) => `| \`${r.name}\` | ${fmt(r.median)} | ${fmt(r.min)} – ${fmt(r.max)} |`).join("\n")}
+
+## sbx ui left open on an idle project
+
+\`sbx ui\` in a tmux terminal of 120 × 40 on ${ui.services} services that print nothing (\`sleep 3600\`): CPU time over ${ui.windowMs / 1000} s, in the
+first minute after \`up --wait\` (each uptime still counts seconds, so the list changes with each sample of CPU and
+memory, every 2 s) and after it (a redraw only when a figure shown changes). The view's RSS: ${ui.uiRssMb.toFixed(0)} MB.
+
+| window | the view | the supervisor |
+| --- | --- | --- |
+| first minute | ${fmt(ui.first.uiCpuMs)} (${((ui.first.uiCpuMs / ui.windowMs) * 100).toFixed(2)} % of a core) | ${fmt(ui.first.supervisorCpuMs)} (${((ui.first.supervisorCpuMs / ui.windowMs) * 100).toFixed(2)} %) |
+| after it | ${fmt(ui.steady.uiCpuMs)} (${((ui.steady.uiCpuMs / ui.windowMs) * 100).toFixed(2)} % of a core) | ${fmt(ui.steady.supervisorCpuMs)} (${((ui.steady.supervisorCpuMs / ui.windowMs) * 100).toFixed(2)} %) |
 
 The whole run took ${((Date.now() - began) / 1000).toFixed(0)} s.
 `;

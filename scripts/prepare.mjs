@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 
 const root = realpathSync(fileURLToPath(new URL("..", import.meta.url)));
 const inputs = ["src", "schemas", "scripts", "package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json"];
-const outputs = ["dist/cli/sbx.cjs", "dist/cli/cli.cjs", "dist/index.js", "dist/cjs/index.cjs"];
+const outputs = ["dist/cli/sbx.cjs", "dist/cli/cli.cjs", "dist/cli/ui-view.mjs", "dist/index.js", "dist/cjs/index.cjs"];
 
 function newest(path) {
   const stat = statSync(path, { throwIfNoEntry: false });

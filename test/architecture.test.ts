@@ -16,7 +16,7 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return sourceFiles(path);
-    return /\.c?ts$/.test(name) && !name.endsWith(".generated.ts") ? [path] : [];
+    return /\.c?tsx?$/.test(name) && !name.endsWith(".generated.ts") ? [path] : [];
   });
 }
 

@@ -4,6 +4,7 @@ import { sbxPackage } from "../package-root.js";
 import { MAX_DURATION_MS, MAX_DURATION_TEXT, parseDuration } from "../manifest/duration.js";
 import { exitCodeFor, ExitCode } from "./exit-codes.js";
 import type { UpOptions } from "./commands/up-plan.js";
+import type { ProgressMode } from "./render/progress-mode.js";
 import type { GlobalOptions } from "./global-options.js";
 import type { CliIo } from "./io.js";
 import { reportError } from "./report-error.js";
@@ -74,6 +75,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--wait-timeout <DURATION>", "with --wait: give up, and tear down, after this long")
     .option("--force-recreate", "on a running project: restart every service, changed or not")
     .option("--reuse", "with -d or --wait: attach to the project if it runs with this manifest, restart only what changed, and leave it running")
+    .option("--ui", "watch the run in the interactive view (sbx ui); quitting it stops every service")
+    .addOption(new Option("--progress <MODE>", "the block of each service's state below the logs: auto (on a terminal, not in CI), tty, plain").choices(["auto", "tty", "plain"]))
+    .option("--no-tty", "no progress block (as --progress plain)")
     .action(async (services: string[], _options: unknown, command: Command) => {
       const own = command.opts<{
         deps: boolean;
@@ -86,6 +90,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         waitTimeout?: string;
         forceRecreate?: boolean;
         reuse?: boolean;
+        ui?: boolean;
+        progress?: ProgressMode;
+        tty: boolean;
       }>();
       const upOptions: UpOptions = {
           ...globals(command),
@@ -100,10 +107,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           ...(own.waitTimeout === undefined ? {} : { waitTimeoutMs: durationOption("--wait-timeout", own.waitTimeout) }),
           forceRecreate: own.forceRecreate === true,
           reuse: own.reuse === true,
+          progress: own.tty ? (own.progress ?? "auto") : "plain",
+          ui: own.ui === true,
       };
       if (upOptions.reuse && !upOptions.detach && !upOptions.wait) {
         throw new SbxError("USAGE", "--reuse goes with -d or --wait: a foreground sbx up stops its services when it ends");
       }
+      if (upOptions.ui && (upOptions.detach || upOptions.wait)) throw new SbxError("USAGE", "--ui watches a run in the foreground: use sbx up -d, then sbx ui");
       if (upOptions.detach || upOptions.wait) {
         // The background supervisor loads the manifest and the engine; this only waits for its word.
         const { detachUp } = await import("./commands/up-detached.js");
@@ -162,6 +172,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         },
         io,
       );
+    });
+
+  program
+    .command("ui")
+    .description("an interactive view of the running project: services, their logs, keys to restart, stop and start them; q leaves it running")
+    .action(async (_options: unknown, command: Command) => {
+      const { uiCommand } = await import("./commands/ui.js");
+      exitCode = await uiCommand(globals(command), io);
     });
 
   for (const [action, description] of [

@@ -1,10 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/temp-dir.js";
+// @ts-expect-error: a build script, plain JavaScript
+import { importsAtRunTime } from "../../scripts/imports-at-run-time.mjs";
 
 const cliDir = fileURLToPath(new URL("../../dist/cli/", import.meta.url));
 const codeCache = createRequire(import.meta.url)(join(cliDir, "perf", "code-cache.cjs")) as {
@@ -12,10 +14,13 @@ const codeCache = createRequire(import.meta.url)(join(cliDir, "perf", "code-cach
 };
 
 describe("the CLI's V8 code caches", () => {
-  it("exist for the bundle and every chunk, and V8 takes them", () => {
+  it("exist for the bundle and every chunk, and V8 takes them; not for the chunk that import()s the view of sbx ui", () => {
     const files = [join(cliDir, "cli.cjs"), ...readdirSync(join(cliDir, "chunks")).filter((f) => f.endsWith(".cjs")).map((f) => join(cliDir, "chunks", f))];
+    const importing = files.filter((file) => file.includes("/chunks/") && importsAtRunTime(readFileSync(file, "utf8")));
+    expect(importing.map((file) => readFileSync(file, "utf8").includes("ui-view.mjs"))).toEqual([true]);
     expect(files.length).toBeGreaterThan(5);
-    for (const file of files) expect(codeCache.codeCacheAccepted(file), file).toBe(true);
+    for (const file of files.filter((f) => !importing.includes(f))) expect(codeCache.codeCacheAccepted(file), file).toBe(true);
+    for (const file of importing) expect(existsSync(`${file}.v8`), file).toBe(false);
   });
 
   it("a cache V8 refuses changes nothing but the time", () => {

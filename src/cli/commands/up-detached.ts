@@ -17,6 +17,7 @@ import type { CliIo } from "../io.js";
 import { withCaCertsAside } from "../extra-ca-certs.js";
 import type { UpOptions } from "./up-plan.js";
 import { errorFromReport, type SupervisorOrder, type SupervisorReport } from "./up-report.js";
+import { openDetachedProgress } from "../render/detached-progress.js";
 
 /** The sbx being run (the bundle dist/cli/sbx.cjs, or dist/cli/main.js): the supervisor is the same program. */
 const cliPath = process.argv[1] as string;
@@ -68,11 +69,13 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
   child.send({ type: "run", options: supervisorOptions(files, projectDir, projectName, options) } satisfies SupervisorOrder);
 
   const wanted = options.wait ? "ready" : "started";
+  const progress = openDetachedProgress(io, options);
   let plan = { project: "", services: 0 };
-  type Outcome = Exclude<SupervisorReport, { type: "planned" } | { type: "warning" }> | { type: "exited"; code: number | null } | { type: "timeout" };
+  type Outcome = Exclude<SupervisorReport, { type: "planned" } | { type: "warning" } | { type: "event" }> | { type: "exited"; code: number | null } | { type: "timeout" };
   const outcome = await new Promise<Outcome>((resolve) => {
     child.on("message", (message: SupervisorReport) => {
-      if (message.type === "planned") {
+      if (message.type === "event") progress?.event(message.event);
+      else if (message.type === "planned") {
         plan = message;
         for (const warning of message.warnings) io.stderr.write(`warning: ${warning}\n`);
       } else if (message.type === "warning") {
@@ -87,6 +90,7 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
     if (options.waitTimeoutMs !== undefined) setTimeout(() => resolve({ type: "timeout" }), options.waitTimeoutMs + SUPERVISOR_SILENCE_MS).unref();
   });
 
+  progress?.close();
   const detach = (): void => {
     if (child.connected) child.disconnect();
     child.unref();

@@ -4,6 +4,7 @@ import { loadProject } from "../../manifest/load-project.js";
 import type { Project } from "../../manifest/types.js";
 import { loadOptionsFrom, type GlobalOptions } from "../global-options.js";
 import type { CliIo } from "../io.js";
+import type { ProgressMode } from "../render/progress-mode.js";
 
 export interface UpOptions extends GlobalOptions {
   services: string[];
@@ -20,6 +21,10 @@ export interface UpOptions extends GlobalOptions {
   forceRecreate?: boolean;
   /** With -d or --wait: attach to the project when it runs with the same definitions, else apply; never start it twice. */
   reuse?: boolean;
+  /** The progress block on a terminal (`--progress`, `--no-tty`): see progressEnabled. */
+  progress?: ProgressMode;
+  /** Watch the run in the interactive view (`--ui`); quitting it stops the run. */
+  ui?: boolean;
   /** This process is the background supervisor that `up -d` started: report to it over IPC. */
   supervise?: boolean;
 }

@@ -1,4 +1,5 @@
 import { Subscription } from "rxjs";
+import type { ServiceEvent } from "../../engine/events.js";
 import type { Orchestrator } from "../../engine/orchestrator.js";
 import { failureOf, type ServiceFailure } from "../../engine/service-failure.js";
 import { isFailedStatus } from "../../engine/service-state.js";
@@ -27,7 +28,9 @@ export type SupervisorReport =
   | { type: "rejected"; error: ReportedError }
   | { type: "started" }
   | { type: "ready" }
-  | { type: "failed"; message: string; service?: string; lastLines: readonly string[] };
+  | { type: "failed"; message: string; service?: string; lastLines: readonly string[] }
+  /** An event of the engine, until the parent has its answer: what its progress block shows. */
+  | { type: "event"; event: ServiceEvent };
 
 /** Sends a report to the parent, if there is one; a parent that has already gone is no error of ours. */
 export function sendReport(message: SupervisorReport): void {
@@ -78,7 +81,13 @@ export function reportProgress(
     sendReport({ type: "failed", message: failure.message, ...(failure.service ? { service: failure.service } : {}), lastLines: failure.lastLines });
     if (failure.service !== undefined) wait.onFailed?.({ service: failure.service, message: failure.message, lastLines: [...failure.lastLines] });
   };
-  const subscription = orchestrator.states$.subscribe((states) => {
+  const subscription = new Subscription();
+  subscription.add(
+    orchestrator.events$.subscribe((event) => {
+      if (!answered) sendReport({ type: "event", event });
+    }),
+  );
+  subscription.add(orchestrator.states$.subscribe((states) => {
     if (started) return;
     const all = [...states.values()];
     if (all.every((s) => s.everRunning || s.status === "completed" || isFailedStatus(s.status))) {
@@ -89,7 +98,7 @@ export function reportProgress(
       sendReport({ type: "started" });
       if (wait.wanted === "started") answered = true;
     }
-  });
+  }));
   orchestrator.whenReady(undefined, wait.timeoutMs === undefined ? {} : { timeoutMs: wait.timeoutMs }).then(
     () => {
       sendReport({ type: "ready" });

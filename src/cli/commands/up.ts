@@ -11,7 +11,8 @@ import { ExitCode } from "../exit-codes.js";
 import { projectNameOf } from "../global-options.js";
 import { colorEnvironment } from "../color-environment.js";
 import { colorEnabled, type CliIo } from "../io.js";
-import { TerminalRenderer } from "../render/terminal-renderer.js";
+import { openUpView } from "../render/up-view.js";
+import { ControlClient } from "../../protocol/client.js";
 
 /** What `up` listens to for the end of the world: the process's signals, injectable for tests. */
 export interface SignalSource {
@@ -32,7 +33,8 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
   const colors = options.supervise ? {} : colorEnvironment(io, color);
   const { selection, supervisor } = await openProject(options, io, () => onDown(), colors);
   const names = selection.services.map((s) => s.name);
-  const renderer = new TerminalRenderer(io.stdout, names, { color, timestamps: options.timestamps === true });
+  const view = await openUpView(io, names, options);
+  const renderer = view.renderer;
   const orchestrator = supervisor.orchestrator;
   const abortOnExit = options.abortOnContainerExit === true || options.exitCodeFrom !== undefined;
 
@@ -105,6 +107,7 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
   signals.on("SIGHUP", onSighup);
   process.on("uncaughtException", onCrash);
   process.on("unhandledRejection", onCrash);
+  if (options.ui) view.watch(new ControlClient(supervisor.socketPath), projectNameOf(options, io) ?? supervisor.project.name, onSigint);
 
   // A background supervisor's output (.sbx/sbx.log) is sbx's own lines: the services' are in their
   // log files, which are rotated; written here too, a flood went to disk twice, and sbx.log without bound.
@@ -176,6 +179,7 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
     process.off("unhandledRejection", onCrash);
   }
 
+  await view.close();
   const states = [...orchestrator.states.values()];
   if (exitCode === undefined && !interrupted && states.some((s) => isFailedStatus(s.status))) exitCode = ExitCode.serviceFailed;
   renderer.note(forced ? "killed every process" : stopping ? "every service is stopped" : "every service has ended");
