@@ -62,8 +62,8 @@ describe("the view's lines", () => {
   it("shows ports in whatever shape the view gives them", () => {
     expect(formatPorts(undefined)).toBe("-");
     expect(formatPorts([8080, 9090])).toBe("8080,9090");
-    expect(formatPorts({ http: 8080 })).toBe("http=8080");
-    expect(formatPorts({ http: { port: 8080 } })).toBe("http=8080");
+    expect(formatPorts({ http: 8080, admin: 8081 })).toBe("http 8080, admin 8081");
+    expect(formatPorts({ http: { port: 8080 } })).toBe("http 8080");
   });
 });
 

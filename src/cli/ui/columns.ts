@@ -46,7 +46,8 @@ export function formatPorts(ports: unknown): string {
   if (Array.isArray(ports)) return ports.length === 0 ? "-" : ports.map(formatPorts).join(",");
   if (typeof ports === "object") {
     const entries = Object.entries(ports as Record<string, unknown>);
-    return entries.length === 0 ? "-" : entries.map(([name, port]) => (typeof port === "object" && port !== null && "port" in port ? `${name}=${String((port as { port: unknown }).port)}` : `${name}=${formatPorts(port)}`)).join(",");
+    // As sbx ps writes them: `http 41234, admin 41235`.
+    return entries.length === 0 ? "-" : entries.map(([name, port]) => (typeof port === "object" && port !== null && "port" in port ? `${name} ${String((port as { port: unknown }).port)}` : `${name} ${formatPorts(port)}`)).join(", ");
   }
   return "-";
 }
