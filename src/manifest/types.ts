@@ -74,6 +74,20 @@ export interface ReadySpec {
   intervalMs: number;
 }
 
+/**
+ * Checks that go on after the service is ready (`health:`): the ready check kinds that can be asked
+ * again (tcp, http, exec; a log line cannot), every `intervalMs`, each attempt given `timeoutMs`;
+ * `retries` failures in a row make the service unhealthy.
+ */
+export interface HealthSpec {
+  tcp?: TcpCheck;
+  http?: HttpCheck;
+  exec?: Command;
+  intervalMs: number;
+  timeoutMs: number;
+  retries: number;
+}
+
 export type RestartPolicyName = "no" | "on-failure" | "always" | "unless-stopped";
 
 export interface RestartPolicy {
@@ -119,6 +133,8 @@ export interface Service {
    */
   ports: ServicePort[];
   ready?: ReadySpec;
+  /** Checks that go on once it is ready. */
+  health?: HealthSpec;
   restart: RestartPolicy;
   stopSignal: NodeJS.Signals;
   stopGracePeriodMs: number;
