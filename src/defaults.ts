@@ -12,6 +12,12 @@ export const defaults = {
   readyTimeoutMs: 60_000,
   /** How often a readiness check probes. */
   readyIntervalMs: 100,
+  /** How long after a service is ready, and after each health attempt ends, the next one begins (`health.interval`). */
+  healthIntervalMs: 5_000,
+  /** How long one health attempt may take before it counts as a failure (`health.timeout`). */
+  healthTimeoutMs: 2_000,
+  /** How many failed health attempts in a row make a service unhealthy (`health.retries`), as compose's default. */
+  healthRetries: 3,
   /** Host probed by `tcp`/`http` checks given only a port. */
   readyHost: "127.0.0.1",
   /** The HTTP path a check asks for when none is given. */

@@ -4,6 +4,7 @@ import { runChild } from "../process/child-runner.js";
 import { killTagged, killTree } from "../process/kill-tree.js";
 import { descendsFrom, describePortHolder, findPortHolder, isPortTaken } from "../readiness/port-holder.js";
 import { patternThread } from "../readiness/pattern-thread.js";
+import { healthChecks$ } from "../readiness/health.js";
 import { readyChecks$ } from "../readiness/ready.js";
 import type { Service } from "../manifest/types.js";
 import type { ServiceRuntime } from "./runtime.js";
@@ -71,6 +72,10 @@ export const defaultRuntime: ServiceRuntime = {
     }).pipe(
       map((outcome) => (outcome.ok ? { ok: true as const } : { ok: false as const, reasons: outcome.reasons })),
     );
+  },
+
+  health$(spec, { service }) {
+    return healthChecks$(spec, { cwd: service.workingDir, env: serviceEnvironment(service), ...(service.user ? { user: service.user } : {}), scheduler: clock });
   },
 
   async portHolder(host, port, ownPids) {

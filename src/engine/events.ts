@@ -13,9 +13,10 @@
  * - `timed-out`: it was stopped after its `timeout`;
  * - `port-taken`: a port its checks name was held by another program before a run; for one skipped,
  *   another service's was, before anything started (then nothing starts);
- * - `dependency`: a dependency can no longer meet its condition (the service was skipped).
+ * - `dependency`: a dependency can no longer meet its condition (the service was skipped);
+ * - `unhealthy`: its `health` checks failed `retries` times in a row after it was ready.
  */
-export type FailureKind = "spawn-failed" | "exited" | "not-ready" | "timed-out" | "port-taken" | "dependency";
+export type FailureKind = "spawn-failed" | "exited" | "not-ready" | "timed-out" | "port-taken" | "dependency" | "unhealthy";
 
 /** Why a service failed for good or was skipped: enough to act on without opening a log file. */
 export interface FailureReason {
@@ -46,6 +47,15 @@ export type ServiceEvent = EventBase &
     | { type: "ready"; run: number; afterMs: number; checked: boolean }
     /** The ready checks that have not passed yet, each with its last failure: told when that changes. */
     | { type: "unready"; run: number; reasons: string[] }
+    /**
+     * Its `health` checks failed `failures` times in a row once it was ready (each check's last
+     * failure). With a restart policy that allows it, the run is then ended as a failure and
+     * restarted; without, it goes on running, unhealthy. Dependents that already started are not
+     * touched: they see this event.
+     */
+    | { type: "unhealthy"; run: number; reasons: string[]; failures: number }
+    /** Its `health` checks pass again after it was unhealthy. */
+    | { type: "healthy"; run: number }
     | { type: "exited"; run: number; exitCode: number | null; signal: NodeJS.Signals | null; onPurpose: boolean; uptimeMs: number }
     | { type: "restarting"; run: number; delayMs: number; restarts: number }
     | { type: "completed"; run: number }

@@ -1,6 +1,6 @@
 import { httpCheckUrl } from "../manifest/normalise.js";
 import { envName, substituteRuntimeRefs, type RuntimeRef } from "../manifest/runtime-refs.js";
-import type { Command, ReadySpec, Service } from "../manifest/types.js";
+import type { Command, HealthSpec, ReadySpec, Service } from "../manifest/types.js";
 import type { ServiceAddress } from "./port-assignments.js";
 
 /**
@@ -31,8 +31,9 @@ export function resolveRun(service: Service, ports: Readonly<Record<string, numb
   const environment: Record<string, string> = { ...portVariables };
   for (const [key, text] of Object.entries(service.environment)) environment[key] = substitute(text);
 
-  const ready = service.ready && resolveReady(service.ready, ports, substitute);
-  return { ...service, environment, command: resolveCommand(service.command, substitute), ...(ready ? { ready } : {}) };
+  const ready = service.ready && resolveChecks(service.ready, ports, substitute);
+  const health = service.health && resolveChecks(service.health, ports, substitute);
+  return { ...service, environment, command: resolveCommand(service.command, substitute), ...(ready ? { ready } : {}), ...(health ? { health } : {}) };
 }
 
 function resolveCommand(command: Command, substitute: (text: string) => string): Command {
@@ -40,8 +41,9 @@ function resolveCommand(command: Command, substitute: (text: string) => string):
   return { kind: "exec", argv: command.argv.map(substitute) as [string, ...string[]] };
 }
 
-function resolveReady(ready: ReadySpec, ports: Readonly<Record<string, number>>, substitute: (text: string) => string): ReadySpec {
-  const resolved: ReadySpec = { ...ready };
+/** A `ready` or `health` block with its named ports given their numbers and its exec's runtime values substituted. */
+function resolveChecks<T extends ReadySpec | HealthSpec>(ready: T, ports: Readonly<Record<string, number>>, substitute: (text: string) => string): T {
+  const resolved: T = { ...ready };
   if (ready.tcp?.portName !== undefined) resolved.tcp = { ...ready.tcp, port: ports[ready.tcp.portName] ?? ready.tcp.port };
   if (ready.http?.portName !== undefined) {
     const port = ports[ready.http.portName] ?? ready.http.port;

@@ -1,6 +1,7 @@
 import type { LineBlock } from "../process/line-block.js";
 import type { Observable, SchedulerLike } from "rxjs";
-import type { ReadySpec, Service } from "../manifest/types.js";
+import type { HealthSpec, ReadySpec, Service } from "../manifest/types.js";
+import type { HealthVerdict } from "../readiness/health.js";
 
 /** A started process: the leader of its own process group. */
 export interface RunningProcess {
@@ -52,6 +53,12 @@ export interface ServiceRuntime {
   endTagged(treeTags: readonly string[], options: { signal: NodeJS.Signals; graceOver: AbortSignal }): Promise<number>;
   /** Emits once: ready, or the reasons it was not within the spec's timeout, counted on the clock. */
   ready$(spec: ReadySpec, context: ReadyContext): Observable<ReadyResult>;
+  /**
+   * The service's health checks once its run is ready, attempted every `intervalMs` on the clock:
+   * emits only when its health changes (unhealthy after `retries` failures in a row, healthy
+   * again), never completes, and stops every attempt on unsubscribe.
+   */
+  health$(spec: HealthSpec, context: { service: Service }): Observable<HealthVerdict>;
   /** Who holds `host:port` if something outside `ownPids` does (`pid 123 (python3 -m http.server)`), else undefined. */
   portHolder(host: string, port: number, ownPids: ReadonlySet<number>): Promise<string | undefined>;
 }

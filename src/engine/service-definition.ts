@@ -13,12 +13,13 @@ import type { Command, Service } from "../manifest/types.js";
  */
 const PARTS: readonly [key: string, read: (service: Service) => unknown][] = [
   ["command", (s) => commandOnly(s.command)],
-  ["shell", (s) => shellOf(s.command) ?? shellOf(s.ready?.exec)],
+  ["shell", (s) => shellOf(s.command) ?? shellOf(s.ready?.exec) ?? shellOf(s.health?.exec)],
   ["working_dir", (s) => s.workingDir],
   ["user", (s) => (s.user ? { uid: s.user.uid, gid: s.user.gid } : undefined)],
   ["environment", (s) => s.environment],
   ["ports", (s) => s.ports],
   ["ready", (s) => (s.ready === undefined ? undefined : { ...s.ready, exec: s.ready.exec === undefined ? undefined : commandOnly(s.ready.exec) })],
+  ["health", (s) => (s.health === undefined ? undefined : { ...s.health, exec: s.health.exec === undefined ? undefined : commandOnly(s.health.exec) })],
   ["restart", (s) => s.restart],
   ["stop_signal", (s) => s.stopSignal],
   ["stop_grace_period", (s) => s.stopGracePeriodMs],

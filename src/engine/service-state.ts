@@ -41,6 +41,13 @@ export interface ServiceState {
   waitingOn?: string[];
   /** While it runs and is not ready yet: each check that has not passed, with its last failure. */
   unready?: string[];
+  /**
+   * What its `health` checks last said once it was ready: unhealthy after `retries` failures in a
+   * row, healthy when they pass again; none before they have said anything, or without checks.
+   */
+  health?: "healthy" | "unhealthy";
+  /** While it is unhealthy: each health check's last failure. */
+  unhealthy?: string[];
   /** Why its log file could not be written, if it could not. */
   logError?: string;
   /** Its ports by name, as its current (or last) run has them; none when it declares none. */
@@ -58,13 +65,17 @@ export function applyEvent(state: ServiceState, event: ServiceEvent): ServiceSta
     case "waiting":
       return { ...state, status: "waiting", waitingOn: event.on, endedAt: undefined };
     case "starting":
-      return { ...state, status: "starting", runs: event.run, ports: event.ports, url: event.url, pid: undefined, exitedAt: undefined, endedAt: undefined, exitCode: undefined, signal: undefined, waitingOn: undefined, unready: undefined };
+      return { ...state, status: "starting", runs: event.run, ports: event.ports, url: event.url, pid: undefined, exitedAt: undefined, endedAt: undefined, exitCode: undefined, signal: undefined, waitingOn: undefined, unready: undefined, health: undefined, unhealthy: undefined };
     case "running":
       return { ...state, status: "running", pid: event.pid, startedAt: event.time, everRunning: true };
     case "unready":
       return { ...state, unready: event.reasons };
     case "ready":
       return { ...state, status: "ready", readyAt: event.time, everReady: true, unready: undefined };
+    case "unhealthy":
+      return { ...state, health: "unhealthy", unhealthy: event.reasons };
+    case "healthy":
+      return { ...state, health: "healthy", unhealthy: undefined };
     case "exited":
       // A stop in progress stays "stopping" until the whole tree is gone.
       return { ...state, status: state.status === "stopping" ? "stopping" : "exited", pid: undefined, exitCode: event.exitCode, signal: event.signal, unready: undefined, exitedAt: state.startedAt === undefined ? undefined : state.startedAt + event.uptimeMs };

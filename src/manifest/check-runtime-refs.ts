@@ -51,7 +51,8 @@ export function checkRuntimeRefs(data: unknown, locator: SourceLocator): Diagnos
         }
       }
     });
-    diagnostics.push(...checkNamedPorts(name, service.ready, portsOf(name), locator));
+    diagnostics.push(...checkNamedPorts(name, service.ready, portsOf(name), locator, "ready"));
+    diagnostics.push(...checkNamedPorts(name, service.health, portsOf(name), locator, "health"));
   }
   return diagnostics;
 }
@@ -59,24 +60,24 @@ export function checkRuntimeRefs(data: unknown, locator: SourceLocator): Diagnos
 /** What to write instead of a runtime value where none is substituted: a check names its port, the rest has none. */
 function whereInstead(path: KeyPath): string {
   const [, , key, sub] = path;
-  if (key === "ready" && sub === "http") return "name the port instead, ready: { http: { port: http, path: /health } }";
-  if (key === "ready" && sub === "tcp") return "name the port instead, ready: { tcp: http }";
-  return "use it in environment, command or ready.exec";
+  if ((key === "ready" || key === "health") && sub === "http") return `name the port instead, ${key}: { http: { port: http, path: /health } }`;
+  if ((key === "ready" || key === "health") && sub === "tcp") return `name the port instead, ${key}: { tcp: http }`;
+  return "use it in environment, command, ready.exec or health.exec";
 }
 
-/** Where the engine substitutes runtime values: the service's environment, command and ready.exec. */
+/** Where the engine substitutes runtime values: the service's environment, command, ready.exec and health.exec. */
 function isSubstituted(path: KeyPath): boolean {
   const [, , key, sub] = path;
-  return key === "environment" || key === "command" || (key === "ready" && sub === "exec");
+  return key === "environment" || key === "command" || ((key === "ready" || key === "health") && sub === "exec");
 }
 
-/** A ready check's port given as a name must be one the service declares. */
-function checkNamedPorts(service: string, ready: unknown, ports: readonly string[], locator: SourceLocator): Diagnostic[] {
+/** A ready or health check's port given as a name must be one the service declares. */
+function checkNamedPorts(service: string, ready: unknown, ports: readonly string[], locator: SourceLocator, key: "ready" | "health"): Diagnostic[] {
   if (!isRecord(ready)) return [];
   const named: [KeyPath, unknown][] = [
-    [["services", service, "ready", "tcp"], ready.tcp],
-    [["services", service, "ready", "http"], ready.http],
-    [["services", service, "ready", "http", "port"], isRecord(ready.http) ? ready.http.port : undefined],
+    [["services", service, key, "tcp"], ready.tcp],
+    [["services", service, key, "http"], ready.http],
+    [["services", service, key, "http", "port"], isRecord(ready.http) ? ready.http.port : undefined],
   ];
   return named.flatMap(([path, value]) => {
     if (typeof value !== "string" || !/^[a-zA-Z][a-zA-Z0-9_-]*$/.test(value) || ports.includes(value)) return [];

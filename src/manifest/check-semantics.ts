@@ -48,7 +48,8 @@ export function checkSemantics(data: unknown, locator: SourceLocator): Diagnosti
       }
     }
     edges.set(name, valid);
-    diagnostics.push(...checkReady(name, service.ready, locator));
+    diagnostics.push(...checkReady(name, service.ready, locator, "ready"));
+    diagnostics.push(...checkReady(name, service.health, locator, "health"));
   }
 
   for (const cycle of findCycles(edges)) {
@@ -59,7 +60,8 @@ export function checkSemantics(data: unknown, locator: SourceLocator): Diagnosti
   return diagnostics;
 }
 
-function checkReady(service: string, ready: unknown, locator: SourceLocator): Diagnostic[] {
+/** The checks of `ready`, or of `health` (which has the same tcp and http forms, and no log). */
+function checkReady(service: string, ready: unknown, locator: SourceLocator, key: "ready" | "health"): Diagnostic[] {
   if (!isRecord(ready)) return [];
   const diagnostics: Diagnostic[] = [];
   if (typeof ready.log === "string") {
@@ -67,19 +69,19 @@ function checkReady(service: string, ready: unknown, locator: SourceLocator): Di
       new RegExp(ready.log);
     } catch (error) {
       const reason = (error as Error).message.replace(/^Invalid regular expression: /, "");
-      diagnostics.push(locator.diagnostic(["services", service, "ready", "log"], `invalid regular expression: ${reason}`));
+      diagnostics.push(locator.diagnostic(["services", service, key, "log"], `invalid regular expression: ${reason}`));
     }
   }
   // A runtime value in it is told by checkRuntimeRefs, with what to write instead.
   if (typeof ready.http === "string" && ready.http.startsWith("http://") && !hasRuntimeRefs(ready.http)) {
     if (!URL.canParse(ready.http)) {
-      diagnostics.push(locator.diagnostic(["services", service, "ready", "http"], `not a valid URL: "${ready.http}"`));
+      diagnostics.push(locator.diagnostic(["services", service, key, "http"], `not a valid URL: "${ready.http}"`));
     }
   }
   if (typeof ready.tcp === "string" && ready.tcp.includes(":")) {
     const port = Number(ready.tcp.slice(ready.tcp.lastIndexOf(":") + 1));
     if (Number.isInteger(port) && (port < 1 || port > 65535)) {
-      diagnostics.push(locator.diagnostic(["services", service, "ready", "tcp"], `port ${port} is out of range: must be from 1 to 65535`));
+      diagnostics.push(locator.diagnostic(["services", service, key, "tcp"], `port ${port} is out of range: must be from 1 to 65535`));
     }
   }
   return diagnostics;

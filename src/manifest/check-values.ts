@@ -41,6 +41,8 @@ function durationPaths(data: unknown): KeyPath[] {
     ["services", name, "stop_grace_period"],
     ["services", name, "ready", "timeout"],
     ["services", name, "ready", "interval"],
+    ["services", name, "health", "interval"],
+    ["services", name, "health", "timeout"],
     ["services", name, "restart", "backoff"],
     ["services", name, "restart", "max_backoff"],
     ["services", name, "restart", "min_uptime"],

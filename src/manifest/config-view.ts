@@ -2,7 +2,7 @@ import { Document, isScalar, parseDocument, Scalar, visit } from "yaml";
 import { formatDuration } from "./duration.js";
 import { escapeForConfig } from "./runtime-refs.js";
 import { formatSize } from "./size.js";
-import type { Command, HttpCheck, Project, ReadySpec, RestartPolicy, Service, Shell, StatusRange } from "./types.js";
+import type { Command, HealthSpec, HttpCheck, Project, ReadySpec, RestartPolicy, Service, Shell, StatusRange } from "./types.js";
 
 /**
  * The resolved project in the manifest's own shape (`sbx config`): interpolated, every default
@@ -58,6 +58,7 @@ function serviceView(service: Service): Record<string, unknown> {
       : {}),
     ...(service.ports.length > 0 ? { ports: Object.fromEntries(service.ports.map((p) => [p.name, p.port])) } : {}),
     ...(service.ready ? { ready: readyView(service.ready) } : {}),
+    ...(service.health ? { health: healthView(service.health) } : {}),
     restart: restartView(service.restart),
     stop_signal: service.stopSignal,
     stop_grace_period: formatDuration(service.stopGracePeriodMs),
@@ -69,7 +70,7 @@ function serviceView(service: Service): Record<string, unknown> {
 
 /** The shell the service's command strings run in, found: none when it has only argument lists. */
 function shellOf(service: Service): Shell | undefined {
-  for (const command of [service.command, service.ready?.exec]) if (command?.kind === "shell") return command.shell;
+  for (const command of [service.command, service.ready?.exec, service.health?.exec]) if (command?.kind === "shell") return command.shell;
   return undefined;
 }
 
@@ -85,6 +86,17 @@ function readyView(ready: ReadySpec): Record<string, unknown> {
     ...(ready.exec ? { exec: commandView(ready.exec) } : {}),
     timeout: formatDuration(ready.timeoutMs),
     interval: formatDuration(ready.intervalMs),
+  };
+}
+
+function healthView(health: HealthSpec): Record<string, unknown> {
+  return {
+    ...(health.tcp ? { tcp: health.tcp.portName ?? `${hostView(health.tcp.host)}:${health.tcp.port}` } : {}),
+    ...(health.http ? { http: httpView(health.http) } : {}),
+    ...(health.exec ? { exec: commandView(health.exec) } : {}),
+    interval: formatDuration(health.intervalMs),
+    timeout: formatDuration(health.timeoutMs),
+    retries: health.retries,
   };
 }
 

@@ -3,7 +3,7 @@ import { defaults } from "../defaults.js";
 import type { Diagnostic } from "../errors.js";
 import { parseDuration } from "./duration.js";
 import { readEnvFile } from "./env-files.js";
-import type { RawCommand, RawDependency, RawEnvFile, RawEnvironment, RawHttpStatus, RawLogs, RawManifest, RawReady, RawService } from "./raw-types.js";
+import type { RawCommand, RawDependency, RawEnvFile, RawEnvironment, RawHealth, RawHttpStatus, RawLogs, RawManifest, RawReady, RawService } from "./raw-types.js";
 import { readAccounts, type Accounts } from "./accounts.js";
 import { resolveUser, runningIdentity } from "./service-user.js";
 import { defaultShell, toShell } from "./shell.js";
@@ -18,6 +18,7 @@ import type {
   LogRotation,
   Project,
   ReadySpec,
+  HealthSpec,
   RestartPolicy,
   Service,
   ServicePort,
@@ -74,6 +75,7 @@ function normaliseService(
   const shell = raw.shell === undefined ? project.shell : toShell(raw.shell);
   const ports = normalisePorts(raw.ports);
   const ready = raw.ready && normaliseReady(raw.ready, shell, ports);
+  const health = raw.health && normaliseHealth(raw.health, shell, ports);
   const timeoutMs = raw.timeout === undefined ? undefined : (parseDuration(raw.timeout) as number);
   const user = raw.user === undefined ? undefined : toServiceUser(String(raw.user), [...path, "user"], project.accounts, ctx, diagnostics);
   return {
@@ -88,6 +90,7 @@ function normaliseService(
     dependsOn: normaliseDependsOn(raw.depends_on, manifest),
     ports,
     ...(ready ? { ready } : {}),
+    ...(health ? { health } : {}),
     restart: normaliseRestart(raw.restart),
     stopSignal: (raw.stop_signal ?? defaults.stopSignal) as NodeJS.Signals,
     stopGracePeriodMs: duration(raw.stop_grace_period, defaults.stopGracePeriodMs),
@@ -190,6 +193,17 @@ function normaliseReady(raw: RawReady, shell: Shell, ports: readonly ServicePort
     ...(raw.exec !== undefined ? { exec: toCommand(raw.exec, shell) } : {}),
     timeoutMs: duration(raw.timeout, defaults.readyTimeoutMs),
     intervalMs: duration(raw.interval, defaults.readyIntervalMs),
+  };
+}
+
+function normaliseHealth(raw: RawHealth, shell: Shell, ports: readonly ServicePort[]): HealthSpec {
+  return {
+    ...(raw.tcp !== undefined ? { tcp: toTcpCheck(raw.tcp, ports) } : {}),
+    ...(raw.http !== undefined ? { http: toHttpCheck(raw.http, ports) } : {}),
+    ...(raw.exec !== undefined ? { exec: toCommand(raw.exec, shell) } : {}),
+    intervalMs: duration(raw.interval, defaults.healthIntervalMs),
+    timeoutMs: duration(raw.timeout, defaults.healthTimeoutMs),
+    retries: raw.retries ?? defaults.healthRetries,
   };
 }
 

@@ -37,6 +37,16 @@ export interface RawReady {
   interval?: RawDuration;
 }
 
+/** The ready check kinds that can be asked again, and how often. */
+export interface RawHealth {
+  tcp?: RawReady["tcp"];
+  http?: RawReady["http"];
+  exec?: RawCommand;
+  interval?: RawDuration;
+  timeout?: RawDuration;
+  retries?: number;
+}
+
 export interface RawRestart {
   policy: "no" | "on-failure" | "always" | "unless-stopped";
   max_restarts?: number;
@@ -52,6 +62,7 @@ export interface RawService {
   env_file?: RawEnvFile;
   depends_on?: string[] | Record<string, RawDependency>;
   ready?: RawReady;
+  health?: RawHealth;
   restart?: string | RawRestart;
   stop_signal?: string;
   stop_grace_period?: RawDuration;
@@ -87,6 +98,7 @@ export const rawKeys = {
     env_file: true,
     depends_on: true,
     ready: true,
+    health: true,
     restart: true,
     stop_signal: true,
     stop_grace_period: true,
@@ -98,6 +110,7 @@ export const rawKeys = {
     user: true,
   } satisfies Record<keyof RawService, true>,
   ready: { tcp: true, http: true, log: true, exec: true, timeout: true, interval: true } satisfies Record<keyof RawReady, true>,
+  health: { tcp: true, http: true, exec: true, interval: true, timeout: true, retries: true } satisfies Record<keyof RawHealth, true>,
   restart: { policy: true, max_restarts: true, backoff: true, max_backoff: true, min_uptime: true } satisfies Record<keyof RawRestart, true>,
   dependency: { condition: true, required: true } satisfies Record<keyof RawDependency, true>,
   logs: { max_size: true, max_files: true } satisfies Record<keyof RawLogs, true>,

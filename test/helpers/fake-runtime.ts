@@ -1,6 +1,7 @@
-import { map, type Observable } from "rxjs";
+import { defer, map, of, type Observable } from "rxjs";
 import type { ReadyContext, ReadyResult, RunningProcess, ServiceRuntime } from "../../src/engine/runtime.js";
-import type { ReadySpec, Service } from "../../src/manifest/types.js";
+import type { HealthSpec, ReadySpec, Service } from "../../src/manifest/types.js";
+import { healthVerdicts$, type HealthAttempt, type HealthVerdict } from "../../src/readiness/health.js";
 import { LineBlock } from "../../src/process/line-block.js";
 import { readyChecks$ } from "../../src/readiness/ready.js";
 import { VirtualClock } from "./virtual-clock.js";
@@ -81,6 +82,13 @@ export class FakeRuntime implements ServiceRuntime {
   readonly portsTaken = new Map<number, string>();
   /** Each time the engine ended what earlier runs left: the tags, the signal, and when. */
   readonly leftoverEnds: { tags: string[]; signal: NodeJS.Signals; at: number }[] = [];
+  /**
+   * What a health check of the service answers, at once, on its attempt number `attempt` (from 0,
+   * counted over the whole test): the real health loop runs on the virtual clock around it.
+   */
+  healthAnswer: (service: string, attempt: number) => HealthAttempt = () => ({ ok: true });
+  /** Each health attempt: the service and when it began. */
+  readonly healthAttempts: { service: string; at: number }[] = [];
   private nextPid = 1_000;
 
   constructor(private readonly script: Script = () => {}) {}
@@ -128,6 +136,16 @@ export class FakeRuntime implements ServiceRuntime {
       scheduler: this.clock,
       ...(context.onUnready ? { onUnready: context.onUnready } : {}),
     }).pipe(map((outcome): ReadyResult => (outcome.ok ? { ok: true } : { ok: false, reasons: outcome.reasons })));
+  }
+
+  health$(spec: HealthSpec, { service }: { service: Service }): Observable<HealthVerdict> {
+    const attempt = (): Observable<HealthAttempt> =>
+      defer(() => {
+        const number = this.healthAttempts.filter((a) => a.service === service.name).length;
+        this.healthAttempts.push({ service: service.name, at: this.clock.now() });
+        return of(this.healthAnswer(service.name, number));
+      });
+    return healthVerdicts$(attempt, spec, this.clock);
   }
 
   async portHolder(_host: string, port: number): Promise<string | undefined> {

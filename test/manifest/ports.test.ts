@@ -99,7 +99,7 @@ describe("named ports", () => {
       '13:10 services.web.environment.C: "web" declares no port "http" in ${ports.http}: add it under ports (it declares none)',
       "14:10 services.web.environment.D: ${services.api} is not a runtime value: use ${services.NAME.ports.PORT}, ${services.NAME.url} or ${ports.PORT}",
       '15:19 services.web.ready.tcp: "web" declares no port "http" (it declares none): add it under ports, or give a number',
-      "16:18 services.web.working_dir: ${services.api.url} is known only when the service starts: use it in environment, command or ready.exec",
+      "16:18 services.web.working_dir: ${services.api.url} is known only when the service starts: use it in environment, command, ready.exec or health.exec",
     ]);
   });
 

@@ -36,6 +36,10 @@ export function describeEvent(event: ServiceEvent, lastExit?: Extract<ServiceEve
       return [`stopping (${event.signal})`];
     case "stopped":
       return [event.forced ? "stopped (killed: it outlived its stop_grace_period)" : "stopped"];
+    case "unhealthy":
+      return [`unhealthy: ${event.failures === 1 ? "a health check failed" : `health checks failed ${event.failures} times in a row`}: ${event.reasons.join("; ")}`];
+    case "healthy":
+      return ["healthy again"];
     case "unready":
       // Told when it matters: in a failure, or a wait that timed out.
       return [];

@@ -88,6 +88,8 @@ function phaseAfter(event: ServiceEvent, current: Phase | undefined): Phase | un
       return { kind: "stopped" };
     case "exited":
     case "unready":
+    case "unhealthy":
+    case "healthy":
     case "log-failed":
       return undefined;
   }

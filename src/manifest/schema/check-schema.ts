@@ -82,7 +82,7 @@ function unmeantCoercions(written: unknown, coerced: unknown, path: (string | nu
 
 function isCommandPath(path: readonly (string | number)[]): boolean {
   const [top, , key, sub] = path;
-  return top === "services" && ((path.length === 3 && key === "command") || (path.length === 4 && key === "ready" && sub === "exec"));
+  return top === "services" && ((path.length === 3 && key === "command") || (path.length === 4 && (key === "ready" || key === "health") && sub === "exec"));
 }
 
 /** The schema node that judges the value at `path`, through $refs and into the branch of an anyOf that has the key. */
