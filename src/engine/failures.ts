@@ -39,3 +39,8 @@ export function notReadySinceFirstStart(readyTimeoutMs: number, restarts: number
 export function timedOut(timeoutMs: number): Failure {
   return { kind: "timed-out", message: `stopped after its timeout of ${timeoutMs} ms` };
 }
+
+/** Its health checks failed `retries` times in a row after it was ready. */
+export function unhealthy(reasons: readonly string[]): Failure {
+  return { kind: "unhealthy", message: `unhealthy: ${reasons.join("; ")}` };
+}

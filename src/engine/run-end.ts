@@ -1,5 +1,6 @@
-import { defer, from, map, mergeMap, NEVER, of, race, take, timer, type Observable, type SchedulerLike } from "rxjs";
+import { defer, EMPTY, from, map, mergeMap, NEVER, of, race, take, timer, type Observable, type SchedulerLike } from "rxjs";
 import { timerDelay } from "../manifest/duration.js";
+import type { HealthVerdict } from "../readiness/health.js";
 import type { ReadyResult, RunningProcess } from "./runtime.js";
 
 /** How a run ended, or why it must be ended. */
@@ -7,6 +8,8 @@ export type RunEnd =
   | { kind: "exited"; exitCode: number | null; signal: NodeJS.Signals | null; wasReady: boolean }
   | { kind: "not-ready"; reasons: string[] }
   | { kind: "timed-out" }
+  /** Its health checks failed `retries` times in a row once it was ready, and its restart policy restarts it. */
+  | { kind: "unhealthy"; reasons: string[] }
   | { kind: "stop" };
 
 export interface RunToJudge {
@@ -20,20 +23,25 @@ export interface RunToJudge {
   clock: SchedulerLike;
   /** Told once, when the run becomes ready; the race goes on to the run's end. */
   onReady(): void;
+  /** Its health checks, subscribed once the run is ready (and dropped with the run); none without any. */
+  health$?: Observable<HealthVerdict> | undefined;
+  /** Told each change of its health; true when an unhealthy run must end for it (its restart policy restarts it). */
+  onHealth?(verdict: HealthVerdict): boolean;
 }
 
 /**
- * One run, judged as one race: it becomes ready (told, and the race goes on) or not in time, it
- * exits, it is asked to stop, or its `timeout` passes. Emits the first end and completes;
+ * One run, judged as one race: it becomes ready (told, and the race goes on, its health checks
+ * now in it) or not in time, it exits, it is asked to stop, its `timeout` passes, or it turns
+ * unhealthy and must be restarted. Emits the first end and completes;
  * unsubscribing drops every check, timer and listener of the run at once.
  */
 export function runEnd$(run: RunToJudge): Observable<RunEnd> {
   return defer(() => {
     let wasReady = false;
-    const becameReady = (): Observable<never> => {
+    const becameReady = (): Observable<RunEnd> => {
       wasReady = true;
       run.onReady();
-      return NEVER;
+      return run.health$ === undefined ? NEVER : run.health$.pipe(mergeMap((verdict) => (run.onHealth?.(verdict) && !verdict.healthy ? of<RunEnd>({ kind: "unhealthy", reasons: verdict.reasons }) : EMPTY)));
     };
     const readiness$: Observable<RunEnd> =
       run.ready$ === undefined

@@ -8,6 +8,7 @@ import type { ServiceEvent } from "./events.js";
 import { spawnFailed, type Failure } from "./failures.js";
 import { GracePeriod } from "./grace-period.js";
 import { nextStep, type FinishedRun } from "./next-step.js";
+import { shouldRestart } from "./restart-policy.js";
 import { runEnd$, type RunEnd } from "./run-end.js";
 import type { RunningProcess } from "./runtime.js";
 import { PortAssignments } from "./port-assignments.js";
@@ -112,7 +113,7 @@ export class ServiceSupervisor {
       let wasReady = false;
       // A first run has the whole ready timeout; a restart what is left of it since the wait began.
       const readyTimeoutMs = restarts === 0 ? this.service.ready?.timeoutMs : this.readyTimeLeft(readyWaitSince);
-      const end = await this.judgeRun(run, readyTimeoutMs, () => (wasReady = true));
+      const end = await this.judgeRun(run, readyTimeoutMs, restarts, () => (wasReady = true));
       const uptimeMs = this.clock.now() - run.startedAt;
       if (wasReady) readyWaitSince = undefined;
       if (end.kind === "stop") return this.stopRun(run);
@@ -204,9 +205,12 @@ export class ServiceSupervisor {
     return run;
   }
 
-  /** Waits for the run's end: not ready within `readyTimeoutMs`, exited, asked to stop, or over its `timeout`. */
-  private judgeRun(run: Run, readyTimeoutMs: number | undefined, onReady: () => void): Promise<RunEnd> {
-    const { ready } = run.service;
+  /**
+   * Waits for the run's end: not ready within `readyTimeoutMs`, exited, asked to stop, over its
+   * `timeout`, or unhealthy once ready when its policy restarts it after `restarts` restarts.
+   */
+  private judgeRun(run: Run, readyTimeoutMs: number | undefined, restarts: number, onReady: () => void): Promise<RunEnd> {
+    const { ready, health } = run.service;
     const context = {
       service: run.service,
       lines$: this.collaborators.output.sinceRunStart$(),
@@ -223,6 +227,16 @@ export class ServiceSupervisor {
         onReady: () => {
           onReady();
           this.emit({ type: "ready", run: run.number, afterMs: this.clock.now() - run.startedAt, checked: ready !== undefined });
+        },
+        health$: health && this.collaborators.runtime.health$(health, { service: run.service }),
+        onHealth: (verdict) => {
+          if (verdict.healthy) {
+            this.emit({ type: "healthy", run: run.number });
+            return false;
+          }
+          this.emit({ type: "unhealthy", run: run.number, reasons: verdict.reasons, failures: verdict.failures });
+          // Restarted as a failed run would be; a policy that would not restart it leaves it running, unhealthy.
+          return shouldRestart(this.service.restart, { succeeded: false, uptimeMs: this.clock.now() - run.startedAt }, restarts);
         },
       }),
     );
