@@ -35,6 +35,13 @@ export interface ServiceStatusView {
   ports: Record<string, number>;
   /** `http://127.0.0.1:PORT` of its port named http, else of its first; null without ports. */
   url: string | null;
+  /**
+   * What its `health` checks last said once it was ready: unhealthy after `retries` failures in a
+   * row, healthy when they pass again; null before they have said anything, or without checks.
+   */
+  health?: "healthy" | "unhealthy" | null;
+  /** While it is unhealthy: each health check's last failure (`http http://127.0.0.1:8080/health: HTTP 500`). */
+  healthFailures?: string[];
   /** What its process tree uses, when asked for (`?usage=true`); null when it does not run. */
   usage?: ServiceUsageView | null;
 }

@@ -38,6 +38,8 @@ export function statusView(state: ServiceState): ServiceStatusView {
     logError: state.logError ?? null,
     ports: { ...state.ports },
     url: state.url ?? null,
+    health: state.health ?? null,
+    ...(state.unhealthy ? { healthFailures: state.unhealthy } : {}),
   };
 }
 

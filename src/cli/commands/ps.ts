@@ -75,7 +75,8 @@ async function printOnce(options: GlobalOptions & { json?: boolean }, io: CliIo)
     ["NAME", "STATUS", "READY", "PID", "RESTARTS", "UPTIME", "EXIT", "CPU", "MEM", "PORTS"],
     ...services.map((s) => [
       s.name,
-      s.status,
+      // As compose's "Up 5 minutes (unhealthy)": the health, once its checks have said something.
+      s.health ? `${s.status} (${s.health})` : s.status,
       s.ready ? "yes" : "no",
       s.pid === null ? "-" : String(s.pid),
       String(s.restarts),
@@ -89,6 +90,7 @@ async function printOnce(options: GlobalOptions & { json?: boolean }, io: CliIo)
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] as string).length)));
   for (const row of rows) io.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i] as number)).join("   ").trimEnd()}\n`);
   for (const s of services) if (s.logError) io.stdout.write(`${s.name}: ${s.logError}\n`);
+  for (const s of services) if (s.health === "unhealthy" && s.healthFailures) io.stdout.write(`${s.name}: unhealthy: ${s.healthFailures.join("; ")}\n`);
   return 0;
 }
 
