@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { benchColdStart } from "./cold-start.mjs";
 import { benchFixtures } from "./fixtures-parallel.mjs";
 import { benchFloodMemory } from "./flood-memory.mjs";
+import { benchHealthIdle } from "./health-idle.mjs";
 import { benchIdle } from "./idle.mjs";
 import { fmt, fmtStats, root } from "./lib.mjs";
 import { benchLogThroughput } from "./log-throughput.mjs";
@@ -16,7 +17,7 @@ import { benchUiIdle } from "./ui-idle.mjs";
 const quick = process.env.BENCH_QUICK === "1";
 const log = (text) => console.log(text);
 const began = Date.now();
-// `node bench/run.mjs startup logs` runs only those sections (startup, logs, readiness, idle, cold, flood, fixtures, ui)
+// `node bench/run.mjs startup logs` runs only those sections (startup, logs, readiness, idle, cold, flood, fixtures, ui, health)
 // and prints them; BENCHMARKS.md is written by a run of all of them.
 const only = process.argv.slice(2);
 const wanted = (name) => only.length === 0 || only.includes(name);
@@ -55,8 +56,12 @@ if (wanted("ui")) {
   log("sbx ui left open on an idle project");
   sections.ui = await benchUiIdle({ services: 20, windowMs: quick ? 10_000 : 30_000, log });
 }
+if (wanted("health")) {
+  log("health checks on an idle project");
+  sections.health = await benchHealthIdle({ services: 20, windowMs: quick ? 10_000 : 60_000, interval: "5s", log });
+}
 if (only.length > 0) process.exit(0);
-const { startup, logs, readiness, idle, cold, flood, fixtures, ui } = sections;
+const { startup, logs, readiness, idle, cold, flood, fixtures, ui, health } = sections;
 
 const ratio = (value, base) => `${(value / base).toFixed(2)}×`;
 const cpu = cpus()[0]?.model ?? "unknown CPU";
@@ -68,7 +73,7 @@ Each figure is the median of the runs (5, 7 for 50 services and 2 for 200), with
 lower bound measured in the same run. These machines are shared and noisy: compare ratios, not absolute times, and
 expect a ratio to move by up to a tenth between runs. sbx is run as users run it, through \`bin/sbx\`.
 Reproduce all with \`npm run bench\`, or one section with \`npm run build && node bench/run.mjs SECTION\` (startup, logs,
-readiness, idle, cold, flood, fixtures); \`BENCH_QUICK=1\` runs fewer and smaller rounds.
+readiness, idle, cold, flood, fixtures, ui, health); \`BENCH_QUICK=1\` runs fewer and smaller rounds.
 
 ## Startup to ready, and teardown, of N TCP services
 
@@ -167,6 +172,16 @@ memory, every 2 s) and after it (a redraw only when a figure shown changes). The
 | --- | --- | --- |
 | first minute | ${fmt(ui.first.uiCpuMs)} (${((ui.first.uiCpuMs / ui.windowMs) * 100).toFixed(2)} % of a core) | ${fmt(ui.first.supervisorCpuMs)} (${((ui.first.supervisorCpuMs / ui.windowMs) * 100).toFixed(2)} %) |
 | after it | ${fmt(ui.steady.uiCpuMs)} (${((ui.steady.uiCpuMs / ui.windowMs) * 100).toFixed(2)} % of a core) | ${fmt(ui.steady.supervisorCpuMs)} (${((ui.steady.supervisorCpuMs / ui.windowMs) * 100).toFixed(2)} %) |
+
+## Health checks on an idle project
+
+${health[0].services} services that do nothing (\`sleep 3600\`), each with \`health: { KIND, interval: ${health[0].interval} }\`, against the same project
+without: the supervisor's CPU time over ${health[0].windowMs / 1000} s, from 10 s after \`up --wait\`, its own and that of the
+children it reaped (an exec check's processes). The http and tcp checks ask one small Node.js server outside sbx.
+
+| health | the supervisor | per cent of a core | the server asked |
+| --- | --- | --- | --- |
+${health.map((r) => `| ${r.kind} | ${fmt(r.supervisorCpuMs)} | ${((r.supervisorCpuMs / r.windowMs) * 100).toFixed(2)} % | ${fmt(r.serverCpuMs)} |`).join("\n")}
 
 The whole run took ${((Date.now() - began) / 1000).toFixed(0)} s.
 `;
