@@ -65,7 +65,7 @@ describe("a key a compose user types is answered with what to write in sbx", () 
       start_period: 10s
 `;
     expect(problems(yaml)).toEqual([
-      `4:5 services.db.healthcheck: unknown key "healthcheck": sbx waits for a service with ready: compose's test is ready.exec (a CMD list without "CMD", a CMD-SHELL string as a string), interval is interval, and about start_period + retries × interval is ready.timeout; a port is checked more simply with ready: { tcp: PORT } or { http: PORT }. Here: ready: { exec: [ pg_isready, -U, postgres ], interval: 5s, timeout: 35s }`,
+      `4:5 services.db.healthcheck: unknown key "healthcheck": sbx waits for a service with ready: compose's test is ready.exec (a CMD list without "CMD", a CMD-SHELL string as a string), interval is interval, and about start_period + retries × interval is ready.timeout; a port is checked more simply with ready: { tcp: PORT } or { http: PORT }; checks that go on once it is ready are health: { exec, interval, timeout, retries }. Here: ready: { exec: [ pg_isready, -U, postgres ], interval: 5s, timeout: 35s }`,
     ]);
     const shell = problems(`services:\n  api:\n    command: node server.js\n    healthcheck: { test: "curl -f http://localhost:8080/ || exit 1" }\n`);
     expect(shell[0]).toMatch(/Here: ready: \{ exec: curl -f http:\/\/localhost:8080\/ \|\| exit 1 \}$/);
