@@ -4,6 +4,7 @@ import { TestScheduler } from "rxjs/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import type { HealthSpec } from "../../src/manifest/types.js";
 import { healthChecks$, healthVerdicts$, type HealthAttempt } from "../../src/readiness/health.js";
+import { expectNothingLeft, newMarker, processesMarked } from "../helpers/leftovers.js";
 
 const fail = (reason: string): HealthAttempt => ({ ok: false, reasons: [reason] });
 const pass: HealthAttempt = { ok: true };
@@ -71,8 +72,21 @@ describe("healthChecks$ against a real server", () => {
   });
 
   it("an exec check that hangs past the timeout fails, its process killed", async () => {
+    const marker = newMarker();
     const spec: HealthSpec = { exec: { kind: "exec", argv: ["sleep", "30"] }, intervalMs: 10, timeoutMs: 100, retries: 1 };
-    const verdict = await firstValueFrom(healthChecks$(spec, { cwd: process.cwd(), env: { PATH: process.env.PATH ?? "" } }));
+    const verdict = await firstValueFrom(healthChecks$(spec, { cwd: process.cwd(), env: { PATH: process.env.PATH ?? "", [marker.name]: marker.value } }));
     expect(verdict).toMatchObject({ healthy: false, reasons: ["exec sleep 30: timed out after 100 ms"] });
+    await expectNothingLeft(marker);
+  });
+
+  it("an exec check in flight is killed when the checks are dropped", async () => {
+    const marker = newMarker();
+    const spec: HealthSpec = { exec: { kind: "exec", argv: ["sleep", "30"] }, intervalMs: 10, timeoutMs: 30_000, retries: 1 };
+    const subscription = healthChecks$(spec, { cwd: process.cwd(), env: { PATH: process.env.PATH ?? "", [marker.name]: marker.value } }).subscribe();
+    const deadline = Date.now() + 5_000;
+    while (processesMarked(marker).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(processesMarked(marker)).toHaveLength(1);
+    subscription.unsubscribe();
+    await expectNothingLeft(marker);
   });
 });
