@@ -20,11 +20,13 @@ export async function benchHealthIdle({ services, windowMs, interval = "5s", log
   const marker = newMarker();
   const env = { [marker.name]: marker.value };
   const server = spawn(process.execPath, [testFixture("http-server.mjs"), String(port)], { env: { ...process.env, ...env }, stdio: "ignore" });
-  const kinds = { none: undefined, http: `{ http: ${port}, interval: ${interval} }`, tcp: `{ tcp: ${port}, interval: ${interval} }`, exec: `{ exec: "true", interval: ${interval} }` };
+  const kinds = { none: undefined, http: `{ http: ${port}, interval: ${interval} }`, tcp: `{ tcp: ${port}, interval: ${interval} }`, exec: `{ exec: "true", interval: ${interval} }`, "exec-argv": `{ exec: [/bin/true], interval: ${interval} }` };
   const rows = [];
   try {
     await sleep(300);
-    for (const [kind, health] of Object.entries(kinds)) {
+    // HEALTH_KINDS=tcp,exec runs only those.
+    const only = process.env.HEALTH_KINDS?.split(",");
+    for (const [kind, health] of Object.entries(kinds).filter(([kind]) => !only || only.includes(kind))) {
       let yaml = "services:\n";
       for (let i = 0; i < services; i++) yaml += `  s${i}: { command: "sleep 3600"${health ? `, health: ${health}` : ""} }\n`;
       const project = tempProject(yaml);

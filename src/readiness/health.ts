@@ -21,7 +21,7 @@ export interface HealthChecksContext {
 /** The health checks of a ready service, attempted every interval, told only when its health changes. */
 export function healthChecks$(spec: HealthSpec, context: HealthChecksContext): Observable<HealthVerdict> {
   const probes: { label: string; probe: Probe }[] = [];
-  if (spec.tcp) probes.push({ label: `tcp ${spec.tcp.host}:${spec.tcp.port}`, probe: tcpProbe(spec.tcp, spec.timeoutMs) });
+  if (spec.tcp) probes.push({ label: `tcp ${spec.tcp.host.includes(":") ? `[${spec.tcp.host}]` : spec.tcp.host}:${spec.tcp.port}`, probe: tcpProbe(spec.tcp, spec.timeoutMs) });
   if (spec.http) probes.push({ label: `http ${spec.http.url}`, probe: httpProbe(spec.http, spec.timeoutMs) });
   if (spec.exec) probes.push({ label: `exec ${commandLabel(spec.exec)}`, probe: withTimeout(execProbe(spec.exec, { cwd: context.cwd, env: context.env, ...(context.user ? { user: context.user } : {}) }), spec.timeoutMs) });
   const attempt = (): Observable<HealthAttempt> =>
