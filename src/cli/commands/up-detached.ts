@@ -102,7 +102,7 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
       const count = plan.services === 1 ? "1 service" : `${plan.services} services`;
       io.stdout.write(`${plan.project}: ${count} ${outcome.type === "ready" ? "ready" : "started"} in the background (supervisor pid ${child.pid}). See sbx ps, sbx logs -f; stop with sbx down.\n`);
       // Where they answer: their ports are known once they have started (`auto` ones were picked).
-      writeAddresses(await new ControlClient(socketPathFor(home)).services().catch(() => []), io);
+      writeAddresses(outcome.addresses, io);
       return ExitCode.ok;
     }
     case "rejected": {
