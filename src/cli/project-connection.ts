@@ -47,6 +47,20 @@ export function connectToProject(home: ProjectHome, io: Pick<CliIo, "stderr">): 
   return processes ? { kind: "untracked", processes } : { kind: "none" };
 }
 
+/**
+ * A client of the project when its state names a live supervisor; undefined otherwise, without
+ * looking through /proc for processes the state does not know of (the supervisor that `up`
+ * starts looks, and refuses to start beside them): a scan of every process's environment was most
+ * of what `up -d` spent before it started its supervisor.
+ */
+export function runningProject(home: ProjectHome, io: Pick<CliIo, "stderr">): Extract<ProjectConnection, { kind: "running" }> | undefined {
+  const { state, warnings } = readState(home);
+  if (!state || !supervisorAlive(state)) return undefined;
+  for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
+  const client = new ControlClient(state.socket, { supervisorPid: state.supervisor.pid, logPath: join(stateDirectory(home), "sbx.log") });
+  return { kind: "running", state, client };
+}
+
 /** A client of the running project, or a plain error saying nothing runs there. */
 export function requireRunning(home: ProjectHome, io: Pick<CliIo, "stderr">): { state: ProjectState; client: ControlClient } {
   const connection = connectToProject(home, io);

@@ -37,12 +37,6 @@ export class SpawnError extends Error {
 /** How long to wait for the pipes to close after the process exited: a descendant that kept them open must not hold the exit. */
 const PIPE_DRAIN_MS = 250;
 
-/**
- * Starts a command as the leader of its own process group (so that the whole group can be
- * signalled), stdin closed, stdout and stderr each a pipe (a real one, that the child and its
- * children can open by path as /dev/stdout and /dev/stderr). A string runs in the shell it
- * carries (bash by default); a list is executed directly.
- */
 export interface SpawnOptions {
   cwd: string;
   env: Record<string, string | undefined>;
@@ -50,6 +44,12 @@ export interface SpawnOptions {
   user?: { uid: number; gid: number };
 }
 
+/**
+ * Starts a command as the leader of its own process group (so that the whole group can be
+ * signalled), stdin closed, stdout and stderr each a pipe (a real one, that the child and its
+ * children can open by path as /dev/stdout and /dev/stderr). A string runs in the shell it
+ * carries (bash by default); a list is executed directly.
+ */
 export async function spawnCommand(command: Command, options: SpawnOptions): Promise<SpawnedProcess> {
   assertDirectory(options.cwd);
   const [file, ...args] = commandArgv(command);
@@ -62,7 +62,7 @@ export async function spawnCommand(command: Command, options: SpawnOptions): Pro
     if (pipes && user) for (const pipe of pipes) fchownSync(pipe.writeFd, user.uid, user.gid);
     child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio, ...(user ? { uid: user.uid, gid: user.gid } : {}) });
   } catch (error) {
-    if (pipes) closePipes(pipes);
+    if (pipes) closePipes(pipes, "read");
     throw error;
   } finally {
     // The child has its own copies: the ends kept here would hold the pipes open past its exit.

@@ -52,6 +52,8 @@ describe("a port that another program holds", () => {
     expect(out).toMatch(new RegExp(`db  » not started: port ${port}, which web needs, is already in use\\n`));
     expect(out).not.toMatch(/started \(pid/);
     expect(out).not.toContain("(it printed nothing)");
+    // Nothing had started: nothing is said to be stopped.
+    expect(out).toContain("sbx » web failed: starting none of the others\n");
     for (const name of ["db", "api", "web"]) expect(existsSync(join(dir, `${name}.started`)), `${name} started`).toBe(false);
   });
 

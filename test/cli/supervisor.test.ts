@@ -54,7 +54,7 @@ describe("the background supervisor", () => {
     expect(rows[2]).toMatchObject({ status: "completed", ready: false, pid: null, exitCode: 0 });
     const table = (await p.sbx("ps")).stdout.split("\n");
     expect(table[0]).toMatch(/^NAME +STATUS +READY +PID +RESTARTS +UPTIME +EXIT +CPU +MEM +PORTS$/);
-    expect(table[1]).toMatch(/^db +ready +yes +\d+ +0 +\d+ ms +- +\d+\.\d% +\d+(\.\d)? (KiB|MiB) +-$/);
+    expect(table[1]).toMatch(/^db +ready +yes +\d+ +0 +\d+(\.\d+)? m?s +- +\d+\.\d% +\d+(\.\d)? (KiB|MiB) +-$/);
   });
 
   it("up -d returns once the services are started, and down from another process stops them all", async () => {

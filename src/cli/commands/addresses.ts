@@ -12,7 +12,7 @@ export function portsCell(service: ServiceStatusView): string {
  * what `up -d` and `up --wait` print once the services are up, so that a script or a person
  * reaches them without asking `sbx ps`.
  */
-export function writeAddresses(services: readonly ServiceStatusView[], io: CliIo): void {
+export function writeAddresses(services: readonly Pick<ServiceStatusView, "name" | "ports" | "url">[], io: CliIo): void {
   const rows = services.filter((s) => Object.keys(s.ports).length > 0).map((s) => [s.name, s.url ?? "-", describePorts(s.ports)]);
   if (rows.length === 0) return;
   const widths = [0, 1].map((column) => Math.max(...rows.map((row) => (row[column] as string).length)));

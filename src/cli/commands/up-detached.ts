@@ -8,7 +8,7 @@ import { ensureHomeDirectory, projectHome, type ProjectHome } from "../../protoc
 import type { ProjectState } from "../../protocol/discovery.js";
 import { SbxError } from "../../errors.js";
 import { projectNameOf } from "../global-options.js";
-import { connectToProject } from "../project-connection.js";
+import { connectToProject, runningProject } from "../project-connection.js";
 import { checkStateDirectory } from "../../server/state-file.js";
 import { socketPathFor } from "../../protocol/socket-path.js";
 import { ExitCode } from "../exit-codes.js";
@@ -47,12 +47,12 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
   const projectName = projectNameOf(options, io);
   const home = projectHome(projectDir, projectName);
   checkStateDirectory(home);
-  const connection = connectToProject(home, io);
-  if (connection.kind === "running" && options.reuse) {
+  const connection = runningProject(home, io);
+  if (connection && options.reuse) {
     const { reuseRunning } = await import("./up-reuse.js");
     return reuseRunning(connection, files, projectDir, home, options, io);
   }
-  if (connection.kind === "running") {
+  if (connection) {
     // Only now is the manifest code loaded here: a first `up -d` leaves that to the supervisor.
     const { applyToRunning } = await import("./up-apply.js");
     return applyToRunning(connection.client, files, projectDir, options, io);
@@ -102,7 +102,7 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
       const count = plan.services === 1 ? "1 service" : `${plan.services} services`;
       io.stdout.write(`${plan.project}: ${count} ${outcome.type === "ready" ? "ready" : "started"} in the background (supervisor pid ${child.pid}). See sbx ps, sbx logs -f; stop with sbx down.\n`);
       // Where they answer: their ports are known once they have started (`auto` ones were picked).
-      writeAddresses(await new ControlClient(socketPathFor(home)).services().catch(() => []), io);
+      writeAddresses(outcome.addresses, io);
       return ExitCode.ok;
     }
     case "rejected": {

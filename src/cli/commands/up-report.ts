@@ -19,6 +19,21 @@ export interface SupervisorOrder {
 }
 
 /** What the background supervisor tells the `sbx up -d` that started it. */
+/** A service's ports and URL, as `up -d` and `--wait` print them. */
+export interface ServiceAddressView {
+  name: string;
+  ports: Record<string, number>;
+  url: string | null;
+}
+
+/** Each service's address, as its current run has it (none before its first). */
+function addressesOf(orchestrator: Orchestrator): ServiceAddressView[] {
+  return [...orchestrator.states.keys()].map((name) => {
+    const address = orchestrator.address(name);
+    return { name, ports: address?.ports ?? {}, url: address?.url ?? null };
+  });
+}
+
 export type SupervisorReport =
   /** The manifest is loaded and the services chosen; nothing has started yet. */
   | { type: "planned"; project: string; services: number; warnings: readonly string[] }
@@ -26,8 +41,9 @@ export type SupervisorReport =
   | { type: "warning"; message: string }
   /** Nothing could start: the manifest, the command line, or a project already running. */
   | { type: "rejected"; error: ReportedError }
-  | { type: "started" }
-  | { type: "ready" }
+  /** `addresses`: where each service with ports answers, so that the parent need not ask. */
+  | { type: "started"; addresses: readonly ServiceAddressView[] }
+  | { type: "ready"; addresses: readonly ServiceAddressView[] }
   | { type: "failed"; message: string; service?: string; lastLines: readonly string[] }
   /** An event of the engine, until the parent has its answer: what its progress block shows. */
   | { type: "event"; event: ServiceEvent };
@@ -95,13 +111,13 @@ export function reportProgress(
       const failed = all.filter((s) => isFailedStatus(s.status)).sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0))[0];
       const failure = failed === undefined ? undefined : failureOf(failed);
       if (failure !== undefined && wait.wanted === "started") return fail(failure);
-      sendReport({ type: "started" });
+      sendReport({ type: "started", addresses: addressesOf(orchestrator) });
       if (wait.wanted === "started") answered = true;
     }
   }));
   orchestrator.whenReady(undefined, wait.timeoutMs === undefined ? {} : { timeoutMs: wait.timeoutMs }).then(
     () => {
-      sendReport({ type: "ready" });
+      sendReport({ type: "ready", addresses: addressesOf(orchestrator) });
       answered = true;
     },
     (error: Error & { context?: { service?: string; lastLogLines?: readonly string[] } }) => {

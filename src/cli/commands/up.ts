@@ -6,7 +6,7 @@ import { reportedError, reportProgress, sendReport } from "./up-report.js";
 
 export type { UpOptions } from "./up-plan.js";
 import type { ServiceEvent } from "../../engine/events.js";
-import { isFailedStatus } from "../../engine/service-state.js";
+import { isFailedStatus, isRunningStatus } from "../../engine/service-state.js";
 import { ExitCode } from "../exit-codes.js";
 import { projectNameOf } from "../global-options.js";
 import { colorEnvironment } from "../color-environment.js";
@@ -125,7 +125,9 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
       stopAll(`${event.service} ended: stopping every service (--exit-code-from)`);
     } else if (verdict.startFailure && !applied.has(event.service)) {
       exitCode ??= ExitCode.serviceFailed;
-      stopAll(`${event.service} ${event.type === "skipped" ? "could not start" : "failed"}: stopping every service`);
+      // When the failure came before any service started (a port taken, found up front), there is nothing to stop.
+      const started = [...orchestrator.states.values()].some((state) => isRunningStatus(state.status) || state.status === "starting");
+      stopAll(`${event.service} ${event.type === "skipped" ? "could not start" : "failed"}: ${started ? "stopping every service" : "starting none of the others"}`);
     } else if (abortOnExit || (options.abortOnContainerFailure && verdict.exitCode !== 0)) {
       if (verdict.exitCode !== 0 && options.exitCodeFrom === undefined) exitCode ??= ExitCode.serviceFailed;
       stopAll(`${event.service} exited: stopping every service`);
