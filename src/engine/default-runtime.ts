@@ -8,10 +8,10 @@ import { readyChecks$ } from "../readiness/ready.js";
 import type { Service } from "../manifest/types.js";
 import type { ServiceRuntime } from "./runtime.js";
 
-/** A service's full environment: sbx's own, then what the manifest gives it. */
-export function serviceEnvironment(service: Service): Record<string, string> {
+/** A service's full environment: sbx's own (or `base`), then what the manifest gives it. */
+export function serviceEnvironment(service: Pick<Service, "environment" | "user">, base: Readonly<Record<string, string | undefined>> = process.env): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
   // Run as another user, a service has that user's home and name, as login(1) gives them, not
   // sbx's (a HOME of /root is unreadable to it); what the manifest sets wins.
   const user = service.user;

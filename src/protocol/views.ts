@@ -39,6 +39,17 @@ export interface ServiceStatusView {
   usage?: ServiceUsageView | null;
 }
 
+/** GET /v1/services/:name/environment: what a command run as the service (`sbx exec`) gets. */
+export interface ServiceEnvironmentView {
+  name: string;
+  /** Its own variables as its current (or last) run has them: runtime values substituted, its port variables among them; not sbx's environment. */
+  environment: Record<string, string>;
+  /** Absolute. */
+  workingDir: string;
+  /** The user it runs as; null: sbx's own. */
+  user: { uid: number; gid: number; name?: string; home?: string } | null;
+}
+
 /** CPU and memory of a service's whole process tree. */
 export interface ServiceUsageView {
   /** Percent of one core since the previous request's sample (within a minute), else on average since the service started; null when unknown. */

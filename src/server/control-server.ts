@@ -203,6 +203,13 @@ export class ControlServer {
         else await orchestrator.restartService(name);
         json(response, 200, statusView(service(name)));
       },
+      serviceEnvironment: ({ response, params }) => {
+        const name = params.name as string;
+        const definition = orchestrator.runDefinition(name) ?? unknownService(name);
+        const { uid, gid, name: userName, home } = definition.user ?? {};
+        const user = uid === undefined || gid === undefined ? null : { uid, gid, ...(userName === undefined ? {} : { name: userName }), ...(home === undefined ? {} : { home }) };
+        json(response, 200, { name, environment: definition.environment, workingDir: definition.workingDir, user });
+      },
       down: async ({ response, url }) => {
         await this.options.down(durationParam("timeout", url.searchParams.get("timeout")));
         json(response, 200, { stopped: true });
