@@ -211,6 +211,7 @@ export class ServiceSupervisor {
       service: run.service,
       lines$: this.collaborators.output.sinceRunStart$(),
       onUnready: (reasons: string[]) => this.emit({ type: "unready", run: run.number, reasons }),
+      ...(run.process.notify$ ? { notify$: run.process.notify$ } : {}),
     };
     const ready$ = ready && this.collaborators.runtime.ready$({ ...ready, timeoutMs: Math.max(0, readyTimeoutMs ?? 0) }, context);
     return firstValueFrom(

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import type { ServiceStatusView } from "../../src/protocol/views.js";
+import { backgroundProject } from "../helpers/background-projects.js";
+import { fixture } from "../helpers/processes.js";
+
+const notify = fixture("notify.py");
+
+describe("ready: { notify: true }", () => {
+  it("counts a service ready when it sends READY=1 to its NOTIFY_SOCKET, and only then starts what waits for it", async () => {
+    const project = backgroundProject(`
+services:
+  daemon:
+    command: python3 ${notify} 0.3 "accepting connections"
+    ready: { notify: true, timeout: 20s }
+  client:
+    command: echo daemon was ready && sleep 30
+    depends_on: { daemon: { condition: service_healthy } }
+`);
+    const upped = await project.sbx("up", "--wait");
+    expect(upped.stderr).toBe("");
+    expect(upped.code).toBe(0);
+    const ps = JSON.parse((await project.sbx("ps", "--json")).stdout) as ServiceStatusView[];
+    expect(ps.map((s) => [s.name, s.status])).toEqual([
+      ["daemon", "ready"],
+      ["client", "ready"],
+    ]);
+    const logs = (await project.sbx("logs", "--no-log-prefix", "daemon")).stdout;
+    expect(logs).toContain("starting, NOTIFY_SOCKET is set");
+    expect(logs).toContain("sent READY=1");
+  });
+
+  it("fails a service that never sends READY=1 once its ready timeout passes, saying what it waited for", async () => {
+    const project = backgroundProject(`
+services:
+  mute:
+    command: python3 -c "import time; time.sleep(60)"
+    ready: { notify: true, timeout: 1s }
+`);
+    const upped = await project.sbx("up", "--wait");
+    expect(upped.code).toBe(1);
+    expect(upped.stderr).toMatch(/mute.*not ready.*notify: no READY=1 on NOTIFY_SOCKET yet/s);
+  });
+});
