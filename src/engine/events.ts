@@ -44,6 +44,8 @@ export type ServiceEvent = EventBase &
     | { type: "port-taken"; run: number; port: string; taken: number; next: number }
     | { type: "running"; run: number; pid: number }
     | { type: "ready"; run: number; afterMs: number; checked: boolean }
+    /** What the service said of itself with STATUS= on its NOTIFY_SOCKET (`ready.notify`), each time it changes. */
+    | { type: "status-text"; run: number; text: string }
     /** The ready checks that have not passed yet, each with its last failure: told when that changes. */
     | { type: "unready"; run: number; reasons: string[] }
     | { type: "exited"; run: number; exitCode: number | null; signal: NodeJS.Signals | null; onPurpose: boolean; uptimeMs: number }

@@ -1,4 +1,4 @@
-import { filter, firstValueFrom, map, race, take, type SchedulerLike, type Subscription } from "rxjs";
+import { distinctUntilChanged, filter, firstValueFrom, map, race, take, type SchedulerLike, type Subscription } from "rxjs";
 import { defaults } from "../defaults.js";
 import type { Command, Service } from "../manifest/types.js";
 import { abortableSleep } from "./abortable-sleep.js";
@@ -29,6 +29,8 @@ interface Run {
   /** It printed that a port is in use (EADDRINUSE): watched only for a service with `auto` ports. */
   portInUse: boolean;
   watch?: Subscription;
+  /** What it says on its NOTIFY_SOCKET, told as events. */
+  notifications?: Subscription;
 }
 
 /**
@@ -195,6 +197,15 @@ export class ServiceSupervisor {
     const startedAt = this.clock.now();
     this.emit({ type: "running", run: number, pid: process.pid });
     const run: Run = { number, process, startedAt, service, portInUse: false };
+    if (process.notify$) {
+      run.notifications = process.notify$
+        .pipe(
+          map((state) => state.status),
+          filter((text): text is string => text !== undefined),
+          distinctUntilChanged(),
+        )
+        .subscribe((text) => this.emit({ type: "status-text", run: number, text }));
+    }
     if (service.ports.some((port) => port.port === "auto")) {
       run.watch = output
         .sinceRunStart$()
@@ -238,6 +249,7 @@ export class ServiceSupervisor {
       this.emit({ type: "exited", run: run.number, exitCode, signal, onPurpose: true, uptimeMs });
     }
     run.watch?.unsubscribe();
+    run.notifications?.unsubscribe();
     this.current = undefined;
   }
 
@@ -246,6 +258,7 @@ export class ServiceSupervisor {
     const { exitCode, signal, forced } = await this.endTree(run.process);
     this.emit({ type: "exited", run: run.number, exitCode, signal, onPurpose: true, uptimeMs: this.clock.now() - run.startedAt });
     run.watch?.unsubscribe();
+    run.notifications?.unsubscribe();
     this.current = undefined;
     this.emit({ type: "stopped", forced });
   }

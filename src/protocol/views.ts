@@ -35,6 +35,8 @@ export interface ServiceStatusView {
   ports: Record<string, number>;
   /** `http://127.0.0.1:PORT` of its port named http, else of its first; null without ports. */
   url: string | null;
+  /** What its current run last said of itself with STATUS= (`ready.notify`); null when nothing. */
+  statusText?: string | null;
   /** What its process tree uses, when asked for (`?usage=true`); null when it does not run. */
   usage?: ServiceUsageView | null;
 }

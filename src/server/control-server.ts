@@ -38,6 +38,7 @@ export function statusView(state: ServiceState): ServiceStatusView {
     logError: state.logError ?? null,
     ports: { ...state.ports },
     url: state.url ?? null,
+    statusText: state.statusText ?? null,
   };
 }
 

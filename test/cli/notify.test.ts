@@ -24,6 +24,9 @@ services:
       ["daemon", "ready"],
       ["client", "ready"],
     ]);
+    // What it says with STATUS= is its status text, in ps and the API.
+    expect(ps.map((s) => s.statusText)).toEqual(["accepting connections", null]);
+    expect((await project.sbx("ps")).stdout).toMatch(/^daemon says: accepting connections$/m);
     const logs = (await project.sbx("logs", "--no-log-prefix", "daemon")).stdout;
     expect(logs).toContain("starting, NOTIFY_SOCKET is set");
     expect(logs).toContain("sent READY=1");

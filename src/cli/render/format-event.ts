@@ -39,6 +39,9 @@ export function describeEvent(event: ServiceEvent, lastExit?: Extract<ServiceEve
     case "unready":
       // Told when it matters: in a failure, or a wait that timed out.
       return [];
+    case "status-text":
+      // A service may say a new one every second: ps, the API and the view show the latest.
+      return [];
     case "log-failed":
       return [`cannot write its log ${event.path}: ${event.message}; its lines still reach the terminal and sbx logs -f`];
     case "updated":
