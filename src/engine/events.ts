@@ -11,11 +11,12 @@
  * - `exited`: its process exited on its own, with a non-zero code, by a signal, or before it was ready;
  * - `not-ready`: its ready checks did not pass in time (across restarts: a crash loop ends so too);
  * - `timed-out`: it was stopped after its `timeout`;
+ * - `watchdog`: ready, it sent no WATCHDOG=1 within its `ready.watchdog`, and was ended;
  * - `port-taken`: a port its checks name was held by another program before a run; for one skipped,
  *   another service's was, before anything started (then nothing starts);
  * - `dependency`: a dependency can no longer meet its condition (the service was skipped).
  */
-export type FailureKind = "spawn-failed" | "exited" | "not-ready" | "timed-out" | "port-taken" | "dependency";
+export type FailureKind = "spawn-failed" | "exited" | "not-ready" | "timed-out" | "watchdog" | "port-taken" | "dependency";
 
 /** Why a service failed for good or was skipped: enough to act on without opening a log file. */
 export interface FailureReason {
@@ -49,7 +50,8 @@ export type ServiceEvent = EventBase &
     /** The ready checks that have not passed yet, each with its last failure: told when that changes. */
     | { type: "unready"; run: number; reasons: string[] }
     | { type: "exited"; run: number; exitCode: number | null; signal: NodeJS.Signals | null; onPurpose: boolean; uptimeMs: number }
-    | { type: "restarting"; run: number; delayMs: number; restarts: number }
+    /** `why` tells a run that sbx ended itself (its watchdog went silent); an exit is told by its `exited` event. */
+    | { type: "restarting"; run: number; delayMs: number; restarts: number; why?: string }
     | { type: "completed"; run: number }
     | { type: "failed"; reason: FailureReason }
     | { type: "skipped"; reason: FailureReason }

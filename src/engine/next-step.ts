@@ -1,5 +1,5 @@
 import type { Service } from "../manifest/types.js";
-import { exitedBadly, notReadyInRun, notReadySinceFirstStart, timedOut, type Failure } from "./failures.js";
+import { exitedBadly, notReadyInRun, notReadySinceFirstStart, timedOut, watchdogSilent, type Failure } from "./failures.js";
 import { nextDelay, shouldRestart } from "./restart-policy.js";
 import type { RunEnd } from "./run-end.js";
 
@@ -48,5 +48,7 @@ function failureOf(service: Pick<Service, "ready" | "timeoutMs">, end: FinishedR
       return notReadyInRun(uptimeMs, end.reasons);
     case "timed-out":
       return timedOut(service.timeoutMs ?? 0);
+    case "watchdog":
+      return watchdogSilent(end.periodMs);
   }
 }

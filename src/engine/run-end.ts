@@ -7,6 +7,8 @@ export type RunEnd =
   | { kind: "exited"; exitCode: number | null; signal: NodeJS.Signals | null; wasReady: boolean }
   | { kind: "not-ready"; reasons: string[] }
   | { kind: "timed-out" }
+  /** Ready, then no WATCHDOG=1 came within its `ready.watchdog`. */
+  | { kind: "watchdog"; periodMs: number }
   | { kind: "stop" };
 
 export interface RunToJudge {
@@ -20,6 +22,8 @@ export interface RunToJudge {
   clock: SchedulerLike;
   /** Told once, when the run becomes ready; the race goes on to the run's end. */
   onReady(): void;
+  /** Once it is ready: an end that only a ready run can come to (its watchdog went silent). */
+  afterReady$?: Observable<RunEnd>;
 }
 
 /**
@@ -30,10 +34,10 @@ export interface RunToJudge {
 export function runEnd$(run: RunToJudge): Observable<RunEnd> {
   return defer(() => {
     let wasReady = false;
-    const becameReady = (): Observable<never> => {
+    const becameReady = (): Observable<RunEnd> => {
       wasReady = true;
       run.onReady();
-      return NEVER;
+      return run.afterReady$ ?? NEVER;
     };
     const readiness$: Observable<RunEnd> =
       run.ready$ === undefined

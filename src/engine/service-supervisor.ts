@@ -5,7 +5,7 @@ import { abortableSleep } from "./abortable-sleep.js";
 import { aborted$ } from "./aborted.js";
 import { DependencyFailedError } from "./dependency-conditions.js";
 import type { ServiceEvent } from "./events.js";
-import { spawnFailed, type Failure } from "./failures.js";
+import { spawnFailed, watchdogSilent, type Failure } from "./failures.js";
 import { GracePeriod } from "./grace-period.js";
 import { nextStep, type FinishedRun } from "./next-step.js";
 import { runEnd$, type RunEnd } from "./run-end.js";
@@ -14,6 +14,7 @@ import { PortAssignments } from "./port-assignments.js";
 import { dependencyAddresses, resolveRun } from "./resolve-run.js";
 import type { ProjectContext, ServiceCollaborators, ServicePorts } from "./service-collaborators.js";
 import { takenPort } from "./taken-ports.js";
+import { watchdogMissed$ } from "./watchdog.js";
 
 /** What a program prints when the port it binds is in use: Node.js's EADDRINUSE, C's strerror, Python's and Go's words. */
 const PORT_IN_USE = /EADDRINUSE|address already in use/i;
@@ -133,7 +134,8 @@ export class ServiceSupervisor {
       if (next.action === "fail") return this.fail(next.failure, this.lastLines());
       restarts++;
       previousDelayMs = next.delayMs;
-      this.emit({ type: "restarting", run: number, delayMs: next.delayMs, restarts });
+      const why = end.kind === "watchdog" ? { why: watchdogSilent(end.periodMs).message } : {};
+      this.emit({ type: "restarting", run: number, delayMs: next.delayMs, restarts, ...why });
       if (!(await abortableSleep(next.delayMs, this.noMoreRuns, this.clock))) return this.stopped();
       // The next run starts clean, as a restarted container would: nothing of the last one is left.
       await this.endLeftovers(false);
@@ -232,6 +234,9 @@ export class ServiceSupervisor {
         stop$: aborted$(this.stopController.signal),
         timeoutMs: this.service.timeoutMs,
         clock: this.clock,
+        ...(ready?.watchdogMs !== undefined && run.process.notify$
+          ? { afterReady$: watchdogMissed$(run.process.notify$, ready.watchdogMs, this.clock).pipe(map(({ periodMs }): RunEnd => ({ kind: "watchdog", periodMs }))) }
+          : {}),
         onReady: () => {
           onReady();
           this.emit({ type: "ready", run: run.number, afterMs: this.clock.now() - run.startedAt, checked: ready !== undefined });

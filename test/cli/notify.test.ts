@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ServiceStatusView } from "../../src/protocol/views.js";
 import { backgroundProject } from "../helpers/background-projects.js";
@@ -42,5 +44,31 @@ services:
     const upped = await project.sbx("up", "--wait");
     expect(upped.code).toBe(1);
     expect(upped.stderr).toMatch(/mute.*not ready.*notify: no READY=1 on NOTIFY_SOCKET yet/s);
+  });
+
+  it("with a watchdog, ends a service that stops sending WATCHDOG=1 as a failure, restarts it by its policy, and fails it for good after", async () => {
+    const project = backgroundProject(`
+services:
+  daemon:
+    command: python3 ${notify} 0.1 serving 3
+    ready: { notify: true, watchdog: 1s, timeout: 20s }
+    restart: { policy: on-failure, max_restarts: 1, backoff: 100ms }
+  steady:
+    command: python3 ${notify} 0.1 steady -1
+    ready: { notify: true, watchdog: 1s }
+`);
+    expect((await project.sbx("up", "--wait")).code).toBe(0);
+    const daemon = async (): Promise<ServiceStatusView | undefined> =>
+      (JSON.parse((await project.sbx("ps", "--json")).stdout) as ServiceStatusView[]).find((s) => s.name === "daemon");
+    let last: ServiceStatusView | undefined;
+    const deadline = Date.now() + 20_000;
+    while (last?.status !== "failed" && Date.now() < deadline) last = await daemon();
+    expect(last).toMatchObject({ status: "failed", restarts: 1 });
+    const log = readFileSync(join(project.dir, ".sbx", "sbx.log"), "utf8");
+    expect(log).toMatch(/daemon +» no WATCHDOG=1 within its watchdog of 1s: ended; restarting in 100 ms \(restart 1\)/);
+    expect(log).toMatch(/daemon +» failed: no WATCHDOG=1 within its watchdog of 1s/);
+    // The one that keeps sending them runs on, ready, through the same time.
+    const steady = (JSON.parse((await project.sbx("ps", "--json")).stdout) as ServiceStatusView[]).find((s) => s.name === "steady");
+    expect(steady).toMatchObject({ status: "ready", restarts: 0 });
   });
 });

@@ -21,7 +21,7 @@ export function describeEvent(event: ServiceEvent, lastExit?: Extract<ServiceEve
       // Every end is told by what follows it: "stopped", "completed", "failed: …" or "… restarting".
       return [];
     case "restarting": {
-      const exit = lastExit && !lastExit.onPurpose ? `${describeExit(lastExit.exitCode, lastExit.signal)}; ` : "";
+      const exit = event.why !== undefined ? `${event.why}; ` : lastExit && !lastExit.onPurpose ? `${describeExit(lastExit.exitCode, lastExit.signal)}; ` : "";
       return [`${exit}restarting in ${formatMs(event.delayMs)} (restart ${event.restarts})`];
     }
     case "completed":
