@@ -1,5 +1,3 @@
-import { spawn } from "node:child_process";
-import { constants } from "node:os";
 import { SbxError } from "../../errors.js";
 import { serviceEnvironment } from "../../engine/default-runtime.js";
 import { fixedPorts, resolveRun } from "../../engine/resolve-run.js";
@@ -9,10 +7,7 @@ import type { ServiceEnvironmentView } from "../../protocol/views.js";
 import { loadOptionsFrom, type GlobalOptions } from "../global-options.js";
 import type { CliIo } from "../io.js";
 import { connectToProject, projectHomeOf } from "../project-connection.js";
-
-/** What a shell answers for a command it cannot find, or find but not run. */
-const NOT_FOUND = 127;
-const NOT_EXECUTABLE = 126;
+import { runInForeground } from "./foreground-child.js";
 
 /**
  * `sbx exec SERVICE -- CMD...`: runs CMD as the service would run, in its working directory,
@@ -26,7 +21,7 @@ export async function execCommand(name: string, argv: readonly string[], options
   if (program === undefined) throw new SbxError("USAGE", "sbx exec: give the command after the service: sbx exec SERVICE -- CMD [ARG...]");
   const target = await serviceTarget(name, options, io);
   const env = serviceEnvironment({ environment: target.environment, ...(target.user ? { user: target.user } : {}) }, io.env);
-  return run(program, args, target, env, io);
+  return runInForeground("exec", program, args, { cwd: target.workingDir, env, user: target.user }, io);
 }
 
 /** The service's environment, working directory and user: from the running project, else from the manifest. */
@@ -41,24 +36,4 @@ async function serviceTarget(name: string, options: GlobalOptions, io: CliIo): P
   }
   const resolved = resolveRun(service, fixedPorts(service), new Map());
   return { name, environment: resolved.environment, workingDir: resolved.workingDir, user: resolved.user ?? null };
-}
-
-function run(program: string, args: string[], target: ServiceEnvironmentView, env: Record<string, string>, io: CliIo): Promise<number> {
-  return new Promise((resolve) => {
-    const user = target.user ? { uid: target.user.uid, gid: target.user.gid } : {};
-    const child = spawn(program, args, { cwd: target.workingDir, env, stdio: "inherit", ...user });
-    // Ctrl-C reaches the command through the terminal's process group: its exit is what ends this, as in a shell.
-    const ignore = (): void => {};
-    const signals = ["SIGINT", "SIGQUIT"] as const;
-    for (const signal of signals) process.on(signal, ignore);
-    const done = (code: number): void => {
-      for (const signal of signals) process.off(signal, ignore);
-      resolve(code);
-    };
-    child.once("error", (error: NodeJS.ErrnoException) => {
-      io.stderr.write(`sbx exec: ${program}: ${error.code === "ENOENT" ? `not found (in ${target.workingDir}, on the service's PATH)` : error.message}\n`);
-      done(error.code === "ENOENT" ? NOT_FOUND : NOT_EXECUTABLE);
-    });
-    child.once("exit", (code, signal) => done(code ?? 128 + (signal === null ? 0 : constants.signals[signal])));
-  });
 }
