@@ -31,7 +31,8 @@ const MAX_DIRECTORY = 80;
  * The receiver: Node.js has no Unix datagram sockets (dgram is UDP only), and the packages that
  * add them are native addons, so python3 binds the socket and writes each datagram to its stdout
  * as one JSON line. It says `bound` once the socket can be sent to, and ends when its stdin closes:
- * when sbx closes it, or dies.
+ * when sbx closes it, or dies; then it removes the socket and its directory itself, so that even a
+ * SIGKILL of sbx leaves none.
  */
 const RECEIVER = `
 import json, os, select, socket, sys
@@ -48,6 +49,8 @@ while True:
     if s in readable:
         data = s.recv(65536)
         sys.stdout.write(json.dumps(data.decode('utf-8', 'replace')) + '\\n'); sys.stdout.flush()
+os.unlink(path)
+os.rmdir(os.path.dirname(path))
 `;
 
 /**

@@ -48,3 +48,17 @@ describe("NOTIFY_SOCKET", () => {
     expect(applyDatagram(state, "READY=0")).toMatchObject({ ready: true });
   });
 });
+
+describe("NOTIFY_SOCKET after sbx dies", () => {
+  it("goes with its receiver when the process that opened it is killed", async () => {
+    const { spawn } = await import("node:child_process");
+    const module = new URL("../../dist/process/notify-socket.js", import.meta.url).href;
+    const opener = spawn(process.execPath, ["--input-type=module", "-e", `const { openNotifySocket } = await import(${JSON.stringify(module)}); const s = await openNotifySocket(); console.log(s.path); setInterval(() => {}, 1000);`], { stdio: ["ignore", "pipe", "inherit"] });
+    const path = await new Promise<string>((resolve) => opener.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim())));
+    expect(existsSync(path)).toBe(true);
+    opener.kill("SIGKILL");
+    const deadline = Date.now() + 5_000;
+    while (existsSync(dirname(path)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(existsSync(dirname(path))).toBe(false);
+  });
+});
