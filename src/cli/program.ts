@@ -195,6 +195,29 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     });
   }
 
+  program
+    .command("exec")
+    .description("run a command as SERVICE runs: its environment (with its ports while the project runs), working directory and user; exits with the command's code")
+    .argument("<SERVICE>", "the service")
+    .argument("<COMMAND...>", "the command and its arguments, after --")
+    .passThroughOptions()
+    .action(async (service: string, argv: string[], _options: unknown, command: Command) => {
+      const { execCommand } = await import("./commands/exec.js");
+      // Passed through, options after the service are the command's; so is the `--` before them.
+      exitCode = await execCommand(service, argv[0] === "--" ? argv.slice(1) : argv, globals(command), io);
+    });
+
+  program
+    .command("run")
+    .description("run a one-off instance of SERVICE in the foreground, its dependencies brought up first (they stay up); its command, or COMMAND; exits with its code")
+    .argument("<SERVICE>", "the service")
+    .argument("[COMMAND...]", "a command instead of the service's own, after --")
+    .passThroughOptions()
+    .action(async (service: string, argv: string[], _options: unknown, command: Command) => {
+      const { runCommand } = await import("./commands/run.js");
+      exitCode = await runCommand(service, argv[0] === "--" ? argv.slice(1) : argv, globals(command), io);
+    });
+
   // The background supervisor of `up -d`: its options come from its parent as one message.
   program.command("__supervise", { hidden: true }).action(async () => {
     const { superviseForParent } = await import("./commands/up-supervise.js");

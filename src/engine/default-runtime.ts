@@ -1,6 +1,7 @@
 import { asyncScheduler, map } from "rxjs";
 import { randomUUID } from "node:crypto";
-import { runChild } from "../process/child-runner.js";
+import { runChild, type Child } from "../process/child-runner.js";
+import { openNotifySocket } from "../process/notify-socket.js";
 import { killTagged, killTree } from "../process/kill-tree.js";
 import { descendsFrom, describePortHolder, findPortHolder, isPortTaken } from "../readiness/port-holder.js";
 import { patternThread } from "../readiness/pattern-thread.js";
@@ -9,16 +10,31 @@ import { readyChecks$ } from "../readiness/ready.js";
 import type { Service } from "../manifest/types.js";
 import type { ServiceRuntime } from "./runtime.js";
 
-/** A service's full environment: sbx's own, then what the manifest gives it. */
-export function serviceEnvironment(service: Service): Record<string, string> {
+/**
+ * Where sbx itself runs under systemd, these tell sbx's own socket and watchdog: a service must
+ * not say READY=1 in sbx's name. A service with `ready.notify` gets its own.
+ */
+const SBX_OWN_NOTIFY = new Set(["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"]);
+
+/** A service's full environment: sbx's own (or `base`), then what the manifest gives it. */
+export function serviceEnvironment(service: Pick<Service, "environment" | "user">, base: Readonly<Record<string, string | undefined>> = process.env): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  for (const [key, value] of Object.entries(base)) if (value !== undefined && !SBX_OWN_NOTIFY.has(key)) env[key] = value;
   // Run as another user, a service has that user's home and name, as login(1) gives them, not
   // sbx's (a HOME of /root is unreadable to it); what the manifest sets wins.
   const user = service.user;
   if (user?.home) env.HOME = user.home;
   if (user?.name) env.USER = env.LOGNAME = user.name;
   return Object.assign(env, service.environment);
+}
+
+/**
+ * What systemd gives a Type=notify service: NOTIFY_SOCKET, and with a watchdog WATCHDOG_USEC, the
+ * period within which it must send WATCHDOG=1 (sd_watchdog_enabled(3) reads it). WATCHDOG_PID is
+ * left out: the service's pid is not known before it starts, and without it any process may send.
+ */
+function notifyEnvironment(path: string, watchdogMs: number | undefined): Record<string, string> {
+  return { NOTIFY_SOCKET: path, ...(watchdogMs === undefined ? {} : { WATCHDOG_USEC: String(watchdogMs * 1000) }) };
 }
 
 /** A tag unique to one run of one service: `api.1f0c…`. */
@@ -46,14 +62,22 @@ export const defaultRuntime: ServiceRuntime = {
   async spawn(service, onLines) {
     // The engine keeps its timeout and its stops on its own clock: the child gets neither.
     const user = service.user ? { user: service.user } : {};
-    const child = await runChild(service.command, { cwd: service.workingDir, env: serviceEnvironment(service), tag: newTreeTag(service.name), onLines, ...user });
+    const notify = service.ready?.notify ? await openNotifySocket(service.user ? { owner: service.user } : {}) : undefined;
+    const env = { ...serviceEnvironment(service), ...(notify ? notifyEnvironment(notify.path, service.ready?.watchdogMs) : {}) };
+    let child: Child;
+    try {
+      child = await runChild(service.command, { cwd: service.workingDir, env, tag: newTreeTag(service.name), onLines, ...user });
+    } catch (error) {
+      await notify?.close();
+      throw error;
+    }
     // Its last lines are judged by a log check before its exit is: "ready, then exited 0" is not
     // "exited before it was ready".
     const exit = child.end.then(async ({ status }) => {
-      await patternThread().settled();
+      await Promise.all([patternThread().settled(), notify?.close()]);
       return status;
     });
-    return { pid: child.pid, tag: child.tag, exit };
+    return { pid: child.pid, tag: child.tag, exit, ...(notify ? { notify$: notify.state$ } : {}) };
   },
 
   killTree: (pid, { signal, tag, graceOver }) => killTree(pid, { signal, tag, graceOver, gracePeriodMs: untilOver(graceOver) }),
@@ -63,6 +87,7 @@ export const defaultRuntime: ServiceRuntime = {
 
   ready$(spec, context) {
     return readyChecks$(spec, {
+      ...(context.notify$ ? { notify$: context.notify$ } : {}),
       lines$: context.lines$,
       cwd: context.service.workingDir,
       env: serviceEnvironment(context.service),

@@ -11,12 +11,13 @@
  * - `exited`: its process exited on its own, with a non-zero code, by a signal, or before it was ready;
  * - `not-ready`: its ready checks did not pass in time (across restarts: a crash loop ends so too);
  * - `timed-out`: it was stopped after its `timeout`;
+ * - `watchdog`: ready, it sent no WATCHDOG=1 within its `ready.watchdog`, and was ended;
  * - `port-taken`: a port its checks name was held by another program before a run; for one skipped,
  *   another service's was, before anything started (then nothing starts);
  * - `dependency`: a dependency can no longer meet its condition (the service was skipped);
  * - `unhealthy`: its `health` checks failed `retries` times in a row after it was ready.
  */
-export type FailureKind = "spawn-failed" | "exited" | "not-ready" | "timed-out" | "port-taken" | "dependency" | "unhealthy";
+export type FailureKind = "spawn-failed" | "exited" | "not-ready" | "timed-out" | "watchdog" | "port-taken" | "dependency" | "unhealthy";
 
 /** Why a service failed for good or was skipped: enough to act on without opening a log file. */
 export interface FailureReason {
@@ -45,6 +46,8 @@ export type ServiceEvent = EventBase &
     | { type: "port-taken"; run: number; port: string; taken: number; next: number }
     | { type: "running"; run: number; pid: number }
     | { type: "ready"; run: number; afterMs: number; checked: boolean }
+    /** What the service said of itself with STATUS= on its NOTIFY_SOCKET (`ready.notify`), each time it changes. */
+    | { type: "status-text"; run: number; text: string }
     /** The ready checks that have not passed yet, each with its last failure: told when that changes. */
     | { type: "unready"; run: number; reasons: string[] }
     /**
@@ -57,7 +60,8 @@ export type ServiceEvent = EventBase &
     /** Its `health` checks pass again after it was unhealthy. */
     | { type: "healthy"; run: number }
     | { type: "exited"; run: number; exitCode: number | null; signal: NodeJS.Signals | null; onPurpose: boolean; uptimeMs: number }
-    | { type: "restarting"; run: number; delayMs: number; restarts: number }
+    /** `why` tells a run that sbx ended itself (its watchdog went silent); an exit is told by its `exited` event. */
+    | { type: "restarting"; run: number; delayMs: number; restarts: number; why?: string }
     | { type: "completed"; run: number }
     | { type: "failed"; reason: FailureReason }
     | { type: "skipped"; reason: FailureReason }

@@ -36,6 +36,10 @@ export function notReadySinceFirstStart(readyTimeoutMs: number, restarts: number
   return { kind: "not-ready", message: `${since}: its last run ${message}`, ...(exitCode === undefined ? {} : { exitCode }), ...(signal === undefined ? {} : { signal }) };
 }
 
+export function watchdogSilent(periodMs: number): Failure {
+  return { kind: "watchdog", message: `no WATCHDOG=1 within its watchdog of ${formatDuration(periodMs)}: ended` };
+}
+
 export function timedOut(timeoutMs: number): Failure {
   return { kind: "timed-out", message: `stopped after its timeout of ${timeoutMs} ms` };
 }

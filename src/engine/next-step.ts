@@ -1,5 +1,5 @@
 import type { Service } from "../manifest/types.js";
-import { exitedBadly, notReadyInRun, notReadySinceFirstStart, timedOut, unhealthy, type Failure } from "./failures.js";
+import { exitedBadly, notReadyInRun, notReadySinceFirstStart, timedOut, unhealthy, watchdogSilent, type Failure } from "./failures.js";
 import { nextDelay, shouldRestart } from "./restart-policy.js";
 import type { RunEnd } from "./run-end.js";
 
@@ -50,5 +50,7 @@ function failureOf(service: Pick<Service, "ready" | "timeoutMs">, end: FinishedR
       return timedOut(service.timeoutMs ?? 0);
     case "unhealthy":
       return unhealthy(end.reasons);
+    case "watchdog":
+      return watchdogSilent(end.periodMs);
   }
 }

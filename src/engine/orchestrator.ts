@@ -15,6 +15,7 @@ import { describePending } from "./describe-pending.js";
 import { allConditionsMet$ } from "./dependency-conditions.js";
 import { EventStore } from "./event-store.js";
 import { PortAssignments, type ServiceAddress } from "./port-assignments.js";
+import { dependencyAddresses, fixedPorts, resolveRun } from "./resolve-run.js";
 import type { ServiceEvent } from "./events.js";
 import type { ServiceRuntime } from "./runtime.js";
 import type { ServiceOutput } from "./service-collaborators.js";
@@ -291,6 +292,18 @@ export class Orchestrator {
   /** A service's ports by name and its URL, as its current or last run has them; undefined before its first run. */
   address(service: string): ServiceAddress | undefined {
     return this.ports.addressOf(service);
+  }
+
+  /**
+   * The service as its current (or last) run has it: its `auto` ports and its dependencies'
+   * addresses substituted, and its port variables in its environment (what `sbx exec` runs
+   * with). Before its first run its fixed ports are known, not its `auto` ones. Undefined for a
+   * service not in the run.
+   */
+  runDefinition(name: string): Service | undefined {
+    const service = this.launched.get(name);
+    if (!service) return undefined;
+    return resolveRun(service, this.ports.addressOf(name)?.ports ?? fixedPorts(service), dependencyAddresses(service, (dependency) => this.ports.addressOf(dependency)));
   }
 
   state(service: string): ServiceState | undefined {

@@ -66,3 +66,10 @@ export function dependencyAddresses(service: Service, addressOf: (name: string) 
   }
   return out;
 }
+
+/** The ports a service declares with a number: what is known of its ports before it runs. */
+export function fixedPorts(service: Service): Record<string, number> {
+  const ports: Record<string, number> = {};
+  for (const port of service.ports) if (port.port !== "auto") ports[port.name] = port.port;
+  return ports;
+}

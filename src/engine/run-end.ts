@@ -1,4 +1,4 @@
-import { defer, EMPTY, from, map, mergeMap, NEVER, of, race, take, timer, type Observable, type SchedulerLike } from "rxjs";
+import { defer, EMPTY, from, map, merge, mergeMap, NEVER, of, race, take, timer, type Observable, type SchedulerLike } from "rxjs";
 import { timerDelay } from "../manifest/duration.js";
 import type { HealthVerdict } from "../readiness/health.js";
 import type { ReadyResult, RunningProcess } from "./runtime.js";
@@ -10,6 +10,8 @@ export type RunEnd =
   | { kind: "timed-out" }
   /** Its health checks failed `retries` times in a row once it was ready, and its restart policy restarts it. */
   | { kind: "unhealthy"; reasons: string[] }
+  /** Ready, then no WATCHDOG=1 came within its `ready.watchdog`. */
+  | { kind: "watchdog"; periodMs: number }
   | { kind: "stop" };
 
 export interface RunToJudge {
@@ -27,6 +29,8 @@ export interface RunToJudge {
   health$?: Observable<HealthVerdict> | undefined;
   /** Told each change of its health; true when an unhealthy run must end for it (its restart policy restarts it). */
   onHealth?(verdict: HealthVerdict): boolean;
+  /** Once it is ready: an end that only a ready run can come to (its watchdog went silent). */
+  afterReady$?: Observable<RunEnd>;
 }
 
 /**
@@ -42,6 +46,7 @@ export function runEnd$(run: RunToJudge): Observable<RunEnd> {
       wasReady = true;
       run.onReady();
       return run.health$ === undefined ? NEVER : run.health$.pipe(mergeMap((verdict) => (run.onHealth?.(verdict) && !verdict.healthy ? of<RunEnd>({ kind: "unhealthy", reasons: verdict.reasons }) : EMPTY)));
+      return run.afterReady$ ?? NEVER;
     };
     const readiness$: Observable<RunEnd> =
       run.ready$ === undefined

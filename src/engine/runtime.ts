@@ -1,4 +1,5 @@
 import type { LineBlock } from "../process/line-block.js";
+import type { NotifyState } from "../process/notify-socket.js";
 import type { Observable, SchedulerLike } from "rxjs";
 import type { HealthSpec, ReadySpec, Service } from "../manifest/types.js";
 import type { HealthVerdict } from "../readiness/health.js";
@@ -10,6 +11,8 @@ export interface RunningProcess {
   tag: string;
   /** Settles once the process has exited and its output has been read to the end. */
   exit: Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>;
+  /** For a service with `ready.notify`: what it has said on its NOTIFY_SOCKET, as it says it; completes when the run is over. */
+  notify$?: Observable<NotifyState>;
 }
 
 export type ReadyResult = { ok: true } | ReadyFailure;
@@ -26,6 +29,8 @@ export interface ReadyContext {
   lines$: Observable<{ text: string }>;
   /** Told the checks that have not passed, each with its last failure, whenever that changes. */
   onUnready?: (reasons: string[]) => void;
+  /** What the run has said on its NOTIFY_SOCKET (`ready.notify`). */
+  notify$?: Observable<NotifyState>;
 }
 
 /**

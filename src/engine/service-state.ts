@@ -50,6 +50,8 @@ export interface ServiceState {
   unhealthy?: string[];
   /** Why its log file could not be written, if it could not. */
   logError?: string;
+  /** What its current run last said with STATUS= on its NOTIFY_SOCKET. */
+  statusText?: string;
   /** Its ports by name, as its current (or last) run has them; none when it declares none. */
   ports?: Record<string, number>;
   /** `http://127.0.0.1:PORT` of its port named http, else of its first. */
@@ -65,11 +67,13 @@ export function applyEvent(state: ServiceState, event: ServiceEvent): ServiceSta
     case "waiting":
       return { ...state, status: "waiting", waitingOn: event.on, endedAt: undefined };
     case "starting":
-      return { ...state, status: "starting", runs: event.run, ports: event.ports, url: event.url, pid: undefined, exitedAt: undefined, endedAt: undefined, exitCode: undefined, signal: undefined, waitingOn: undefined, unready: undefined, health: undefined, unhealthy: undefined };
+      return { ...state, status: "starting", runs: event.run, ports: event.ports, url: event.url, pid: undefined, exitedAt: undefined, endedAt: undefined, exitCode: undefined, signal: undefined, waitingOn: undefined, unready: undefined, health: undefined, unhealthy: undefined, statusText: undefined };
     case "running":
       return { ...state, status: "running", pid: event.pid, startedAt: event.time, everRunning: true };
     case "unready":
       return { ...state, unready: event.reasons };
+    case "status-text":
+      return { ...state, statusText: event.text };
     case "ready":
       return { ...state, status: "ready", readyAt: event.time, everReady: true, unready: undefined };
     case "unhealthy":

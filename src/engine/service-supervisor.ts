@@ -1,11 +1,11 @@
-import { filter, firstValueFrom, map, race, take, type SchedulerLike, type Subscription } from "rxjs";
+import { distinctUntilChanged, filter, firstValueFrom, map, race, take, type SchedulerLike, type Subscription } from "rxjs";
 import { defaults } from "../defaults.js";
 import type { Command, Service } from "../manifest/types.js";
 import { abortableSleep } from "./abortable-sleep.js";
 import { aborted$ } from "./aborted.js";
 import { DependencyFailedError } from "./dependency-conditions.js";
 import type { ServiceEvent } from "./events.js";
-import { spawnFailed, type Failure } from "./failures.js";
+import { spawnFailed, watchdogSilent, type Failure } from "./failures.js";
 import { GracePeriod } from "./grace-period.js";
 import { nextStep, type FinishedRun } from "./next-step.js";
 import { shouldRestart } from "./restart-policy.js";
@@ -15,6 +15,7 @@ import { PortAssignments } from "./port-assignments.js";
 import { dependencyAddresses, resolveRun } from "./resolve-run.js";
 import type { ProjectContext, ServiceCollaborators, ServicePorts } from "./service-collaborators.js";
 import { takenPort } from "./taken-ports.js";
+import { watchdogMissed$ } from "./watchdog.js";
 
 /** What a program prints when the port it binds is in use: Node.js's EADDRINUSE, C's strerror, Python's and Go's words. */
 const PORT_IN_USE = /EADDRINUSE|address already in use/i;
@@ -30,6 +31,8 @@ interface Run {
   /** It printed that a port is in use (EADDRINUSE): watched only for a service with `auto` ports. */
   portInUse: boolean;
   watch?: Subscription;
+  /** What it says on its NOTIFY_SOCKET, told as events. */
+  notifications?: Subscription;
 }
 
 /**
@@ -132,7 +135,8 @@ export class ServiceSupervisor {
       if (next.action === "fail") return this.fail(next.failure, this.lastLines());
       restarts++;
       previousDelayMs = next.delayMs;
-      this.emit({ type: "restarting", run: number, delayMs: next.delayMs, restarts });
+      const why = end.kind === "watchdog" ? { why: watchdogSilent(end.periodMs).message } : {};
+      this.emit({ type: "restarting", run: number, delayMs: next.delayMs, restarts, ...why });
       if (!(await abortableSleep(next.delayMs, this.noMoreRuns, this.clock))) return this.stopped();
       // The next run starts clean, as a restarted container would: nothing of the last one is left.
       await this.endLeftovers(false);
@@ -196,6 +200,15 @@ export class ServiceSupervisor {
     const startedAt = this.clock.now();
     this.emit({ type: "running", run: number, pid: process.pid });
     const run: Run = { number, process, startedAt, service, portInUse: false };
+    if (process.notify$) {
+      run.notifications = process.notify$
+        .pipe(
+          map((state) => state.status),
+          filter((text): text is string => text !== undefined),
+          distinctUntilChanged(),
+        )
+        .subscribe((text) => this.emit({ type: "status-text", run: number, text }));
+    }
     if (service.ports.some((port) => port.port === "auto")) {
       run.watch = output
         .sinceRunStart$()
@@ -215,6 +228,7 @@ export class ServiceSupervisor {
       service: run.service,
       lines$: this.collaborators.output.sinceRunStart$(),
       onUnready: (reasons: string[]) => this.emit({ type: "unready", run: run.number, reasons }),
+      ...(run.process.notify$ ? { notify$: run.process.notify$ } : {}),
     };
     const ready$ = ready && this.collaborators.runtime.ready$({ ...ready, timeoutMs: Math.max(0, readyTimeoutMs ?? 0) }, context);
     return firstValueFrom(
@@ -224,6 +238,9 @@ export class ServiceSupervisor {
         stop$: aborted$(this.stopController.signal),
         timeoutMs: this.service.timeoutMs,
         clock: this.clock,
+        ...(ready?.watchdogMs !== undefined && run.process.notify$
+          ? { afterReady$: watchdogMissed$(run.process.notify$, ready.watchdogMs, this.clock).pipe(map(({ periodMs }): RunEnd => ({ kind: "watchdog", periodMs }))) }
+          : {}),
         onReady: () => {
           onReady();
           this.emit({ type: "ready", run: run.number, afterMs: this.clock.now() - run.startedAt, checked: ready !== undefined });
@@ -251,6 +268,7 @@ export class ServiceSupervisor {
       this.emit({ type: "exited", run: run.number, exitCode, signal, onPurpose: true, uptimeMs });
     }
     run.watch?.unsubscribe();
+    run.notifications?.unsubscribe();
     this.current = undefined;
   }
 
@@ -259,6 +277,7 @@ export class ServiceSupervisor {
     const { exitCode, signal, forced } = await this.endTree(run.process);
     this.emit({ type: "exited", run: run.number, exitCode, signal, onPurpose: true, uptimeMs: this.clock.now() - run.startedAt });
     run.watch?.unsubscribe();
+    run.notifications?.unsubscribe();
     this.current = undefined;
     this.emit({ type: "stopped", forced });
   }

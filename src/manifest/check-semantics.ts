@@ -73,6 +73,9 @@ function checkReady(service: string, ready: unknown, locator: SourceLocator, key
     }
   }
   // A runtime value in it is told by checkRuntimeRefs, with what to write instead.
+  if (ready.watchdog !== undefined && ready.notify !== true) {
+    diagnostics.push(locator.diagnostic(["services", service, "ready", "watchdog"], "a watchdog needs notify: true: the service's WATCHDOG=1 keep-alives come through its NOTIFY_SOCKET"));
+  }
   if (typeof ready.http === "string" && ready.http.startsWith("http://") && !hasRuntimeRefs(ready.http)) {
     if (!URL.canParse(ready.http)) {
       diagnostics.push(locator.diagnostic(["services", service, key, "http"], `not a valid URL: "${ready.http}"`));

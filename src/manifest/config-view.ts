@@ -84,6 +84,8 @@ function readyView(ready: ReadySpec): Record<string, unknown> {
     ...(ready.http ? { http: httpView(ready.http) } : {}),
     ...(ready.log ? { log: ready.log.pattern.source } : {}),
     ...(ready.exec ? { exec: commandView(ready.exec) } : {}),
+    ...(ready.notify ? { notify: true } : {}),
+    ...(ready.watchdogMs !== undefined ? { watchdog: formatDuration(ready.watchdogMs) } : {}),
     timeout: formatDuration(ready.timeoutMs),
     interval: formatDuration(ready.intervalMs),
   };

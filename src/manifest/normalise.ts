@@ -191,6 +191,8 @@ function normaliseReady(raw: RawReady, shell: Shell, ports: readonly ServicePort
     ...(raw.http !== undefined ? { http: toHttpCheck(raw.http, ports) } : {}),
     ...(raw.log !== undefined ? { log: { pattern: new RegExp(raw.log) } } : {}),
     ...(raw.exec !== undefined ? { exec: toCommand(raw.exec, shell) } : {}),
+    ...(raw.notify === true ? { notify: true as const } : {}),
+    ...(raw.notify === true && raw.watchdog !== undefined ? { watchdogMs: duration(raw.watchdog, 0) } : {}),
     timeoutMs: duration(raw.timeout, defaults.readyTimeoutMs),
     intervalMs: duration(raw.interval, defaults.readyIntervalMs),
   };

@@ -33,6 +33,8 @@ export interface RawReady {
   http?: string | number | { port: number | string; host?: string; path?: string; status?: RawHttpStatus | RawHttpStatus[] };
   log?: string;
   exec?: RawCommand;
+  notify?: boolean;
+  watchdog?: RawDuration;
   timeout?: RawDuration;
   interval?: RawDuration;
 }
@@ -109,7 +111,7 @@ export const rawKeys = {
     shell: true,
     user: true,
   } satisfies Record<keyof RawService, true>,
-  ready: { tcp: true, http: true, log: true, exec: true, timeout: true, interval: true } satisfies Record<keyof RawReady, true>,
+  ready: { tcp: true, http: true, log: true, exec: true, notify: true, watchdog: true, timeout: true, interval: true } satisfies Record<keyof RawReady, true>,
   health: { tcp: true, http: true, exec: true, interval: true, timeout: true, retries: true } satisfies Record<keyof RawHealth, true>,
   restart: { policy: true, max_restarts: true, backoff: true, max_backoff: true, min_uptime: true } satisfies Record<keyof RawRestart, true>,
   dependency: { condition: true, required: true } satisfies Record<keyof RawDependency, true>,

@@ -70,6 +70,10 @@ export interface ReadySpec {
   http?: HttpCheck;
   log?: LogCheck;
   exec?: Command;
+  /** Ready when the service sends READY=1 to its NOTIFY_SOCKET. */
+  notify?: true;
+  /** With notify: once ready, a WATCHDOG=1 must come at least this often, else the run fails. */
+  watchdogMs?: number;
   timeoutMs: number;
   intervalMs: number;
 }

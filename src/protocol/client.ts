@@ -4,7 +4,7 @@ import { SbxError } from "../errors.js";
 import type { ApplyBody, ExecBody, StartProcessBody } from "./bodies.js";
 import { endpoints, pathTo, type EndpointName, type EndpointTypes, type PathParams, type ServiceAction } from "./endpoints.js";
 import { SSEParser, type SSEMessage } from "./sse.js";
-import type { ApplyView, ExecResultView, ProcessLogsResultView, ProcessView, ProjectView, ReadyView, ServiceStatusView } from "./views.js";
+import type { ApplyView, ExecResultView, ProcessLogsResultView, ProcessView, ProjectView, ReadyView, ServiceEnvironmentView, ServiceStatusView } from "./views.js";
 
 export interface ControlClientOptions {
   /** The supervisor's pid: the error says which process does not answer. */
@@ -61,6 +61,11 @@ export class ControlClient {
   /** Starts, stops or restarts one service; answers with its new status. */
   serviceAction(name: string, action: ServiceAction): Promise<ServiceStatusView> {
     return this.ask("serviceAction", { name, action });
+  }
+
+  /** The service's environment, working directory and user as its run has them: what `sbx exec` runs a command with. */
+  serviceEnvironment(name: string): Promise<ServiceEnvironmentView> {
+    return this.ask("serviceEnvironment", { name });
   }
 
   /** Stops every service (each with `timeoutMs` as its grace period, if given); answers once all are stopped. */

@@ -10,6 +10,7 @@ import type {
   ProcessView,
   ProjectView,
   ReadyView,
+  ServiceEnvironmentView,
   ServiceStatusView,
 } from "./views.js";
 
@@ -23,6 +24,7 @@ export const endpoints = {
   services: { method: "GET", path: "/v1/services" },
   service: { method: "GET", path: "/v1/services/:name" },
   serviceAction: { method: "POST", path: "/v1/services/:name/:action" },
+  serviceEnvironment: { method: "GET", path: "/v1/services/:name/environment" },
   down: { method: "POST", path: "/v1/down" },
   apply: { method: "POST", path: "/v1/apply", body: "apply" },
   ready: { method: "GET", path: "/v1/ready" },
@@ -47,6 +49,8 @@ export interface EndpointTypes {
   services: { query: { usage?: boolean }; answer: ServiceStatusView[] };
   service: { query: { usage?: boolean }; answer: ServiceStatusView };
   serviceAction: { answer: ServiceStatusView };
+  /** The service's environment, working directory and user, runtime values resolved: what `sbx exec` runs a command with. */
+  serviceEnvironment: { answer: ServiceEnvironmentView };
   down: { query: { timeout?: number }; answer: { stopped: true } };
   /** Loads the manifest again and applies it; answers once what it launched has started, or ended without. */
   apply: { body: ApplyBody; answer: ApplyView };

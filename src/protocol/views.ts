@@ -42,8 +42,21 @@ export interface ServiceStatusView {
   health?: "healthy" | "unhealthy" | null;
   /** While it is unhealthy: each health check's last failure (`http http://127.0.0.1:8080/health: HTTP 500`). */
   healthFailures?: string[];
+  /** What its current run last said of itself with STATUS= (`ready.notify`); null when nothing. */
+  statusText?: string | null;
   /** What its process tree uses, when asked for (`?usage=true`); null when it does not run. */
   usage?: ServiceUsageView | null;
+}
+
+/** GET /v1/services/:name/environment: what a command run as the service (`sbx exec`) gets. */
+export interface ServiceEnvironmentView {
+  name: string;
+  /** Its own variables as its current (or last) run has them: runtime values substituted, its port variables among them; not sbx's environment. */
+  environment: Record<string, string>;
+  /** Absolute. */
+  workingDir: string;
+  /** The user it runs as; null: sbx's own. */
+  user: { uid: number; gid: number; name?: string; home?: string } | null;
 }
 
 /** CPU and memory of a service's whole process tree. */

@@ -1,5 +1,6 @@
-import { asyncScheduler, catchError, combineLatest, defer, filter, map, merge, Observable, of, share, take, tap, timer, type SchedulerLike } from "rxjs";
+import { asyncScheduler, catchError, combineLatest, defer, filter, map, merge, NEVER, Observable, of, share, take, tap, timer, type SchedulerLike } from "rxjs";
 import type { ReadySpec } from "../manifest/types.js";
+import type { NotifyState } from "../process/notify-socket.js";
 import { execProbe } from "./exec-check.js";
 import { httpProbe } from "./http-check.js";
 import { logMatch$ } from "./log-check.js";
@@ -18,6 +19,8 @@ export interface ReadyChecksContext {
   scheduler?: SchedulerLike;
   /** Told the checks that have not passed, each with its last failure (`tcp 127.0.0.1:8080: connection refused`), whenever that changes. */
   onUnready?: (reasons: string[]) => void;
+  /** What the service has said on its NOTIFY_SOCKET, for `notify`: none, and the check waits for ever (to its timeout). */
+  notify$?: Observable<NotifyState>;
 }
 
 interface NamedCheck {
@@ -65,6 +68,10 @@ export function readyChecks$(spec: ReadySpec, context: ReadyChecksContext): Obse
     if (spec.tcp) add(`tcp ${hostPort(spec.tcp.host, spec.tcp.port)}`, poll$(tcpProbe(spec.tcp, attemptMs), spec.intervalMs, scheduler));
     if (spec.http) add(`http ${spec.http.url}`, poll$(httpProbe(spec.http, attemptMs), spec.intervalMs, scheduler));
     if (spec.exec) add(`exec ${commandLabel(spec.exec)}`, poll$(execProbe(spec.exec, { cwd: context.cwd, env: context.env, ...(context.user ? { user: context.user } : {}) }), spec.intervalMs, scheduler));
+    if (spec.notify) {
+      const notify$ = context.notify$ ?? NEVER;
+      add("notify", notify$.pipe(map((state): ProbeResult => (state.ready ? { ok: true } : { ok: false, reason: "no READY=1 on NOTIFY_SOCKET yet" }))));
+    }
     if (spec.log) {
       const pattern = spec.log.pattern;
       const check: NamedCheck = { label: `log /${pattern.source}/`, lastReason: `no line matched /${pattern.source}/ yet`, passed$: new Observable(), mayFailForGood: true };

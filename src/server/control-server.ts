@@ -40,6 +40,7 @@ export function statusView(state: ServiceState): ServiceStatusView {
     url: state.url ?? null,
     health: state.health ?? null,
     ...(state.unhealthy ? { healthFailures: state.unhealthy } : {}),
+    statusText: state.statusText ?? null,
   };
 }
 
@@ -204,6 +205,13 @@ export class ControlServer {
         else if (action === "start") await orchestrator.startService(name);
         else await orchestrator.restartService(name);
         json(response, 200, statusView(service(name)));
+      },
+      serviceEnvironment: ({ response, params }) => {
+        const name = params.name as string;
+        const definition = orchestrator.runDefinition(name) ?? unknownService(name);
+        const { uid, gid, name: userName, home } = definition.user ?? {};
+        const user = uid === undefined || gid === undefined ? null : { uid, gid, ...(userName === undefined ? {} : { name: userName }), ...(home === undefined ? {} : { home }) };
+        json(response, 200, { name, environment: definition.environment, workingDir: definition.workingDir, user });
       },
       down: async ({ response, url }) => {
         await this.options.down(durationParam("timeout", url.searchParams.get("timeout")));

@@ -31,6 +31,9 @@ services:
     command: npm run dev
     profiles: [frontend]
     ready: { log: 'Local: (http\\S+)', exec: 'test -f .ready', interval: 1s }
+  daemon:
+    command: postgres -D ./pgdata
+    ready: { notify: true, watchdog: 10s }
 `;
 
 describe("sbx config's view of the project", () => {
@@ -56,6 +59,7 @@ describe("sbx config's view of the project", () => {
       stop_grace_period: "2s500ms",
       timeout: "1h",
     });
+    expect(view.services.daemon).toMatchObject({ ready: { notify: true, watchdog: "10s", timeout: "1m" } });
   });
 
   it("is itself a valid manifest that loads to the same project", () => {

@@ -143,7 +143,7 @@ describe("manifest errors name the file, line, column and key", () => {
 
   it("a ready block with no check", () => {
     expect(problems("services:\n  api:\n    command: x\n    ready: { timeout: 5s }\n")).toEqual([
-      `4:12 services.api.ready: needs at least one check: tcp, http, log or exec`,
+      `4:12 services.api.ready: needs at least one check: tcp, http, log, exec or notify`,
     ]);
   });
 

@@ -64,7 +64,7 @@ describe("an override file (-f dev.yaml)", () => {
     });
     expect(loadErrors(dir, ["sandbox.yaml", "dev.yaml"])).toEqual([
       `dev.yaml:2:3 services.cache: missing key "command"`,
-      `dev.yaml:3:12 services.cache.ready: needs at least one check: tcp, http, log or exec`,
+      `dev.yaml:3:12 services.cache.ready: needs at least one check: tcp, http, log, exec or notify`,
     ]);
     // Alone, the override is no project: each missing piece is named where it belongs.
     expect(loadErrors(dir, ["lonely.yaml"])).toEqual([

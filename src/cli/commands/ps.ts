@@ -91,6 +91,7 @@ async function printOnce(options: GlobalOptions & { json?: boolean }, io: CliIo)
   for (const row of rows) io.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i] as number)).join("   ").trimEnd()}\n`);
   for (const s of services) if (s.logError) io.stdout.write(`${s.name}: ${s.logError}\n`);
   for (const s of services) if (s.health === "unhealthy" && s.healthFailures) io.stdout.write(`${s.name}: unhealthy: ${s.healthFailures.join("; ")}\n`);
+  for (const s of services) if (s.statusText) io.stdout.write(`${s.name} says: ${s.statusText}\n`);
   return 0;
 }
 

@@ -21,7 +21,7 @@ export function describeEvent(event: ServiceEvent, lastExit?: Extract<ServiceEve
       // Every end is told by what follows it: "stopped", "completed", "failed: …" or "… restarting".
       return [];
     case "restarting": {
-      const exit = lastExit && !lastExit.onPurpose ? `${describeExit(lastExit.exitCode, lastExit.signal)}; ` : "";
+      const exit = event.why !== undefined ? `${event.why}; ` : lastExit && !lastExit.onPurpose ? `${describeExit(lastExit.exitCode, lastExit.signal)}; ` : "";
       return [`${exit}restarting in ${formatMs(event.delayMs)} (restart ${event.restarts})`];
     }
     case "completed":
@@ -42,6 +42,9 @@ export function describeEvent(event: ServiceEvent, lastExit?: Extract<ServiceEve
       return ["healthy again"];
     case "unready":
       // Told when it matters: in a failure, or a wait that timed out.
+      return [];
+    case "status-text":
+      // A service may say a new one every second: ps, the API and the view show the latest.
       return [];
     case "log-failed":
       return [`cannot write its log ${event.path}: ${event.message}; its lines still reach the terminal and sbx logs -f`];
