@@ -45,8 +45,9 @@ export function runEnd$(run: RunToJudge): Observable<RunEnd> {
     const becameReady = (): Observable<RunEnd> => {
       wasReady = true;
       run.onReady();
-      return run.health$ === undefined ? NEVER : run.health$.pipe(mergeMap((verdict) => (run.onHealth?.(verdict) && !verdict.healthy ? of<RunEnd>({ kind: "unhealthy", reasons: verdict.reasons }) : EMPTY)));
-      return run.afterReady$ ?? NEVER;
+      // Once ready, a run ends by its health or by its watchdog, whichever comes first.
+      const health$: Observable<RunEnd> = run.health$ === undefined ? NEVER : run.health$.pipe(mergeMap((verdict) => (run.onHealth?.(verdict) && !verdict.healthy ? of<RunEnd>({ kind: "unhealthy", reasons: verdict.reasons }) : EMPTY)));
+      return run.afterReady$ === undefined ? health$ : merge(health$, run.afterReady$);
     };
     const readiness$: Observable<RunEnd> =
       run.ready$ === undefined
