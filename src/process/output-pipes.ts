@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
-import { closeSync, constants, mkdtempSync, openSync, rmSync, unlinkSync } from "node:fs";
+import { closeSync, constants, mkdtempSync, openSync, rmdirSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 /** One pipe for a child's stdout or stderr: sbx reads `readFd`, the child writes `writeFd`. */
 export interface OutputPipe {
@@ -18,7 +18,8 @@ export interface OutputPipe {
  * /dev/stderr` and every tool told to "log to /dev/stdout". Node.js cannot make an anonymous pipe,
  * so sbx makes FIFOs in a private directory (0700), opens both ends, and removes the name at once:
  * what is left is a pipe like any other. The FIFOs asked for in the same moment (the services of a
- * wave of starts) are made by one `mkfifo`, so that a pipe costs a fraction of a spawn.
+ * wave of starts) are made by one `mkfifo` in a directory of their own, removed once the last of
+ * them is opened: nothing is left in the temporary directory, even by an sbx that is killed.
  */
 export async function outputPipes(): Promise<[OutputPipe, OutputPipe] | undefined> {
   const fifos = await supply.take(2);
@@ -30,6 +31,9 @@ export async function outputPipes(): Promise<[OutputPipe, OutputPipe] | undefine
     closePipes(opened);
     for (const fifo of fifos) removeQuietly(fifo);
     return undefined;
+  } finally {
+    // The last pipe of its batch opened takes the batch's directory with it (the others find it not empty yet).
+    removeDirectoryIfEmpty(dirname(fifos[0] as string));
   }
   return [opened[0] as OutputPipe, opened[1] as OutputPipe];
 }
@@ -57,11 +61,9 @@ function openFifo(path: string): OutputPipe {
   return { readFd, writeFd };
 }
 
-/** Makes FIFOs on demand: the requests of one turn of the event loop share one `mkfifo`. */
+/** Makes FIFOs on demand: the requests of one turn of the event loop share one `mkfifo` and one directory. */
 class FifoSupply {
-  #dir: string | undefined;
   #unavailable = false;
-  #count = 0;
   #waiting: Array<{ count: number; resolve: (paths: string[] | undefined) => void }> = [];
 
   take(count: number): Promise<string[] | undefined> {
@@ -73,31 +75,25 @@ class FifoSupply {
 
   #make(): void {
     const waiting = this.#waiting.splice(0);
-    const dir = this.#directory();
-    const batches = waiting.map(({ count }) => Array.from({ length: count }, () => join(dir ?? "", `${++this.#count}`)));
-    const settle = (ok: boolean): void => waiting.forEach((request, i) => request.resolve(ok ? batches[i] : undefined));
-    if (dir === undefined) return settle(false);
+    let dir: string;
+    try {
+      dir = mkdtempSync(join(tmpdir(), "sbx-pipes-"));
+    } catch {
+      this.#unavailable = true;
+      for (const request of waiting) request.resolve(undefined);
+      return;
+    }
+    let made = 0;
+    const batches = waiting.map(({ count }) => Array.from({ length: count }, () => join(dir, `${++made}`)));
     execFile("mkfifo", ["-m", "600", ...batches.flat()], (error) => {
       if (error) {
         // Not installed (or a system where it fails): socket pairs from now on, as Node.js gives them.
         this.#unavailable = true;
         for (const path of batches.flat()) removeQuietly(path);
+        removeDirectoryIfEmpty(dir);
       }
-      settle(!error);
+      waiting.forEach((request, i) => request.resolve(error ? undefined : batches[i]));
     });
-  }
-
-  #directory(): string | undefined {
-    if (this.#dir !== undefined) return this.#dir;
-    try {
-      this.#dir = mkdtempSync(join(tmpdir(), "sbx-pipes-"));
-    } catch {
-      this.#unavailable = true;
-      return undefined;
-    }
-    const dir = this.#dir;
-    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-    return dir;
   }
 }
 
@@ -108,6 +104,14 @@ function removeQuietly(path: string): void {
     unlinkSync(path);
   } catch {
     // Already gone: nothing to remove.
+  }
+}
+
+function removeDirectoryIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Not empty yet: the batch's last pipe removes it.
   }
 }
 
