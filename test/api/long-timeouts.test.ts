@@ -1,23 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { Sandbox } from "../../src/index.js";
-import { expectNothingLeft, newMarker } from "../helpers/leftovers.js";
+import { describe, expect, it } from "vitest";
 import { freePort } from "../helpers/ports.js";
 import { fixture } from "../helpers/processes.js";
-
-const sandboxes: { sandbox: Sandbox; marker: ReturnType<typeof newMarker> }[] = [];
-afterEach(async () => {
-  for (const { sandbox, marker } of sandboxes.splice(0)) {
-    await sandbox.destroy();
-    await expectNothingLeft(marker);
-  }
-});
-
-function newSandbox(): Sandbox {
-  const marker = newMarker();
-  const sandbox = new Sandbox({ env: { [marker.name]: marker.value } });
-  sandboxes.push({ sandbox, marker });
-  return sandbox;
-}
+import { markedSandbox as newSandbox } from "../helpers/sandboxes.js";
 
 /** A process that prints "ready" after a moment and then exits 0. */
 const READY_LATER = [process.execPath, "-e", 'setTimeout(() => console.log("ready"), 300)'];

@@ -1,23 +1,10 @@
 import { inspect } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseSSEStream, Sandbox, type LogEvent, type Process } from "../../src/index.js";
-import { expectNothingLeft, newMarker } from "../helpers/leftovers.js";
 import { fixture } from "../helpers/processes.js";
+import { markedSandbox } from "../helpers/sandboxes.js";
 
-const sandboxes: { sandbox: Sandbox; marker: ReturnType<typeof newMarker> }[] = [];
-afterEach(async () => {
-  for (const { sandbox, marker } of sandboxes.splice(0)) {
-    await sandbox.destroy();
-    await expectNothingLeft(marker);
-  }
-});
-
-function newSandbox(env: Record<string, string> = {}): Sandbox {
-  const marker = newMarker();
-  const sandbox = new Sandbox({ env: { ...env, [marker.name]: marker.value } });
-  sandboxes.push({ sandbox, marker });
-  return sandbox;
-}
+const newSandbox = (env: Record<string, string> = {}): Sandbox => markedSandbox({ env });
 
 /** The SDK's Process data fields, as its createProcessFromDTO builds them. */
 const SDK_FIELDS = ["id", "pid", "command", "status", "startTime", "endTime", "exitCode"];

@@ -1,24 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { Sandbox } from "../../src/index.js";
-import { expectNothingLeft, newMarker } from "../helpers/leftovers.js";
+import { describe, expect, it } from "vitest";
+import { markedSandbox as newSandbox } from "../helpers/sandboxes.js";
 
 // What getLogs, getProcessLogs and exec return: the bytes the process wrote, as text (the SDK's
 // container accumulates each chunk as it comes: `process.stdout += data`).
-
-const sandboxes: { sandbox: Sandbox; marker: ReturnType<typeof newMarker> }[] = [];
-afterEach(async () => {
-  for (const { sandbox, marker } of sandboxes.splice(0)) {
-    await sandbox.destroy();
-    await expectNothingLeft(marker);
-  }
-});
-
-function newSandbox(options: { maxOutputBytes?: number } = {}): Sandbox {
-  const marker = newMarker();
-  const sandbox = new Sandbox({ ...options, env: { [marker.name]: marker.value } });
-  sandboxes.push({ sandbox, marker });
-  return sandbox;
-}
 
 const node = (script: string): string[] => [process.execPath, "-e", script];
 

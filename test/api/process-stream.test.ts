@@ -1,25 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { parseSSEStream, Sandbox, type LogEvent } from "../../src/index.js";
-import { expectNothingLeft, newMarker } from "../helpers/leftovers.js";
+import { describe, expect, it } from "vitest";
+import { parseSSEStream, type LogEvent } from "../../src/index.js";
 import { fixture } from "../helpers/processes.js";
+import { markedSandbox as newSandbox } from "../helpers/sandboxes.js";
 
 // streamProcessLogs as the SDK's container sends it (process-handler.ts handleStream): a
 // `process_info` event, raw output chunks, and `exit` with "Process <status> with exit code N".
-
-const sandboxes: { sandbox: Sandbox; marker: ReturnType<typeof newMarker> }[] = [];
-afterEach(async () => {
-  for (const { sandbox, marker } of sandboxes.splice(0)) {
-    await sandbox.destroy();
-    await expectNothingLeft(marker);
-  }
-});
-
-function newSandbox(): Sandbox {
-  const marker = newMarker();
-  const sandbox = new Sandbox({ env: { [marker.name]: marker.value } });
-  sandboxes.push({ sandbox, marker });
-  return sandbox;
-}
 
 async function eventsOf(stream: ReadableStream<Uint8Array>): Promise<LogEvent[]> {
   const events: LogEvent[] = [];
@@ -102,9 +87,7 @@ describe("streamProcessLogs, as the SDK sends it", () => {
   });
 
   it("tells a reader that starts after the oldest output was dropped what it missed, then gives the rest", async () => {
-    const marker = newMarker();
-    const sandbox = new Sandbox({ env: { [marker.name]: marker.value }, maxOutputBytes: 16 * 1024 });
-    sandboxes.push({ sandbox, marker });
+    const sandbox = newSandbox({ maxOutputBytes: 16 * 1024 });
     const proc = await sandbox.startProcess([process.execPath, "-e", `for (let i = 1; i <= 40; i++) process.stdout.write(String(i).padStart(4, "0").repeat(1024) + "\\n")`]);
     await proc.waitForExit();
     const events = await eventsOf(await sandbox.streamProcessLogs(proc.id));

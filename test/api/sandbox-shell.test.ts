@@ -1,26 +1,10 @@
 import { realpathSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
-import { Sandbox, SbxError, type SandboxOptions } from "../../src/index.js";
+import { describe, expect, it } from "vitest";
+import { Sandbox, SbxError } from "../../src/index.js";
 import { defaultShell } from "../../src/manifest/shell.js";
 import { backgroundProject } from "../helpers/background-projects.js";
-import { expectNothingLeft, newMarker } from "../helpers/leftovers.js";
 import { tempDir } from "../helpers/temp-dir.js";
-
-const sandboxes: { sandbox: Sandbox; marker: ReturnType<typeof newMarker> }[] = [];
-afterEach(async () => {
-  for (const { sandbox, marker } of sandboxes.splice(0)) {
-    await sandbox.destroy();
-    await expectNothingLeft(marker);
-  }
-});
-
-/** A sandbox whose processes all carry a marker: after the test, none may be left. */
-function newSandbox(options: SandboxOptions = {}): Sandbox {
-  const marker = newMarker();
-  const sandbox = new Sandbox({ ...options, env: { [marker.name]: marker.value } });
-  sandboxes.push({ sandbox, marker });
-  return sandbox;
-}
+import { markedSandbox as newSandbox } from "../helpers/sandboxes.js";
 
 /** What the SDK's bash session runs and /bin/sh (dash) does not. */
 const BASHISMS = [

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   parseSSEStream,
   ProcessExistsError,
@@ -12,27 +12,11 @@ import {
   Sandbox,
   type LogEvent,
 } from "../../src/index.js";
-import { expectNothingLeft, newMarker } from "../helpers/leftovers.js";
 import { freePort } from "../helpers/ports.js";
 import { fixture } from "../helpers/processes.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { installed } from "../helpers/tools.js";
-
-const sandboxes: { sandbox: Sandbox; marker: ReturnType<typeof newMarker> }[] = [];
-afterEach(async () => {
-  for (const { sandbox, marker } of sandboxes.splice(0)) {
-    await sandbox.destroy();
-    await expectNothingLeft(marker);
-  }
-});
-
-/** A sandbox whose processes all carry a marker: after the test, none may be left. */
-function newSandbox(options: { cwd?: string; recordTtlMs?: number } = {}): Sandbox {
-  const marker = newMarker();
-  const sandbox = new Sandbox({ ...options, env: { [marker.name]: marker.value } });
-  sandboxes.push({ sandbox, marker });
-  return sandbox;
-}
+import { markedSandbox as newSandbox } from "../helpers/sandboxes.js";
 
 const hasRedis = installed("redis-server");
 

@@ -14,21 +14,7 @@ import {
 import { expectNothingLeft, newMarker } from "../helpers/leftovers.js";
 import { freePort } from "../helpers/ports.js";
 import { tempDir } from "../helpers/temp-dir.js";
-
-const sandboxes: { sandbox: Sandbox; marker: ReturnType<typeof newMarker> }[] = [];
-afterEach(async () => {
-  for (const { sandbox, marker } of sandboxes.splice(0)) {
-    await sandbox.destroy();
-    await expectNothingLeft(marker);
-  }
-});
-
-function newSandbox(): Sandbox {
-  const marker = newMarker();
-  const sandbox = new Sandbox({ env: { [marker.name]: marker.value } });
-  sandboxes.push({ sandbox, marker });
-  return sandbox;
-}
+import { markedSandbox as newSandbox } from "../helpers/sandboxes.js";
 
 describe("the SDK's errors", () => {
   it("a readiness timeout carries the SDK's code, status, context and message", async () => {
