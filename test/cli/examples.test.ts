@@ -1,6 +1,9 @@
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { expectNothingLeft, newMarker } from "../helpers/leftovers.js";
 import { freePort } from "../helpers/ports.js";
 import { startSbx } from "../helpers/sbx-process.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -58,23 +61,26 @@ describe("the examples", () => {
   });
 });
 
+/** Runs an example's vitest suite in a vitest of its own, everything it starts marked; resolves with its exit code and output. */
+function runExampleSuite(example: string, marker: ReturnType<typeof newMarker>): Promise<{ code: number | null; out: string }> {
+  const vitest = fileURLToPath(new URL("../../node_modules/vitest/vitest.mjs", import.meta.url));
+  const config = join(examples, example, "vitest.config.ts");
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [vitest, "run", "--config", config], {
+      env: { ...process.env, CI: "", NO_COLOR: "1", FORCE_COLOR: "0", [marker.name]: marker.value },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk));
+    child.stderr.on("data", (chunk: Buffer) => (out += chunk));
+    child.once("close", (code) => resolve({ code, out }));
+  });
+}
+
 describe("the vitest globalSetup example", () => {
   it("brings its stack up before the tests, hands them its address, and takes it down after", async () => {
-    const { spawn } = await import("node:child_process");
-    const { expectNothingLeft, newMarker } = await import("../helpers/leftovers.js");
     const marker = newMarker();
-    const vitest = fileURLToPath(new URL("../../node_modules/vitest/vitest.mjs", import.meta.url));
-    const config = join(examples, "vitest-global-setup", "vitest.config.ts");
-    const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(process.execPath, [vitest, "run", "--config", config], {
-        env: { ...process.env, CI: "", NO_COLOR: "1", FORCE_COLOR: "0", [marker.name]: marker.value },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let out = "";
-      child.stdout.on("data", (chunk: Buffer) => (out += chunk));
-      child.stderr.on("data", (chunk: Buffer) => (out += chunk));
-      child.once("close", (code) => resolve({ code, out }));
-    });
+    const result = await runExampleSuite("vitest-global-setup", marker);
     expect(result.out).toMatch(/Tests +2 passed/);
     expect(result.code).toBe(0);
     await expectNothingLeft(marker);
@@ -83,22 +89,8 @@ describe("the vitest globalSetup example", () => {
 
 describe("the vitest per-worker example", () => {
   it("gives each worker a stack of its own, at the same time, and leaves neither processes nor files behind", async () => {
-    const { spawn } = await import("node:child_process");
-    const { existsSync, readdirSync } = await import("node:fs");
-    const { expectNothingLeft, newMarker } = await import("../helpers/leftovers.js");
     const marker = newMarker();
-    const vitest = fileURLToPath(new URL("../../node_modules/vitest/vitest.mjs", import.meta.url));
-    const config = join(examples, "vitest-parallel", "vitest.config.ts");
-    const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(process.execPath, [vitest, "run", "--config", config], {
-        env: { ...process.env, CI: "", NO_COLOR: "1", FORCE_COLOR: "0", [marker.name]: marker.value },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let out = "";
-      child.stdout.on("data", (chunk: Buffer) => (out += chunk));
-      child.stderr.on("data", (chunk: Buffer) => (out += chunk));
-      child.once("close", (code) => resolve({ code, out }));
-    });
+    const result = await runExampleSuite("vitest-parallel", marker);
     expect(result.out).toMatch(/Tests +2 passed/);
     expect(result.code).toBe(0);
     const names = [...result.out.matchAll(/(?:first|second) file: stack (\S+)/g)].map((match) => match[1]);
