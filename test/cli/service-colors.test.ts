@@ -22,7 +22,8 @@ services:
 async function upOnTerminal(dir: string, args: string[], env: Record<string, string> = {}): Promise<string> {
   const marker = newMarker();
   const base = { ...process.env };
-  for (const name of ["FORCE_COLOR", "NO_COLOR", "CLICOLOR_FORCE"]) delete base[name];
+  // CI too: CI machines set it, and it must not change what a terminal gets unless a test says so.
+  for (const name of ["FORCE_COLOR", "NO_COLOR", "CLICOLOR_FORCE", "CI", "NODE_DISABLE_COLORS"]) delete base[name];
   const command = [node, JSON.stringify(binPath), "up", ...args].join(" ");
   const terminal = spawn("script", ["-qfec", command, "/dev/null"], {
     cwd: dir,
@@ -50,9 +51,15 @@ describe.skipIf(!installed("script", "-V"))("services' colours on a colour termi
     expect(out).toContain("\x1b[31mred\x1b[39m FORCE_COLOR=2 CLICOLOR_FORCE=1");
   });
 
+  it("does so under CI=true too when its output is a terminal, at the terminal's own depth", async () => {
+    const out = await upOnTerminal(tempDir({ "sandbox.yaml": MANIFEST() }), [], { CI: "true" });
+    expect(out).toContain("\x1b[31mred\x1b[39m FORCE_COLOR=2 CLICOLOR_FORCE=1");
+  });
+
   it.each([
     ["--no-color", ["--no-color"], {}],
     ["NO_COLOR", [], { NO_COLOR: "1" }],
+    ["TERM=dumb", [], { TERM: "dumb" }],
   ] as const)("tells them nothing with %s", async (_name, args, env) => {
     const out = await upOnTerminal(tempDir({ "sandbox.yaml": MANIFEST() }), [...args], env);
     expect(out).toContain("plain FORCE_COLOR=unset CLICOLOR_FORCE=unset");
