@@ -57,8 +57,8 @@ export type ServiceEvent = EventBase &
      * touched: they see this event.
      */
     | { type: "unhealthy"; run: number; reasons: string[]; failures: number }
-    /** Its `health` checks pass again after it was unhealthy. */
-    | { type: "healthy"; run: number }
+    /** Its `health` checks passed: the first time in this run (`again` false), or again after it was unhealthy. */
+    | { type: "healthy"; run: number; again: boolean }
     | { type: "exited"; run: number; exitCode: number | null; signal: NodeJS.Signals | null; onPurpose: boolean; uptimeMs: number }
     /** `why` tells a run that sbx ended itself (its watchdog went silent); an exit is told by its `exited` event. */
     | { type: "restarting"; run: number; delayMs: number; restarts: number; why?: string }

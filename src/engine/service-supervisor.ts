@@ -248,7 +248,7 @@ export class ServiceSupervisor {
         health$: health && this.collaborators.runtime.health$(health, { service: run.service }),
         onHealth: (verdict) => {
           if (verdict.healthy) {
-            this.emit({ type: "healthy", run: run.number });
+            this.emit({ type: "healthy", run: run.number, again: verdict.again });
             return false;
           }
           this.emit({ type: "unhealthy", run: run.number, reasons: verdict.reasons, failures: verdict.failures });

@@ -5,8 +5,11 @@ import { httpProbe } from "./http-check.js";
 import { probeOnce$, type Probe, type ProbeResult } from "./poll.js";
 import { tcpProbe } from "./tcp-check.js";
 
-/** A change of a service's health: unhealthy after `retries` failed attempts in a row, healthy again at the next attempt that passes. */
-export type HealthVerdict = { healthy: true } | { healthy: false; reasons: string[]; failures: number };
+/**
+ * A change of a service's health: healthy at its first attempt that passes (`again` false),
+ * unhealthy after `retries` failed attempts in a row, healthy again at the next that passes.
+ */
+export type HealthVerdict = { healthy: true; again: boolean } | { healthy: false; reasons: string[]; failures: number };
 
 /** One attempt of every health check at once: passed when all pass, else each failure as `label: reason`. */
 export type HealthAttempt = { ok: true } | { ok: false; reasons: string[] };
@@ -38,8 +41,9 @@ export function healthChecks$(spec: HealthSpec, context: HealthChecksContext): O
  * The health loop over attempts given as Observables (what lets its timing be tested in virtual
  * time): the first attempt `intervalMs` after the subscription (the service has just passed its
  * ready checks), each next one `intervalMs` after the previous ended, so that an attempt never
- * overlaps the one before, however slow. Emits `unhealthy` at the `retries`-th failure in a row
- * and `healthy` at the first pass after it; nothing while the health stays as it is. Never
+ * overlaps the one before, however slow. Emits `healthy` at the first pass, `unhealthy` at the
+ * `retries`-th failure in a row and `healthy` again at the first pass after it; nothing while the
+ * health stays as it is (a pass after a pass, or failures fewer than `retries`). Never
  * completes; unsubscribing drops the attempt in flight (its socket or process) and the timer.
  */
 export function healthVerdicts$(attempt: () => Observable<HealthAttempt>, spec: Pick<HealthSpec, "intervalMs" | "retries">, scheduler: SchedulerLike = asyncScheduler): Observable<HealthVerdict> {
@@ -47,19 +51,19 @@ export function healthVerdicts$(attempt: () => Observable<HealthAttempt>, spec: 
     let current: Subscription | undefined;
     let wait: Subscription | undefined;
     let failures = 0;
-    let unhealthy = false;
+    let told: "healthy" | "unhealthy" | undefined;
     const judge = (result: HealthAttempt): void => {
       if (result.ok) {
         failures = 0;
-        if (unhealthy) {
-          unhealthy = false;
-          subscriber.next({ healthy: true });
+        if (told !== "healthy") {
+          subscriber.next({ healthy: true, again: told === "unhealthy" });
+          told = "healthy";
         }
         return;
       }
       failures++;
-      if (!unhealthy && failures >= spec.retries) {
-        unhealthy = true;
+      if (told !== "unhealthy" && failures >= spec.retries) {
+        told = "unhealthy";
         subscriber.next({ healthy: false, reasons: result.reasons, failures });
       }
     };

@@ -10,17 +10,19 @@ const fail = (reason: string): HealthAttempt => ({ ok: false, reasons: [reason] 
 const pass: HealthAttempt = { ok: true };
 
 describe("healthVerdicts$ (virtual time)", () => {
-  it("says unhealthy at the retries-th failure in a row, healthy at the next pass, and nothing while it stays so", () => {
+  it("says healthy at the first pass, unhealthy at the retries-th failure in a row, healthy again at the next pass, and nothing while it stays so", () => {
     new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ cold, expectObservable }) => {
       // Each attempt answers after 1 ms and ends at 2; the next begins 10 ms after one ends.
       const results = [fail("a"), pass, fail("b"), fail("c"), fail("d"), pass, pass];
       let n = 0;
       const verdicts$ = healthVerdicts$(() => cold("-r|", { r: results[n++] as HealthAttempt }), { intervalMs: 10, retries: 2 });
       // Attempts answer at 11, 23, 35, 47, 59, 71, 83: the lone failure at 11 is forgiven by the pass
-      // at 23; the second of the failures at 35 and 47 makes it unhealthy, the pass at 71 healthy.
-      expectObservable(verdicts$, "^ 90ms !").toBe("47ms u 23ms h", {
+      // at 23, the first (healthy); the second of the failures at 35 and 47 makes it unhealthy, the
+      // pass at 71 healthy again, the one at 83 says nothing.
+      expectObservable(verdicts$, "^ 90ms !").toBe("23ms f 23ms u 23ms h", {
+        f: { healthy: true, again: false },
         u: { healthy: false, reasons: ["c"], failures: 2 },
-        h: { healthy: true },
+        h: { healthy: true, again: true },
       });
     });
   });
@@ -68,7 +70,7 @@ describe("healthChecks$ against a real server", () => {
     const unhealthy = await firstValueFrom(healthChecks$(spec, { cwd: process.cwd(), env: {} }));
     expect(unhealthy).toEqual({ healthy: false, reasons: [`http http://127.0.0.1:${port}/: HTTP 500`], failures: 2 });
     status = 200;
-    expect(await verdicts).toEqual([unhealthy, { healthy: true }]);
+    expect(await verdicts).toEqual([unhealthy, { healthy: true, again: true }]);
   });
 
   it("an exec check that hangs past the timeout fails, its process killed", async () => {

@@ -39,7 +39,8 @@ export function describeEvent(event: ServiceEvent, lastExit?: Extract<ServiceEve
     case "unhealthy":
       return [`unhealthy: ${event.failures === 1 ? "a health check failed" : `health checks failed ${event.failures} times in a row`}: ${event.reasons.join("; ")}`];
     case "healthy":
-      return ["healthy again"];
+      // The first pass is what a ready service is expected to do: worth a word only after a failure.
+      return event.again ? ["healthy again"] : [];
     case "unready":
       // Told when it matters: in a failure, or a wait that timed out.
       return [];
