@@ -107,4 +107,16 @@ describe("the progress block", () => {
     model.event({ type: "restarting", service: "api", time: 10_000, run: 1, delayMs: 2_000, restarts: 1 });
     expect(model.lines(10_500).map((l) => `${l.symbol} ${l.service} ${l.text}`)).toEqual(["↻ api restarting in 1.5 s (restart 1)"]);
   });
+
+  it("tells what a starting service says of itself, and a ready one whose health checks fail", () => {
+    const model = new ProgressModel(["db", "api"]);
+    model.event({ type: "starting", service: "db", time: 0, run: 1, command: "x" });
+    model.event({ type: "status-text", service: "db", time: 100, run: 1, text: "replaying the journal" });
+    model.event({ type: "ready", service: "api", time: 0, run: 1, afterMs: 20, checked: true });
+    model.event({ type: "unhealthy", service: "api", time: 500, run: 1, reasons: ["http http://127.0.0.1:1/health: HTTP 500"], failures: 3 });
+    const shown = (): string[] => model.lines(1_000).map((l) => `${l.symbol} ${l.service} ${l.text} (${l.tone})`);
+    expect(shown()).toEqual(["◐ db starting (1.0 s): replaying the journal (moving)", "● api ready after 20 ms, unhealthy: http http://127.0.0.1:1/health: HTTP 500 (bad)"]);
+    model.event({ type: "healthy", service: "api", time: 600, run: 1, again: true });
+    expect(shown()[1]).toBe("● api ready after 20 ms (good)");
+  });
 });

@@ -1,3 +1,5 @@
+import { renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ServiceStatusView } from "../../src/protocol/views.js";
 import { backgroundProject, type BackgroundProject } from "../helpers/background-projects.js";
@@ -120,6 +122,37 @@ services:
     // Keys still work: select quiet and see its line alone.
     terminal.keys("Down", "Down");
     await terminal.waitUntil((s) => row(s, "quiet")?.selected === true && s.includes("quiet | quiet line") && !s.includes("flood |"), "quiet's logs");
+    terminal.keys("q");
+    expect(await terminal.exited()).toBe(0);
+  });
+
+  it("shows a service's health and what it says of itself (STATUS=), and why the selected one is unhealthy", async () => {
+    const project = backgroundProject(`
+services:
+  api:
+    command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(fixture("sickly-server.mjs"))}]
+    ports: { http: auto }
+    ready: { http: { port: http, path: /health } }
+    health: { http: { port: http, path: /health }, interval: 100ms, timeout: 1s, retries: 2 }
+    restart: "no"
+  db:
+    command: python3 ${fixture("notify.py")} 0.1 "accepting connections"
+    ready: { notify: true }
+`);
+    expect((await project.sbx("up", "--wait")).code).toBe(0);
+    const terminal = openTerminal({ cwd: project.dir, command: sbxCommand("ui"), env: project.env, columns: 160, rows: 30 });
+    let screen = await terminal.waitUntil((s) => /^\s*api\s+ready \(healthy\)\s+yes/m.test(s) && /^\s*db\s+ready\s+yes.*accepting connections\s*$/m.test(s), "api healthy, db saying its status");
+    expect(screen).toMatch(/NAME\s+STATUS.*\sSAYS\s*$/m);
+
+    // The server fails its next checks: unhealthy in the list, and why once it is selected.
+    writeFileSync(join(project.dir, "sick.tmp"), "1000");
+    renameSync(join(project.dir, "sick.tmp"), join(project.dir, "sick"));
+    await terminal.waitUntil((s) => /^\s*api\s+ready \(unhealthy\)\s+yes/m.test(s), "api unhealthy");
+    terminal.keys("Down");
+    screen = await terminal.waitFor(/logs: api · unhealthy: http http:\/\/127\.0\.0\.1:\d+\/health: HTTP 500/);
+    writeFileSync(join(project.dir, "sick.tmp"), "0");
+    renameSync(join(project.dir, "sick.tmp"), join(project.dir, "sick"));
+    await terminal.waitUntil((s) => /^>\s*api\s+ready \(healthy\)/m.test(s) && !s.includes("unhealthy:"), "api healthy again");
     terminal.keys("q");
     expect(await terminal.exited()).toBe(0);
   });

@@ -5,8 +5,10 @@ import { formatMs } from "./format-event.js";
 type Phase =
   | { kind: "created" }
   | { kind: "waiting"; on: string[] }
-  | { kind: "starting"; since: number }
-  | { kind: "ready"; afterMs: number }
+  /** `says`: what it last told of itself with STATUS= (`ready.notify`) while it starts. */
+  | { kind: "starting"; since: number; says?: string }
+  /** `unhealthy`: its health checks' last failures, while they fail. */
+  | { kind: "ready"; afterMs: number; unhealthy?: string[] }
   | { kind: "completed" }
   | { kind: "restarting"; at: number; restarts: number }
   | { kind: "failed"; message: string }
@@ -86,10 +88,14 @@ function phaseAfter(event: ServiceEvent, current: Phase | undefined): Phase | un
       return { kind: "created" };
     case "removed":
       return { kind: "stopped" };
+    case "status-text":
+      return current?.kind === "starting" ? { ...current, says: event.text } : undefined;
+    case "unhealthy":
+      return current?.kind === "ready" ? { ...current, unhealthy: event.reasons } : undefined;
+    case "healthy":
+      return current?.kind === "ready" ? { kind: "ready", afterMs: current.afterMs } : undefined;
     case "exited":
     case "unready":
-    case "unhealthy":
-    case "healthy":
     case "log-failed":
       return undefined;
   }
@@ -102,8 +108,9 @@ function describe(phase: Phase, now: number): Omit<ProgressLine, "service"> {
     case "waiting":
       return { symbol: "○", text: `waiting for ${phase.on.join(", ")}`, tone: "quiet" };
     case "starting":
-      return { symbol: "◐", text: `starting (${seconds(now - phase.since)})`, tone: "moving" };
+      return { symbol: "◐", text: `starting (${seconds(now - phase.since)})${phase.says ? `: ${phase.says}` : ""}`, tone: "moving" };
     case "ready":
+      if (phase.unhealthy) return { symbol: "●", text: `ready after ${formatMs(phase.afterMs)}, unhealthy: ${phase.unhealthy.join("; ")}`, tone: "bad" };
       return { symbol: "●", text: `ready after ${formatMs(phase.afterMs)}`, tone: "good" };
     case "completed":
       return { symbol: "✓", text: "completed", tone: "good" };

@@ -1,15 +1,20 @@
 import { formatBytes } from "../commands/ps.js";
 import type { ServiceRow } from "./ui-store.js";
 
-/** The list's columns, PORTS only when the control API tells of ports. */
+/**
+ * The list's columns, PORTS only when the control API tells of ports, and SAYS (what services
+ * told of themselves with STATUS=, last as the longest) only when one did.
+ */
 export function tableRows(services: readonly ServiceRow[], now: number): string[][] {
   const withPorts = services.some((s) => s.ports !== undefined && s.ports !== null);
-  const header = ["NAME", "STATUS", "READY", "PID", "RESTARTS", "UPTIME", ...(withPorts ? ["PORTS"] : []), "CPU", "MEM"];
+  const withSays = services.some((s) => typeof s.statusText === "string" && s.statusText !== "");
+  const header = ["NAME", "STATUS", "READY", "PID", "RESTARTS", "UPTIME", ...(withPorts ? ["PORTS"] : []), "CPU", "MEM", ...(withSays ? ["SAYS"] : [])];
   return [
     header,
     ...services.map((s) => [
       s.name,
-      s.status,
+      // As sbx ps (and compose's "Up 5 minutes (unhealthy)"): the health once its checks said something.
+      s.health ? `${s.status} (${s.health})` : s.status,
       s.ready ? "yes" : "no",
       s.pid === null ? "-" : String(s.pid),
       String(s.restarts),
@@ -17,6 +22,7 @@ export function tableRows(services: readonly ServiceRow[], now: number): string[
       ...(withPorts ? [formatPorts(s.ports)] : []),
       s.usage?.cpuPercent == null ? "-" : `${s.usage.cpuPercent.toFixed(1)}%`,
       s.usage ? formatBytes(s.usage.rssBytes) : "-",
+      ...(withSays ? [s.statusText ?? ""] : []),
     ]),
   ];
 }

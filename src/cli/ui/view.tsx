@@ -129,7 +129,10 @@ export function View({ store, act, quit, note }: ViewProps): ReactElement {
   // The list scrolls to keep the selected row in sight.
   const shown = listRows - 1;
   const first = Math.max(0, Math.min(store.selected - shown + 1, store.services.length + 1 - shown));
-  const listed = [{ label: "all", row: undefined as string[] | undefined, status: undefined as ServiceStatus | undefined }, ...store.services.map((s, i) => ({ label: s.name, row: table[i + 1], status: s.status }))]
+  const listed = [
+    { label: "all", row: undefined as string[] | undefined, color: undefined as string | undefined },
+    ...store.services.map((s, i) => ({ label: s.name, row: table[i + 1], color: s.health === "unhealthy" ? "red" : STATUS_COLOR[s.status] })),
+  ]
     .map((entry, index) => ({ ...entry, index }))
     .slice(first, first + shown);
   const ready = store.services.filter((s) => s.ready || s.status === "completed").length;
@@ -138,6 +141,8 @@ export function View({ store, act, quit, note }: ViewProps): ReactElement {
   const search = store.search;
   const state = [
     selected ? `logs: ${selected.name}` : "logs: all",
+    // Why the selected service is unhealthy: its checks' last failures, as sbx ps prints them below its table.
+    ...(selected?.health === "unhealthy" && selected.healthFailures?.length ? [`unhealthy: ${selected.healthFailures.join("; ")}`] : []),
     store.pausedAt === undefined ? "following" : "paused (f to follow)",
     ...(search.applied ? [`search "${search.applied}"`] : []),
   ].join(" · ");
@@ -161,7 +166,7 @@ export function View({ store, act, quit, note }: ViewProps): ReactElement {
             <>
               {(entry.row[0] ?? "").padEnd(widths[0] ?? 0)}
               {"  "}
-              <Text color={entry.status ? STATUS_COLOR[entry.status] : undefined}>{(entry.row[1] ?? "").padEnd(widths[1] ?? 0)}</Text>
+              <Text color={entry.color}>{(entry.row[1] ?? "").padEnd(widths[1] ?? 0)}</Text>
               {"  "}
               {padRow(entry.row.slice(2), widths.slice(2))}
             </>
