@@ -46,11 +46,37 @@ export async function benchHealthIdle({ services, windowMs, interval = "5s", log
         project.remove();
       }
     }
+    // The raw lower bound of an exec check: a bare Node.js process that spawns the same commands at
+    // the same rate (one every interval / services), reading their output through pipes.
+    if (!only || only.includes("exec-floor")) {
+      const everyMs = parseDuration(interval) / services;
+      for (const [kind, argv] of [["exec floor (bash -c true)", ["bash", "-c", "true"]], ["exec-argv floor (/bin/true)", ["/bin/true"]]]) {
+        const script = `const { spawn } = require("node:child_process"); setInterval(() => { const c = spawn(${JSON.stringify(argv[0])}, ${JSON.stringify(argv.slice(1))}, { stdio: ["ignore", "pipe", "pipe"], detached: true }); c.stdout.resume(); c.stderr.resume(); }, ${everyMs});`;
+        const floor = spawn(process.execPath, ["-e", script], { env: { ...process.env, ...env }, stdio: "ignore" });
+        try {
+          await sleep(2_000);
+          const start = cpuWithReapedMs(floor.pid);
+          await sleep(windowMs);
+          const row = { kind, services, interval, windowMs, supervisorCpuMs: cpuWithReapedMs(floor.pid) - start, serverCpuMs: 0 };
+          rows.push(row);
+          log(`  ${kind}, one every ${everyMs} ms: ${row.supervisorCpuMs.toFixed(0)} ms of CPU in ${windowMs / 1000} s (${((row.supervisorCpuMs / windowMs) * 100).toFixed(2)} % of a core)`);
+        } finally {
+          floor.kill("SIGKILL");
+        }
+      }
+    }
   } finally {
     server.kill("SIGKILL");
     killMarked(marker);
   }
   return rows;
+}
+
+/** `5s`, `500ms`: the bench's own intervals. */
+function parseDuration(text) {
+  const match = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(text);
+  if (!match) throw new Error(`interval ${text}: write it as 5s or 500ms`);
+  return Number(match[1]) * (match[2] === "s" ? 1_000 : 1);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

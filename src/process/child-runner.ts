@@ -15,6 +15,8 @@ export interface ChildOptions {
   env: Record<string, string | undefined>;
   /** Another user and group to run it as; none: sbx's own. */
   user?: { uid: number; gid: number };
+  /** false: its output through socket pairs, which cannot be opened by path but cost no `mkfifo` (see SpawnOptions). */
+  openableOutput?: boolean;
   /** The SBX_TREE_ID that it and every descendant carry: what finds them all, even those that left its process group. */
   tag: string;
   /** Its output's lines, in the batches read (the last one without a newline too). */
@@ -60,7 +62,7 @@ export interface Child {
 export async function runChild(command: Command, options: ChildOptions): Promise<Child> {
   const { tag, onLines, onText } = options;
   const env = { ...options.env, [TREE_TAG_VARIABLE]: tag };
-  const spawned = await spawnCommand(command, { cwd: options.cwd, env, ...(options.user ? { user: options.user } : {}) });
+  const spawned = await spawnCommand(command, { cwd: options.cwd, env, ...(options.user ? { user: options.user } : {}), ...(options.openableOutput === false ? { openableOutput: false } : {}) });
   const pid = spawned.pid;
   const flushes = (["stdout", "stderr"] as const).map((stream) => {
     const readable = spawned[stream];

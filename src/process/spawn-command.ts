@@ -42,6 +42,12 @@ export interface SpawnOptions {
   env: Record<string, string | undefined>;
   /** Another user and group to run as (sbx must be root); none: sbx's own. */
   user?: { uid: number; gid: number };
+  /**
+   * false: Node.js's own socket pairs for its output instead of FIFOs, which cost a `mkfifo`
+   * process a batch. For the ready and health checks: short commands, run every interval, whose
+   * last line is all that is read, and which have no reason to open /dev/stdout by path.
+   */
+  openableOutput?: boolean;
 }
 
 /**
@@ -53,7 +59,7 @@ export interface SpawnOptions {
 export async function spawnCommand(command: Command, options: SpawnOptions): Promise<SpawnedProcess> {
   assertDirectory(options.cwd);
   const [file, ...args] = commandArgv(command);
-  const pipes = await outputPipes();
+  const pipes = options.openableOutput === false ? undefined : await outputPipes();
   let child: ChildProcess;
   try {
     const stdio: StdioOptions = pipes ? ["ignore", pipes[0].writeFd, pipes[1].writeFd] : ["ignore", "pipe", "pipe"];

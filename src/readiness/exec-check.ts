@@ -4,7 +4,11 @@ import { runChild } from "../process/child-runner.js";
 import type { LineBlock } from "../process/line-block.js";
 import type { Probe } from "./poll.js";
 
-/** Ready when the command exits 0; each attempt is a fresh run, killed with its whole tree (SIGKILL) if abandoned. */
+/**
+ * Ready when the command exits 0; each attempt is a fresh run, killed with its whole tree
+ * (SIGKILL) if abandoned. Its output goes through socket pairs, not FIFOs: a `mkfifo` process per
+ * attempt was half of what twenty services' exec health checks cost the supervisor.
+ */
 export function execProbe(command: Command, options: { cwd: string; env: Record<string, string>; user?: { uid: number; gid: number } }): Probe {
   return async (signal) => {
     let lastLine = "";
@@ -18,7 +22,7 @@ export function execProbe(command: Command, options: { cwd: string; env: Record<
     };
     let child;
     try {
-      child = await runChild(command, { ...options, tag: `ready-check.${randomUUID()}`, onLines: keepLast, signal, stopSignal: "SIGKILL" });
+      child = await runChild(command, { ...options, tag: `ready-check.${randomUUID()}`, openableOutput: false, onLines: keepLast, signal, stopSignal: "SIGKILL" });
     } catch (error) {
       return { ok: false, reason: (error as Error).message };
     }
