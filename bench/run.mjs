@@ -177,11 +177,12 @@ memory, every 2 s) and after it (a redraw only when a figure shown changes). The
 
 ${health[0].services} services that do nothing (\`sleep 3600\`), each with \`health: { KIND, interval: ${health[0].interval} }\`, against the same project
 without: the supervisor's CPU time over ${health[0].windowMs / 1000} s, from 10 s after \`up --wait\`, its own and that of the
-children it reaped (an exec check's processes). The http and tcp checks ask one small Node.js server outside sbx.
+children it reaped (an exec check's processes). The http and tcp checks ask one small Node.js server outside sbx. The
+floor rows are the raw lower bound of an exec check: a bare Node.js process spawning the same command at the same rate.
 
 | health | the supervisor | per cent of a core | the server asked |
 | --- | --- | --- | --- |
-${health.map((r) => `| ${r.kind} | ${fmt(r.supervisorCpuMs)} | ${((r.supervisorCpuMs / r.windowMs) * 100).toFixed(2)} % | ${fmt(r.serverCpuMs)} |`).join("\n")}
+${health.map((r) => `| ${r.kind} | ${fmt(r.supervisorCpuMs)} | ${((r.supervisorCpuMs / r.windowMs) * 100).toFixed(2)} % | ${r.kind.includes("floor") ? "-" : fmt(r.serverCpuMs)} |`).join("\n")}
 
 The whole run took ${((Date.now() - began) / 1000).toFixed(0)} s.
 `;
