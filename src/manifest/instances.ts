@@ -7,6 +7,9 @@ import type { Dependency, InstanceId, Project, Service } from "./types.js";
  * logs and the API know the instances; the manifest, `sbx config` and `sbx scale` the services.
  */
 
+/** The most instances of one service: the schema's maximum of `replicas`, and what `sbx scale` takes. */
+export const MAX_REPLICAS = 100;
+
 /** How many instances of the service run. */
 export function replicaCount(service: Pick<Service, "replicas">): number {
   return service.replicas ?? 1;
@@ -65,4 +68,18 @@ function dependencyOnInstances(dependency: Dependency, target: Service | undefin
   // An unknown one is the loader's to tell; kept as written so that the graph still sees it.
   if (target === undefined) return [dependency];
   return instanceNames(target).map((name, replica) => ({ ...dependency, service: name, instance: { service: target.name, replica } }));
+}
+
+/**
+ * Among instance names (the log files of `.sbx/logs`, when no supervisor can say), those of the
+ * service named: its own name, and `service.N` for each replica.
+ */
+export function instanceNamesAmong(service: string, names: readonly string[]): string[] {
+  const replicaOf = (name: string): number | undefined => {
+    if (!name.startsWith(`${service}.`)) return undefined;
+    const rest = name.slice(service.length + 1);
+    return /^(0|[1-9][0-9]*)$/.test(rest) ? Number(rest) : undefined;
+  };
+  const replicas = names.filter((name) => replicaOf(name) !== undefined).sort((a, b) => (replicaOf(a) as number) - (replicaOf(b) as number));
+  return [...(names.includes(service) ? [service] : []), ...replicas];
 }

@@ -13,7 +13,8 @@ import type { ApplyBody } from "../protocol/bodies.js";
  * of them have failed already or could not start: a caller that returns now must not call that a success.
  */
 export async function applyManifest(orchestrator: Orchestrator, body: ApplyBody): Promise<{ changes: ServiceChange[]; launched: ServiceState[]; failed: ServiceState[] }> {
-  const project = loadProject({ files: body.files, cwd: body.projectDir, projectDir: body.projectDir, env: body.env });
+  // The counts `sbx scale` set hold through it (until the manifest's own count changes).
+  const project = orchestrator.withScales(loadProject({ files: body.files, cwd: body.projectDir, projectDir: body.projectDir, env: body.env }));
   if (project.dir !== orchestrator.project.dir) {
     throw new SbxError("USAGE", `the manifest is for the project in ${project.dir}, and this supervisor runs the one in ${orchestrator.project.dir}`);
   }

@@ -51,6 +51,11 @@ describe("replicas", () => {
     expect([...projectInstances(scaled).keys()]).toEqual(["api", "db", "web"]);
   });
 
+  it("points compose's scale and deploy.replicas to replicas", () => {
+    expect(problems(api("    scale: 3\n"))).toEqual([`4:5 services.api.scale: unknown key "scale": sbx's name for it is replicas: N (and sbx scale SERVICE=N on a running project)`]);
+    expect(problems(api("    deploy: { replicas: 3 }\n"))[0]).toContain("deploy.replicas is replicas: N");
+  });
+
   it("shows replicas in sbx config, which loads back the same", () => {
     const first = load(api("    replicas: 3\n"));
     const view = toConfigView(first) as { services: Record<string, Record<string, unknown>> };
