@@ -216,7 +216,8 @@ export class ControlServer {
         json(response, 200, this.view(service(name)));
       },
       serviceEnvironment: ({ response, params }) => {
-        const name = params.name as string;
+        // A service of several instances is run as its first, replica 0; `api.2` names another.
+        const name = orchestrator.instancesOf(params.name as string)[0] ?? (params.name as string);
         const definition = orchestrator.runDefinition(name) ?? unknownService(name);
         const { uid, gid, name: userName, home } = definition.user ?? {};
         const user = uid === undefined || gid === undefined ? null : { uid, gid, ...(userName === undefined ? {} : { name: userName }), ...(home === undefined ? {} : { home }) };

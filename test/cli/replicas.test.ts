@@ -24,7 +24,8 @@ const manifest = [
   "    environment: { DELAYED_REPLICA: '2', DELAY: '1500' }",
   "    ready: { http: http }",
   "  web:",
-  "    command: ls ready-* > seen.txt && echo web saw $(cat seen.txt) && exec sleep 600",
+  "    command: ls ready-* > seen.txt && echo web saw $(cat seen.txt) at $$API && exec sleep 600",
+  "    environment: { API: '${services.api.url}' }",
   "    depends_on: [api]",
   "",
 ].join("\n");
@@ -72,6 +73,17 @@ describe("replicas", () => {
     const one = (await project.sbx("logs", "--no-color", "api.1")).stdout;
     expect(one).toMatch(/^api\.1 +\| replica 1 listening/m);
     expect(one).not.toMatch(/replica [02] listening/);
+
+    // A dependent's ${services.api.url} is the first instance's, in its run and in a one-off.
+    expect((await project.sbx("logs", "--no-color", "web")).stdout).toContain(`web saw ready-0 ready-1 ready-2 at ${apis[0]?.url}`);
+    const oneOff = await project.sbx("run", "web", "--", "sh", "-c", "echo $API $SBX_SERVICE_API_URL");
+    expect(oneOff.stdout).toBe(`${apis[0]?.url} ${apis[0]?.url}\n`);
+
+    // exec runs as an instance: the service's first, or the one named.
+    const first = await project.sbx("exec", "api", "--", "sh", "-c", "echo $SBX_REPLICA $PORT");
+    expect(first.stdout).toBe(`0 ${apis[0]?.ports.http}\n`);
+    const third = await project.sbx("exec", "api.2", "--", "sh", "-c", "echo $SBX_REPLICA $PORT");
+    expect(third.stdout).toBe(`2 ${apis[2]?.ports.http}\n`);
 
     expect((await project.sbx("down")).code).toBe(0);
     await expectNothingLeft(project.marker);
