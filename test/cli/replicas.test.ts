@@ -131,6 +131,40 @@ describe("replicas", () => {
     await expectNothingLeft(project.marker);
   });
 
+  it("a dependent on service_completed_successfully waits for every instance of a job to complete", async () => {
+    const project = backgroundProject(
+      [
+        "services:",
+        "  migrate:",
+        "    command: sleep 0.$$(( SBX_REPLICA * 4 )) && touch done-$$SBX_REPLICA",
+        "    replicas: 3",
+        "  app:",
+        "    command: ls done-* > seen.txt && exec sleep 600",
+        "    depends_on: { migrate: { condition: service_completed_successfully } }",
+        "",
+      ].join("\n"),
+    );
+    const upped = await project.sbx("up", "--wait");
+    expect(upped.code, upped.stderr).toBe(0);
+    expect(readFileSync(join(project.dir, "seen.txt"), "utf8").split("\n").filter(Boolean)).toEqual(["done-0", "done-1", "done-2"]);
+    const rows = await ps(project);
+    expect(rows.map((row) => [row.name, row.status])).toEqual([
+      ["migrate.0", "completed"],
+      ["migrate.1", "completed"],
+      ["migrate.2", "completed"],
+      ["app", "ready"],
+    ]);
+    expect((await project.sbx("down")).code).toBe(0);
+    await expectNothingLeft(project.marker);
+  });
+
+  it("--exit-code-from asks for one instance of a service of several", async () => {
+    const project = replicaProject();
+    const result = await project.sbx("up", "--exit-code-from", "api");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--exit-code-from api: it runs 3 instances (replicas); name one, as api.0");
+  });
+
   it("refuses a bad scale with a clear message and changes nothing", async () => {
     const project = replicaProject();
     const notRunning = await project.sbx("scale", "api=2");
