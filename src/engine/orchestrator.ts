@@ -5,7 +5,7 @@ import { SbxError } from "../errors.js";
 import { DependencyGraph } from "../graph/dependency-graph.js";
 import type { Selection } from "../graph/select-services.js";
 import { selectServices } from "../graph/select-services.js";
-import { replicaConflicts } from "../manifest/check-replicas.js";
+import { addressReferences, replicaConflicts } from "../manifest/check-replicas.js";
 import { didYouMean } from "../manifest/did-you-mean.js";
 import { instanceOf, MAX_REPLICAS, projectInstances, withReplicas } from "../manifest/instances.js";
 import type { Project, Service } from "../manifest/types.js";
@@ -318,9 +318,10 @@ export class Orchestrator {
       if (!Number.isInteger(count) || count < 0 || count > MAX_REPLICAS) {
         throw new SbxError("USAGE", `cannot scale "${name}" to ${count}: the count of instances must be an integer from 0 to ${MAX_REPLICAS}`, { service: name });
       }
-      const conflict = replicaConflicts(service, count)[0];
+      const conflict = replicaConflicts(service, count)[0] ?? (count === 0 ? addressReferences(project, name)[0] : undefined);
       if (conflict) {
-        const { file, line, column } = service.source;
+        // The key is the service's own (a fixed port) or a dependent's (a reference to its address): the service's place tells which file.
+        const { file, line, column } = project.services.get(String(conflict.path[1]))?.source ?? service.source;
         throw new SbxError("USAGE", `cannot scale "${name}" to ${count}: ${conflict.path.join(".")} (declared at ${file}:${line}:${column}): ${conflict.message}`, { service: name });
       }
     }

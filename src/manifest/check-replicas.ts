@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../errors.js";
 import { instanceName, replicaCount } from "./instances.js";
+import { findRuntimeRefs, parseRuntimeRef } from "./runtime-refs.js";
 import type { KeyPath, SourceLocator } from "./source-file.js";
 import type { Project, Service } from "./types.js";
 
@@ -41,14 +42,38 @@ export function replicaConflicts(service: Service, count: number): ReplicaConfli
 }
 
 /**
- * The checks of `replicas` on the loaded project: the conflicts above, and a declared service
- * whose name is one an instance of a replicated service takes (`api.1` beside `api` with replicas: 3).
+ * Where the project's services refer to `target`'s address (`${services.api.url}`, `${services.api.ports.http}`)
+ * in their environment or command: what has no value when it runs no instance.
+ */
+export function addressReferences(project: Project, target: string): ReplicaConflict[] {
+  const found: ReplicaConflict[] = [];
+  for (const service of project.services.values()) {
+    const texts: [KeyPath, string][] = [
+      ...Object.entries(service.environment).map(([key, text]): [KeyPath, string] => [["services", service.name, "environment", key], text]),
+      ...(service.command.kind === "shell" ? [[["services", service.name, "command"], service.command.script] as [KeyPath, string]] : service.command.argv.map((text, index): [KeyPath, string] => [["services", service.name, "command", index], text])),
+    ];
+    for (const [path, text] of texts) {
+      const ref = findRuntimeRefs(text).find((match) => {
+        const parsed = match.escaped ? undefined : parseRuntimeRef(match.body);
+        return parsed !== undefined && parsed.kind !== "own-port" && parsed.service === target;
+      });
+      if (ref) found.push({ path, message: `${ref.text} has no value: "${target}" runs no instance (replicas: 0)` });
+    }
+  }
+  return found;
+}
+
+/**
+ * The checks of `replicas` on the loaded project: the conflicts above, a declared service whose
+ * name is one an instance of a replicated service takes (`api.1` beside `api` with replicas: 3),
+ * and a reference to the address of a service of no instance.
  */
 export function checkReplicas(project: Project, locator: SourceLocator): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const service of project.services.values()) {
     const count = replicaCount(service);
     for (const conflict of replicaConflicts(service, count)) diagnostics.push(locator.diagnostic(conflict.path, conflict.message));
+    if (count === 0) for (const reference of addressReferences(project, service.name)) diagnostics.push(locator.diagnostic(reference.path, reference.message));
     if (count <= 1) continue;
     for (let replica = 0; replica < count; replica++) {
       const taken = instanceName({ service: service.name, replica }, count);

@@ -180,6 +180,7 @@ describe("replicas", () => {
       [["api=-1"], /"api=-1" is not SERVICE=COUNT/],
       [["api=1000"], /cannot scale "api" to 1000: the count of instances must be an integer from 0 to 100/],
       [["api=4", "nope=1"], /no service "nope" in this project/],
+      [["api=0"], /cannot scale "api" to 0: services\.web\.environment\.API \(declared at .*sandbox\.yaml:8:3\): \$\{services\.api\.url\} has no value: "api" runs no instance/],
     ];
     for (const [args, message] of cases) {
       const result = await project.sbx("scale", ...args);

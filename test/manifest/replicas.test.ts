@@ -33,6 +33,14 @@ describe("replicas", () => {
     expect(() => load(api("    replicas: 3\n    ports: { http: auto }\n    ready: { http: { port: http, path: /health } }\n"))).not.toThrow();
   });
 
+  it("refuses a reference to the address of a service of no instance", () => {
+    const yaml = "services:\n  api:\n    command: x\n    replicas: 0\n    ports: { http: auto }\n  web:\n    command: [curl, '${services.api.url}']\n    depends_on: [api]\n    environment: { PORT_OF_API: '${services.api.ports.http}' }\n";
+    expect(problems(yaml)).toEqual([
+      `7:21 services.web.command[1]: \${services.api.url} has no value: "api" runs no instance (replicas: 0)`,
+      `9:33 services.web.environment.PORT_OF_API: \${services.api.ports.http} has no value: "api" runs no instance (replicas: 0)`,
+    ]);
+  });
+
   it("refuses a service named as an instance of a replicated one", () => {
     expect(problems(`${api("    replicas: 2\n")}  api.1:\n    command: y\n`)).toEqual([
       `5:3 services.api.1: the name "api.1" is that of replica 1 of "api" (replicas: 2): rename one of them`,
