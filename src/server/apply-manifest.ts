@@ -19,7 +19,12 @@ export async function applyManifest(orchestrator: Orchestrator, body: ApplyBody)
     throw new SbxError("USAGE", `the manifest is for the project in ${project.dir}, and this supervisor runs the one in ${orchestrator.project.dir}`);
   }
   const selection = selectServices(project, { services: body.services ?? [], profiles: body.profiles ?? [], ...(body.noDeps ? { noDeps: true } : {}) });
-  const changes = await orchestrator.apply({ project, selection }, { ...(body.force ? { force: true } : {}), ...(body.removeMissing ? { removeMissing: true } : {}) });
+  // A service named whose manifest now says fewer replicas loses the extra instances, as a whole-project apply does.
+  const removeInstancesOf = (body.services ?? []).filter((name) => project.services.has(name));
+  const changes = await orchestrator.apply(
+    { project, selection },
+    { ...(body.force ? { force: true } : {}), ...(body.removeMissing ? { removeMissing: true } : {}), ...(removeInstancesOf.length > 0 ? { removeInstancesOf } : {}) },
+  );
   const launched = changes.filter((change) => change.action !== "stopped").flatMap((change) => orchestrator.state(change.service) ?? []);
   return { changes, launched, failed: launched.filter((state) => isFailedStatus(state.status)) };
 }

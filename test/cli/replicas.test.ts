@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -129,6 +129,24 @@ describe("replicas", () => {
 
     expect((await project.sbx("down")).code).toBe(0);
     await expectNothingLeft(project.marker);
+  });
+
+  it("up -d applies a changed replicas count: the whole project, or the service named", async () => {
+    const project = replicaProject();
+    expect((await project.sbx("up", "--wait")).code).toBe(0);
+    const before = await ps(project);
+    writeFileSync(join(project.dir, "sandbox.yaml"), manifest.replace("replicas: 3", "replicas: 4"));
+    const grown = await project.sbx("up", "-d", "--wait");
+    expect(grown.code, grown.stderr).toBe(0);
+    expect(grown.stdout).toContain("api.3: started (new)");
+    writeFileSync(join(project.dir, "sandbox.yaml"), manifest.replace("replicas: 3", "replicas: 2"));
+    const shrunk = await project.sbx("up", "-d", "api");
+    expect(shrunk.code, shrunk.stderr).toBe(0);
+    expect(shrunk.stdout).toContain("api.2: stopped (removed)");
+    expect(shrunk.stdout).toContain("api.3: stopped (removed)");
+    const after = await ps(project);
+    expect(after.map((row) => row.name)).toEqual(["api.0", "api.1", "web"]);
+    expect(after.map((row) => row.pid)).toEqual([before[0]?.pid, before[1]?.pid, before[3]?.pid]);
   });
 
   it("a dependent on service_completed_successfully waits for every instance of a job to complete", async () => {
