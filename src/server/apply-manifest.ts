@@ -25,6 +25,14 @@ export async function applyManifest(orchestrator: Orchestrator, body: ApplyBody)
     { project, selection },
     { ...(body.force ? { force: true } : {}), ...(body.removeMissing ? { removeMissing: true } : {}), ...(removeInstancesOf.length > 0 ? { removeInstancesOf } : {}) },
   );
+  return outcome(orchestrator, changes);
+}
+
+/**
+ * What an apply (or a scale) did: its changes, the state of each service it launched, and which of
+ * them have failed already or could not start: a caller that returns now must not call that a success.
+ */
+export function outcome(orchestrator: Orchestrator, changes: ServiceChange[]): { changes: ServiceChange[]; launched: ServiceState[]; failed: ServiceState[] } {
   const launched = changes.filter((change) => change.action !== "stopped").flatMap((change) => orchestrator.state(change.service) ?? []);
   return { changes, launched, failed: launched.filter((state) => isFailedStatus(state.status)) };
 }

@@ -8,7 +8,7 @@ import { processView } from "../api/process-view.js";
 import { defaults } from "../defaults.js";
 import { SbxError } from "../errors.js";
 import type { Orchestrator } from "../engine/orchestrator.js";
-import { isFailedStatus, isRunningStatus, type ServiceState } from "../engine/service-state.js";
+import { isRunningStatus, type ServiceState } from "../engine/service-state.js";
 import type { InstanceId } from "../manifest/types.js";
 import type { ServiceLog } from "../process/service-log.js";
 import { QueuedEventSink } from "./event-sink.js";
@@ -16,7 +16,7 @@ import { LogStream } from "./log-stream.js";
 import type { ProcessRegistry } from "./process-registry.js";
 import { failureOf } from "../engine/service-failure.js";
 import { checkApplyBody, checkExecBody, checkStartProcessBody } from "../protocol/bodies.js";
-import { applyManifest } from "./apply-manifest.js";
+import { applyManifest, outcome } from "./apply-manifest.js";
 import { matchEndpoint, SERVICE_ACTIONS, type EndpointName, type ServiceAction } from "../protocol/endpoints.js";
 import { countParam, durationParam, flagParam, lastEventIds, lineNumber, readJsonBody, signalParam } from "../protocol/params.js";
 import { ERROR_STATUS, RequestError } from "../protocol/request-error.js";
@@ -232,9 +232,7 @@ export class ControlServer {
         json(response, 200, { changes, services: launched.map((state) => this.view(state)), failures: failed.flatMap((state) => failureOf(state) ?? []) });
       },
       scale: async ({ response, url }) => {
-        const changes = await orchestrator.scale(scaleCounts(url.searchParams.getAll("replicas")));
-        const launched = changes.filter((change) => change.action !== "stopped").flatMap((change) => orchestrator.state(change.service) ?? []);
-        const failed = launched.filter((state) => isFailedStatus(state.status));
+        const { changes, launched, failed } = outcome(orchestrator, await orchestrator.scale(scaleCounts(url.searchParams.getAll("replicas"))));
         json(response, 200, { changes, services: launched.map((state) => this.view(state)), failures: failed.flatMap((state) => failureOf(state) ?? []) });
       },
       ready: async ({ response, url }) => {
