@@ -196,6 +196,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 
   program
+    .command("scale")
+    .description("run COUNT instances of each SERVICE of the running project: new ones started, extra ones stopped, the rest left alone; returns once they are ready")
+    .argument("<SERVICE=COUNT...>", "the services and their counts, as api=3")
+    .action(async (pairs: string[], _options: unknown, command: Command) => {
+      const { scaleCommand } = await import("./commands/scale.js");
+      exitCode = await scaleCommand(pairs, globals(command), io);
+    });
+
+  program
     .command("exec")
     .description("run a command as SERVICE runs: its environment (with its ports while the project runs), working directory and user; exits with the command's code")
     .argument("<SERVICE>", "the service")

@@ -1,4 +1,5 @@
 import type { Selection } from "../graph/select-services.js";
+import { instanceOf, projectInstances } from "../manifest/instances.js";
 import type { Project, Service } from "../manifest/types.js";
 import { definitionChanges } from "./service-definition.js";
 import type { ServiceState } from "./service-state.js";
@@ -15,7 +16,7 @@ export type ChangeReason =
   | "was-stopped"
   | "had-failed"
   | "was-skipped"
-  /** It is no longer in the manifest. */
+  /** It is no longer in the manifest (or, an instance, no longer among its service's replicas). */
   | "removed";
 
 /** One thing that applying a manifest does to one service. */
@@ -32,6 +33,8 @@ export interface ApplyOptions {
   force?: boolean;
   /** Stop the running services that the new manifest no longer declares (`up -d` of the whole project; not when services are named). */
   removeMissing?: boolean;
+  /** Stop the running instances of these services that the new project no longer has (`sbx scale` down). */
+  removeInstancesOf?: readonly string[];
 }
 
 /** What the project runs now: each service's definition as declared (its full `depends_on`), and its state. */
@@ -51,9 +54,10 @@ export interface RunningProject {
  */
 export function planApply(running: RunningProject, next: { project: Project; selection: Selection }, options: ApplyOptions = {}): ServiceChange[] {
   const changes: ServiceChange[] = [];
+  const instances = projectInstances(next.project);
   for (const selected of next.selection.services) {
     const name = selected.name;
-    const declared = next.project.services.get(name) ?? selected;
+    const declared = instances.get(name) ?? selected;
     const current = running.declared.get(name);
     if (current === undefined) {
       changes.push({ service: name, action: "started", reason: "new", changed: [] });
@@ -67,9 +71,11 @@ export function planApply(running: RunningProject, next: { project: Project; sel
       if (again) changes.push({ service: name, action: "started", reason: again, changed: [] });
     }
   }
-  if (options.removeMissing) {
-    for (const name of running.declared.keys()) {
-      if (!next.project.services.has(name)) changes.push({ service: name, action: "stopped", reason: "removed", changed: [] });
+  const scaled = new Set(options.removeInstancesOf ?? []);
+  if (options.removeMissing || scaled.size > 0) {
+    for (const [name, service] of running.declared) {
+      if (instances.has(name) || !(options.removeMissing || scaled.has(instanceOf(service).service))) continue;
+      changes.push({ service: name, action: "stopped", reason: "removed", changed: [] });
     }
   }
   return changes;

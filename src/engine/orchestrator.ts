@@ -4,6 +4,10 @@ import { defaults } from "../defaults.js";
 import { SbxError } from "../errors.js";
 import { DependencyGraph } from "../graph/dependency-graph.js";
 import type { Selection } from "../graph/select-services.js";
+import { selectServices } from "../graph/select-services.js";
+import { addressReferences, replicaConflicts } from "../manifest/check-replicas.js";
+import { didYouMean } from "../manifest/did-you-mean.js";
+import { instanceOf, MAX_REPLICAS, projectInstances, withReplicas } from "../manifest/instances.js";
 import type { Project, Service } from "../manifest/types.js";
 import type { LogLine } from "../process/log-line.js";
 import { ensureStateDirectory } from "../process/private-files.js";
@@ -15,6 +19,7 @@ import { describePending } from "./describe-pending.js";
 import { allConditionsMet$ } from "./dependency-conditions.js";
 import { EventStore } from "./event-store.js";
 import { PortAssignments, type ServiceAddress } from "./port-assignments.js";
+import { ScaleOverrides } from "./scale-overrides.js";
 import { dependencyAddresses, fixedPorts, resolveRun } from "./resolve-run.js";
 import type { ServiceEvent } from "./events.js";
 import type { ServiceRuntime } from "./runtime.js";
@@ -94,6 +99,8 @@ export class Orchestrator {
   private readonly lives = new Map<string, Promise<void>>();
   private readonly halt = new AbortController();
   private readonly idleWaiters: (() => void)[] = [];
+  /** The counts `sbx scale` set, kept through later applies of the manifest. */
+  private readonly scales = new ScaleOverrides();
   /** Services stopped on their own (`sbx stop`): the project waits for them to be started again, or for its end. */
   private readonly parked = new Set<string>();
   /** Every service has ended and none waits to start again: the project is over. */
@@ -117,8 +124,9 @@ export class Orchestrator {
     this.logDir = options.logDir ?? join(ensureStateDirectory(project.dir), "logs");
     this.lines$ = this.logAdded.pipe(mergeMap((log) => log.lines$));
     this.batches$ = this.logAdded.pipe(mergeMap((log) => log.batches$));
+    const instances = projectInstances(project);
     for (const service of selection.services) {
-      this.declared.set(service.name, project.services.get(service.name) ?? service);
+      this.declared.set(service.name, instances.get(service.name) ?? service);
       this.launched.set(service.name, service);
       this.addLog(service);
     }
@@ -138,6 +146,20 @@ export class Orchestrator {
   /** A service of the run as it was launched (its `depends_on` limited to the run's services). */
   definition(name: string): Service | undefined {
     return this.launched.get(name);
+  }
+
+  /**
+   * The names of the run's instances of a service, in replica order: `["api.0", "api.1"]` for
+   * `api` with two, `["db"]` for `db`; an instance's own name gives it alone; none when the run has
+   * no such service (or, scaled to 0, no instance of it).
+   */
+  instancesOf(name: string): string[] {
+    if (this.launched.has(name)) return [name];
+    return this.graph.order.filter((instance) => this.launched.get(instance)?.instance?.service === name).sort((a, b) => this.replicaOf(a) - this.replicaOf(b));
+  }
+
+  private replicaOf(name: string): number {
+    return instanceOf(this.launched.get(name) as Service).replica;
   }
 
   /**
@@ -279,6 +301,43 @@ export class Orchestrator {
     return applied;
   }
 
+  /**
+   * Runs `count` instances of each service named (`sbx scale api=5`), as an apply of the project
+   * as it runs with those counts: new instances are launched (each with its own ports, waiting
+   * for its dependencies as ever), the extra ones stopped, gracefully, the highest replicas
+   * being the ones to go; every other instance and service is left alone. The counts hold
+   * through later applies (`sbx restart`, `up -d`) until the manifest's own count changes.
+   * Checked whole before anything changes: an unknown service, a count out of range, or a
+   * fixed port that the instances would share refuses the lot.
+   */
+  async scale(counts: ReadonlyMap<string, number>): Promise<ServiceChange[]> {
+    const project = this.current;
+    for (const [name, count] of counts) {
+      const service = project.services.get(name);
+      if (!service) throw new SbxError("UNKNOWN_SERVICE", `no service "${name}" in this project${didYouMean(name, project.services.keys())}`, { service: name });
+      if (!Number.isInteger(count) || count < 0 || count > MAX_REPLICAS) {
+        throw new SbxError("USAGE", `cannot scale "${name}" to ${count}: the count of instances must be an integer from 0 to ${MAX_REPLICAS}`, { service: name });
+      }
+      const conflict = replicaConflicts(service, count)[0] ?? (count === 0 ? addressReferences(project, name)[0] : undefined);
+      if (conflict) {
+        // The key is the service's own (a fixed port) or a dependent's (a reference to its address): the service's place tells which file.
+        const { file, line, column } = project.services.get(String(conflict.path[1]))?.source ?? service.source;
+        throw new SbxError("USAGE", `cannot scale "${name}" to ${count}: ${conflict.path.join(".")} (declared at ${file}:${line}:${column}): ${conflict.message}`, { service: name });
+      }
+    }
+    const declared = new Map([...counts.keys()].map((name) => [name, this.scales.declaredCount(project, name)]));
+    const scaled = withReplicas(project, counts);
+    const selection = selectServices(scaled, { services: [...counts.keys()], noDeps: true });
+    const changes = await this.apply({ project: scaled, selection }, { removeInstancesOf: [...counts.keys()] });
+    for (const [name, count] of counts) this.scales.set(name, count, declared.get(name) as number);
+    return changes;
+  }
+
+  /** A freshly loaded manifest's project with the counts `sbx scale` set that still hold: what an apply of it runs. */
+  withScales(project: Project): Project {
+    return this.scales.applyTo(project);
+  }
+
   /** Writes every log to its file and ends the streams; after it the orchestrator is done. */
   close(): Promise<void> {
     this.ports.releaseAll();
@@ -351,7 +410,15 @@ export class Orchestrator {
     // Every selected service takes its new definition, those left running too (one whose only
     // change is its depends_on, which counts once it starts again), so that the order of later
     // stops and starts is the manifest's as it is now.
-    for (const selected of next.selection.services) declared.set(selected.name, next.project.services.get(selected.name) ?? selected);
+    const instances = projectInstances(next.project);
+    for (const selected of next.selection.services) declared.set(selected.name, instances.get(selected.name) ?? selected);
+    // What a service waits for counts only when it starts, and is no part of what restarts it:
+    // each one left running waits, next time, for what the manifest applied says (a dependent of
+    // a service scaled up waits for the new instances too, and stops before them).
+    for (const [name, service] of declared) {
+      const now = instances.get(name);
+      if (now && now.dependsOn !== service.dependsOn) declared.set(name, { ...service, dependsOn: now.dependsOn });
+    }
     const launched = withinRun(declared);
     let graph: DependencyGraph;
     try {

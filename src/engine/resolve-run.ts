@@ -1,3 +1,4 @@
+import { instanceOf } from "../manifest/instances.js";
 import { httpCheckUrl } from "../manifest/normalise.js";
 import { envName, substituteRuntimeRefs, type RuntimeRef } from "../manifest/runtime-refs.js";
 import type { Command, HealthSpec, ReadySpec, Service } from "../manifest/types.js";
@@ -8,7 +9,8 @@ import type { ServiceAddress } from "./port-assignments.js";
  * `${services.api.url}`) in its environment, command and ready.exec, the checks that name a port
  * given its number, and its ports in its environment, under what the manifest sets: `PORT` when it
  * has exactly one, `SBX_PORT_<NAME>` for each, and for each dependency that has ports
- * `SBX_SERVICE_<SERVICE>_PORT_<NAME>` and `SBX_SERVICE_<SERVICE>_URL`. The manifest's checks
+ * `SBX_SERVICE_<SERVICE>_PORT_<NAME>` and `SBX_SERVICE_<SERVICE>_URL`, and `SBX_REPLICA`, which
+ * instance of its service it is (0 for a service of one). The manifest's checks
  * made sure that every reference names a port declared and a dependency, whose address is known
  * once it has started.
  */
@@ -20,7 +22,7 @@ export function resolveRun(service: Service, ports: Readonly<Record<string, numb
   };
   const substitute = (text: string): string => substituteRuntimeRefs(text, value);
 
-  const portVariables: Record<string, string> = {};
+  const portVariables: Record<string, string> = { SBX_REPLICA: String(instanceOf(service).replica) };
   const names = Object.keys(ports);
   if (names.length === 1) portVariables.PORT = String(ports[names[0] as string]);
   for (const name of names) portVariables[`SBX_PORT_${envName(name)}`] = String(ports[name]);
@@ -57,12 +59,18 @@ function stringOr(value: string | number | undefined, written: string): string {
   return value === undefined ? written : String(value);
 }
 
-/** The dependencies' addresses that a run of the service may refer to: those of its dependencies that have ports. */
+/**
+ * The dependencies' addresses that a run of the service may refer to, by the dependency's service
+ * name: those of its dependencies that have ports. A dependency of several instances is known by
+ * its first, replica 0 (`${services.api.url}` is api.0's).
+ */
 export function dependencyAddresses(service: Service, addressOf: (name: string) => ServiceAddress | undefined): Map<string, ServiceAddress> {
   const out = new Map<string, ServiceAddress>();
   for (const dependency of service.dependsOn) {
+    const instance = dependency.instance ?? { service: dependency.service, replica: 0 };
+    if (instance.replica !== 0) continue;
     const address = addressOf(dependency.service);
-    if (address && Object.keys(address.ports).length > 0) out.set(dependency.service, address);
+    if (address && Object.keys(address.ports).length > 0) out.set(instance.service, address);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { SbxError } from "../errors.js";
 import { didYouMean } from "../manifest/did-you-mean.js";
+import { instanceNames, projectInstances } from "../manifest/instances.js";
 import type { Project, Service } from "../manifest/types.js";
 import { DependencyGraph } from "./dependency-graph.js";
 
@@ -12,7 +13,7 @@ export interface SelectionOptions {
   noDeps?: boolean;
 }
 
-/** The services of one run, and the graph among them (dependencies outside the run dropped). */
+/** The services of one run (each instance of a replicated one), and the graph among them (dependencies outside the run dropped). */
 export interface Selection {
   services: Service[];
   graph: DependencyGraph;
@@ -22,32 +23,34 @@ export interface Selection {
  * Which services a run starts, as compose decides it: a service with `profiles` is enabled only
  * when one of them is active or when it is named; what a selected service depends on is pulled
  * in whatever its profiles (unless `noDeps`); a dependency with `required: false` only when it is
- * enabled anyway.
+ * enabled anyway. A service of several instances is all of them (a dependent waits for each); an
+ * instance may be named on its own (`api.1`).
  */
 export function selectServices(project: Project, options: SelectionOptions = {}): Selection {
   const active = new Set(options.profiles ?? []);
-  const all = [...project.services.values()];
+  const instances = projectInstances(project);
+  const all = [...instances.values()];
   const enabled = (service: Service): boolean =>
     service.profiles.length === 0 || service.profiles.some((profile) => active.has(profile));
 
-  const named = options.services ?? [];
-  for (const name of named) {
-    if (!project.services.has(name)) {
-      throw new SbxError("UNKNOWN_SERVICE", `no service "${name}" in ${project.files.join(", ")}${didYouMean(name, project.services.keys())}`, {
-        service: name,
-      });
-    }
-  }
-  const roots = named.length > 0 ? new Set(named) : new Set(all.filter(enabled).map((s) => s.name));
+  const named = (options.services ?? []).flatMap((name) => {
+    const declared = project.services.get(name);
+    if (declared) return instanceNames(declared);
+    if (instances.has(name)) return [name];
+    throw new SbxError("UNKNOWN_SERVICE", `no service "${name}" in ${project.files.join(", ")}${didYouMean(name, project.services.keys())}`, {
+      service: name,
+    });
+  });
+  const roots = (options.services ?? []).length > 0 ? new Set(named) : new Set(all.filter(enabled).map((s) => s.name));
 
   const fullGraph = new DependencyGraph(all);
   const names = options.noDeps
     ? fullGraph.order.filter((name) => roots.has(name))
-    : fullGraph.closure(roots, (dep) => dep.required || roots.has(dep.service) || enabled(project.services.get(dep.service) as Service));
+    : fullGraph.closure(roots, (dep) => dep.required || roots.has(dep.service) || enabled(instances.get(dep.service) as Service));
 
   const selected = new Set(names);
   const services = names.map((name) => {
-    const service = project.services.get(name) as Service;
+    const service = instances.get(name) as Service;
     const dependsOn = service.dependsOn.filter((dep) => selected.has(dep.service));
     return dependsOn.length === service.dependsOn.length ? service : { ...service, dependsOn };
   });

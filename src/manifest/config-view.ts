@@ -65,6 +65,7 @@ function serviceView(service: Service): Record<string, unknown> {
     ...(service.timeoutMs === undefined ? {} : { timeout: formatDuration(service.timeoutMs) }),
     logs: { max_size: formatSize(service.logs.maxSize), max_files: service.logs.maxFiles },
     ...(service.profiles.length > 0 ? { profiles: service.profiles } : {}),
+    ...(service.replicas === undefined ? {} : { replicas: service.replicas }),
   };
 }
 

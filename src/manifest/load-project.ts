@@ -1,6 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { defaults } from "../defaults.js";
 import { ManifestError, SbxError, type Diagnostic } from "../errors.js";
+import { checkReplicas } from "./check-replicas.js";
 import { checkRuntimeRefs } from "./check-runtime-refs.js";
 import { checkSemantics } from "./check-semantics.js";
 import { checkValues } from "./check-values.js";
@@ -78,7 +79,9 @@ export function loadProject(options: LoadOptions = {}): Project {
   if (diagnostics.length > 0) throw new ManifestError(diagnostics);
 
   const result = normalise(merged as RawManifest, { projectDir, files, locator, env });
-  if (result.diagnostics.length > 0) throw new ManifestError(result.diagnostics);
+  // Judged on the normalised services: a check's port is known there as a number or a port's name.
+  const problems = [...result.diagnostics, ...checkReplicas(result.project, locator)];
+  if (problems.length > 0) throw new ManifestError(problems);
   return { ...result.project, warnings };
 }
 

@@ -98,6 +98,7 @@ function normaliseService(
     logs: normaliseLogs(raw.logs, manifest.logs),
     profiles: raw.profiles ?? [],
     ...(user ? { user } : {}),
+    ...(raw.replicas === undefined ? {} : { replicas: raw.replicas }),
     source: ctx.locator.locate(path, "key"),
   };
 }

@@ -76,6 +76,7 @@ export interface RawService {
   shell?: RawShell;
   /** NAME, UID, NAME:GROUP or UID:GID. */
   user?: string | number;
+  replicas?: number;
 }
 
 export interface RawManifest {
@@ -110,6 +111,7 @@ export const rawKeys = {
     ports: true,
     shell: true,
     user: true,
+    replicas: true,
   } satisfies Record<keyof RawService, true>,
   ready: { tcp: true, http: true, log: true, exec: true, notify: true, watchdog: true, timeout: true, interval: true } satisfies Record<keyof RawReady, true>,
   health: { tcp: true, http: true, exec: true, interval: true, timeout: true, retries: true } satisfies Record<keyof RawHealth, true>,

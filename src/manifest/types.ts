@@ -22,8 +22,21 @@ export type Command =
 
 export type DependencyCondition = "service_started" | "service_healthy" | "service_completed_successfully";
 
-export interface Dependency {
+/**
+ * One running copy of a declared service: `replicas: 3` makes replicas 0, 1 and 2 of it. The
+ * instance's name (what the engine, ps and the logs know it by) is made from it by
+ * graph/instances.ts alone: `api` for a service of one instance, `api.0`, `api.1` … otherwise.
+ */
+export interface InstanceId {
   service: string;
+  replica: number;
+}
+
+export interface Dependency {
+  /** The service waited for; once instances are made, the instance's name. */
+  service: string;
+  /** Once instances are made: the instance of a declared service that `service` names. */
+  instance?: InstanceId;
   condition: DependencyCondition;
   /** When false, the dependency is waited for only if it is part of the run. */
   required: boolean;
@@ -149,6 +162,10 @@ export interface Service {
   profiles: string[];
   /** Another user to run as; none: sbx's own. */
   user?: ServiceUser;
+  /** How many instances run (`replicas`); none declared: one. */
+  replicas?: number;
+  /** Once instances are made (graph/instances.ts): which instance of which declared service this is. */
+  instance?: InstanceId;
   /** Where the service is declared. */
   source: SourceLocation;
 }

@@ -78,6 +78,11 @@ export class ControlClient {
     return this.ask("apply", {}, {}, body);
   }
 
+  /** Runs `count` instances of each service named (`sbx scale`); answers once the new ones have started, or ended without. */
+  scale(counts: ReadonlyMap<string, number>): Promise<ApplyView> {
+    return this.ask("scale", {}, { replicas: [...counts].map(([service, count]) => `${service}=${count}`) });
+  }
+
   /** Waits until the services (all when none named) are ready now, or one fails, or `timeoutMs` pass. */
   ready(services: readonly string[], options: { timeoutMs?: number } = {}): Promise<ReadyView> {
     return this.ask("ready", {}, { service: services, timeout: options.timeoutMs });

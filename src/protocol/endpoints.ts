@@ -27,6 +27,7 @@ export const endpoints = {
   serviceEnvironment: { method: "GET", path: "/v1/services/:name/environment" },
   down: { method: "POST", path: "/v1/down" },
   apply: { method: "POST", path: "/v1/apply", body: "apply" },
+  scale: { method: "POST", path: "/v1/scale" },
   ready: { method: "GET", path: "/v1/ready" },
   logs: { method: "GET", path: "/v1/logs", stream: true },
   events: { method: "GET", path: "/v1/events", stream: true },
@@ -54,6 +55,8 @@ export interface EndpointTypes {
   down: { query: { timeout?: number }; answer: { stopped: true } };
   /** Loads the manifest again and applies it; answers once what it launched has started, or ended without. */
   apply: { body: ApplyBody; answer: ApplyView };
+  /** Runs each service named with the count of instances given (`replicas=api=5`, repeated); answers once the new instances have started, or ended without. */
+  scale: { query: { replicas: readonly string[] }; answer: ApplyView };
   /** Waits until the services are ready now (all when none named), or one fails, or `timeout` ms pass. */
   ready: { query: { service?: readonly string[]; timeout?: number }; answer: ReadyView };
   /** Events `stdout`/`stderr` (LogLineView), `lagged`, `gap`. */

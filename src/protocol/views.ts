@@ -21,7 +21,12 @@ export type ServiceStatus =
 
 /** One row of `sbx ps --json`, and of GET /v1/services. */
 export interface ServiceStatusView {
+  /** The instance's name: the service's own, or `api.1` for replica 1 of a service of several (`replicas`). */
   name: string;
+  /** The service of the manifest it is an instance of (absent from a supervisor older than replicas: `name`). */
+  service?: string;
+  /** Which instance of it (its SBX_REPLICA): 0 for a service of one. */
+  replica?: number;
   status: ServiceStatus;
   ready: boolean;
   pid: number | null;

@@ -9,13 +9,14 @@ import { defaults } from "../defaults.js";
 import { SbxError } from "../errors.js";
 import type { Orchestrator } from "../engine/orchestrator.js";
 import { isRunningStatus, type ServiceState } from "../engine/service-state.js";
+import type { InstanceId } from "../manifest/types.js";
 import type { ServiceLog } from "../process/service-log.js";
 import { QueuedEventSink } from "./event-sink.js";
 import { LogStream } from "./log-stream.js";
 import type { ProcessRegistry } from "./process-registry.js";
 import { failureOf } from "../engine/service-failure.js";
 import { checkApplyBody, checkExecBody, checkStartProcessBody } from "../protocol/bodies.js";
-import { applyManifest } from "./apply-manifest.js";
+import { applyManifest, outcome } from "./apply-manifest.js";
 import { matchEndpoint, SERVICE_ACTIONS, type EndpointName, type ServiceAction } from "../protocol/endpoints.js";
 import { countParam, durationParam, flagParam, lastEventIds, lineNumber, readJsonBody, signalParam } from "../protocol/params.js";
 import { ERROR_STATUS, RequestError } from "../protocol/request-error.js";
@@ -25,10 +26,13 @@ import { formatSSE } from "../protocol/sse.js";
 
 export type { ServiceStatusView };
 
-export function statusView(state: ServiceState): ServiceStatusView {
+/** The view of a service's state; `instance` says which replica of which service it is (none: itself, replica 0). */
+export function statusView(state: ServiceState, instance?: InstanceId): ServiceStatusView {
   const running = isRunningStatus(state.status);
   return {
     name: state.name,
+    service: instance?.service ?? state.name,
+    replica: instance?.replica ?? 0,
     status: state.status,
     ready: state.status === "ready",
     pid: state.pid ?? null,
@@ -179,7 +183,12 @@ export class ControlServer {
     const names = new Set(states.map((state) => state.name));
     const runs = this.options.orchestrator.runningProcesses().filter((run) => names.has(run.service));
     const usage = await this.usage.sample(runs);
-    return states.map((state) => ({ ...statusView(state), usage: usage.get(state.name) ?? null }));
+    return states.map((state) => ({ ...this.view(state), usage: usage.get(state.name) ?? null }));
+  }
+
+  /** A state's view, with which instance of which service it is. */
+  private view(state: ServiceState): ServiceStatusView {
+    return statusView(state, this.options.orchestrator.definition(state.name)?.instance);
   }
 
   private endpoints(): Handlers {
@@ -190,11 +199,11 @@ export class ControlServer {
       project: ({ response }) => json(response, 200, { ...this.options.project, services: [...orchestrator.states.keys()] }),
       services: async ({ response, url }) => {
         const states = [...orchestrator.states.values()];
-        json(response, 200, flagParam("usage", url.searchParams.get("usage")) ? await this.withUsage(states) : states.map(statusView));
+        json(response, 200, flagParam("usage", url.searchParams.get("usage")) ? await this.withUsage(states) : states.map((state) => this.view(state)));
       },
       service: async ({ response, params, url }) => {
         const state = service(params.name as string);
-        json(response, 200, flagParam("usage", url.searchParams.get("usage")) ? (await this.withUsage([state]))[0] : statusView(state));
+        json(response, 200, flagParam("usage", url.searchParams.get("usage")) ? (await this.withUsage([state]))[0] : this.view(state));
       },
       serviceAction: async ({ response, params, request }) => {
         const name = params.name as string;
@@ -204,10 +213,11 @@ export class ControlServer {
         if (action === "stop") await orchestrator.stopService(name);
         else if (action === "start") await orchestrator.startService(name);
         else await orchestrator.restartService(name);
-        json(response, 200, statusView(service(name)));
+        json(response, 200, this.view(service(name)));
       },
       serviceEnvironment: ({ response, params }) => {
-        const name = params.name as string;
+        // A service of several instances is run as its first, replica 0; `api.2` names another.
+        const name = orchestrator.instancesOf(params.name as string)[0] ?? (params.name as string);
         const definition = orchestrator.runDefinition(name) ?? unknownService(name);
         const { uid, gid, name: userName, home } = definition.user ?? {};
         const user = uid === undefined || gid === undefined ? null : { uid, gid, ...(userName === undefined ? {} : { name: userName }), ...(home === undefined ? {} : { home }) };
@@ -219,11 +229,15 @@ export class ControlServer {
       },
       apply: async ({ request, response }) => {
         const { changes, launched, failed } = await applyManifest(orchestrator, checkApplyBody(await readJsonBody(request)));
-        json(response, 200, { changes, services: launched.map(statusView), failures: failed.flatMap((state) => failureOf(state) ?? []) });
+        json(response, 200, { changes, services: launched.map((state) => this.view(state)), failures: failed.flatMap((state) => failureOf(state) ?? []) });
+      },
+      scale: async ({ response, url }) => {
+        const { changes, launched, failed } = outcome(orchestrator, await orchestrator.scale(scaleCounts(url.searchParams.getAll("replicas"))));
+        json(response, 200, { changes, services: launched.map((state) => this.view(state)), failures: failed.flatMap((state) => failureOf(state) ?? []) });
       },
       ready: async ({ response, url }) => {
-        const names = [...new Set(url.searchParams.getAll("service"))];
-        for (const name of names) service(name);
+        // A service of several instances is ready when each is.
+        const names = [...new Set(url.searchParams.getAll("service").flatMap((name) => instancesOrUnknown(orchestrator, name)))];
         const timeoutMs = durationParam("timeout", url.searchParams.get("timeout"));
         try {
           await orchestrator.whenReady(names.length > 0 ? names : [...orchestrator.states.keys()], { current: true, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
@@ -292,7 +306,8 @@ export class ControlServer {
   private streamLogs({ request, response, url }: Call): void {
     const { orchestrator } = this.options;
     const asked = [...new Set(url.searchParams.getAll("service"))];
-    const names = asked.length > 0 ? asked : [...orchestrator.states.keys()];
+    // A service of several instances is each of them.
+    const names = asked.length > 0 ? [...new Set(asked.flatMap((name) => (orchestrator.serviceLog(name) ? [name] : instancesOrUnknown(orchestrator, name))))] : [...orchestrator.states.keys()];
     const logs = names.map((name): ServiceLog => orchestrator.serviceLog(name) ?? unknownService(name));
     const tail = countParam("tail", url.searchParams.get("tail"));
     const follow = flagParam("follow", url.searchParams.get("follow"));
@@ -316,10 +331,10 @@ export class ControlServer {
       subscription?.unsubscribe();
       return formatSSE({ event: "lagged", data: JSON.stringify({ limit: defaults.clientMaxQueuedBytes }) });
     });
-    for (const state of orchestrator.states.values()) sink.send(formatSSE({ event: "status", data: JSON.stringify(statusView(state)) }));
+    for (const state of orchestrator.states.values()) sink.send(formatSSE({ event: "status", data: JSON.stringify(this.view(state)) }));
     subscription = orchestrator.events$.subscribe((event) => {
       const state = orchestrator.state(event.service);
-      if (state) sink.send(formatSSE({ event: "status", data: JSON.stringify(statusView(state)) }));
+      if (state) sink.send(formatSSE({ event: "status", data: JSON.stringify(this.view(state)) }));
       if (event.type === "exited") {
         sink.send(formatSSE({ event: "exit", data: JSON.stringify({ service: event.service, exitCode: event.exitCode, signal: event.signal, time: event.time }) }));
       }
@@ -355,6 +370,25 @@ function requestUrl(target: string | undefined): URL {
   } catch {
     throw new RequestError(400, "BAD_REQUEST", `"${target}" is not a valid request target`);
   }
+}
+
+/** The scale endpoint's `replicas=NAME=COUNT` parameters, checked: a count the engine judges, a pair it cannot read a 400. */
+function scaleCounts(pairs: readonly string[]): Map<string, number> {
+  if (pairs.length === 0) throw new RequestError(400, "BAD_REQUEST", "no service to scale: give replicas=NAME=COUNT");
+  const counts = new Map<string, number>();
+  for (const pair of pairs) {
+    const eq = pair.lastIndexOf("=");
+    const count = eq < 1 ? Number.NaN : Number(pair.slice(eq + 1));
+    if (eq < 1 || pair.slice(eq + 1).trim() === "" || !Number.isFinite(count)) throw new RequestError(400, "BAD_REQUEST", `"${pair}" is not NAME=COUNT`);
+    counts.set(pair.slice(0, eq), count);
+  }
+  return counts;
+}
+
+/** The run's instances of the service named, or 404. */
+function instancesOrUnknown(orchestrator: Orchestrator, name: string): string[] {
+  const instances = orchestrator.instancesOf(name);
+  return instances.length > 0 ? instances : unknownService(name);
 }
 
 function unknownService(name: string): never {

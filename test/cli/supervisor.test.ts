@@ -47,7 +47,7 @@ describe("the background supervisor", () => {
     expect(up.stdout).toMatch(/: 3 services ready in the background \(supervisor pid \d+\)/);
     const rows = await ps(p);
     expect(rows.map((r) => r.name)).toEqual(["db", "api", "job"]);
-    for (const row of rows) expect(Object.keys(row).sort()).toEqual(["exitCode", "health", "logError", "name", "pid", "ports", "ready", "restarts", "startedAt", "status", "statusText", "url", "usage"]);
+    for (const row of rows) expect(Object.keys(row).sort()).toEqual(["exitCode", "health", "logError", "name", "pid", "ports", "ready", "replica", "restarts", "service", "startedAt", "status", "statusText", "url", "usage"]);
     expect(rows[0]).toMatchObject({ status: "ready", ready: true, restarts: 0, exitCode: null, logError: null, ports: {}, url: null, statusText: null });
     expect(typeof rows[0]?.pid).toBe("number");
     expect(Date.parse(rows[0]?.startedAt ?? "")).toBeGreaterThan(Date.now() - 60_000);

@@ -4,6 +4,7 @@ import { parseDuration } from "../../manifest/duration.js";
 import { RotatedLog } from "../../process/log-files.js";
 import { parseLogFileLine, parseRunMark, type LogLine } from "../../process/log-line.js";
 import { mergeByTime } from "../../process/merge-by-time.js";
+import { instanceNamesAmong } from "../../manifest/instances.js";
 import { describeHome, logDirectory } from "../../protocol/project-home.js";
 import { SbxError } from "../../errors.js";
 import type { GlobalOptions } from "../global-options.js";
@@ -11,6 +12,7 @@ import { colorEnabled, type CliIo } from "../io.js";
 import { connectToProject, projectHomeOf } from "../project-connection.js";
 import { TerminalRenderer } from "../render/terminal-renderer.js";
 import { followLogs } from "./logs-follow.js";
+import { instancesNamed } from "./instance-names.js";
 
 export interface LogsOptions extends GlobalOptions {
   services: string[];
@@ -38,7 +40,7 @@ export async function logsCommand(options: LogsOptions, io: CliIo, signal?: Abor
 
   if (options.follow && connection.kind === "running") {
     const project = await connection.client.project();
-    const names = options.services.length > 0 ? options.services : project.services;
+    const names = options.services.length > 0 ? instancesNamed(options.services, await connection.client.services()) : project.services;
     const { print, mark, flush } = printer(names, options, io);
     // Everything the running supervisor holds is of its own run.
     mark(project.startedAt);
@@ -59,7 +61,8 @@ export async function logsCommand(options: LogsOptions, io: CliIo, signal?: Abor
 
   const logDir = logDirectory(home);
   const available = existsSync(logDir) ? readdirSync(logDir).filter((f) => f.endsWith(".log")).map((f) => f.slice(0, -4)) : [];
-  const names = options.services.length > 0 ? options.services : available.sort();
+  // A service of several instances is each of its log files.
+  const names = options.services.length > 0 ? [...new Set(options.services.flatMap((name) => instanceNamesOrSelf(name, available)))] : available.sort();
   for (const name of names) if (!available.includes(name)) throw new SbxError("UNKNOWN_SERVICE", `no log for service "${name}" in ${logDir}`);
   if (names.length === 0) {
     io.stdout.write(`no logs in ${logDir}\n`);
@@ -68,6 +71,11 @@ export async function logsCommand(options: LogsOptions, io: CliIo, signal?: Abor
   await printPastLines(logDir, names, keep, options, io);
   if (options.follow) io.stderr.write(`(${describeHome(home)} is not running: nothing more will come)\n`);
   return 0;
+}
+
+function instanceNamesOrSelf(name: string, available: readonly string[]): string[] {
+  const found = instanceNamesAmong(name, available);
+  return found.length > 0 ? found : [name];
 }
 
 /**

@@ -1,5 +1,6 @@
 import { formatMs } from "../render/format-event.js";
 import { portsCell } from "./addresses.js";
+import { groupedByService } from "./instance-names.js";
 import type { GlobalOptions } from "../global-options.js";
 import type { CliIo } from "../io.js";
 import { connectToProject, projectHomeOf, untrackedMessage } from "../project-connection.js";
@@ -65,7 +66,7 @@ async function printOnce(options: GlobalOptions & { json?: boolean }, io: CliIo)
     }
     return 0;
   }
-  const services = await connection.client.services({ usage: true });
+  const services = groupedByService(await connection.client.services({ usage: true }));
   if (options.json) {
     io.stdout.write(`${JSON.stringify(services, null, 2)}\n`);
     return 0;

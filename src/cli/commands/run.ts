@@ -53,8 +53,10 @@ async function dependenciesUp(service: Service, options: GlobalOptions, io: CliI
   if (code !== 0) throw new SbxError("SERVICE_FAILED", `sbx run ${service.name}: its dependencies did not come up (${names.join(", ")})`, { service: service.name });
   const { client } = requireRunning(projectHomeOf(options, io), io);
   for (const status of await client.services()) {
-    if (!names.includes(status.name) || Object.keys(status.ports).length === 0) continue;
-    addresses.set(status.name, { ports: status.ports, ...(status.url === null ? {} : { url: status.url }) });
+    // A dependency of several instances is known by its first, as a service's run knows it.
+    const service = status.service ?? status.name;
+    if (!names.includes(service) || (status.replica ?? 0) !== 0 || Object.keys(status.ports).length === 0) continue;
+    addresses.set(service, { ports: status.ports, ...(status.url === null ? {} : { url: status.url }) });
   }
   return addresses;
 }

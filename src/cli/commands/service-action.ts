@@ -6,6 +6,7 @@ import type { GlobalOptions } from "../global-options.js";
 import type { CliIo } from "../io.js";
 import { projectDirOf, projectHomeOf, requireRunning } from "../project-connection.js";
 import { definedEnvironment, writeFailure } from "./apply-report.js";
+import { instancesNamed } from "./instance-names.js";
 import { planUp } from "./up-plan.js";
 
 const DONE = { start: "started", stop: "stopped", restart: "restarted" } as const;
@@ -26,7 +27,8 @@ export async function serviceActionCommand(action: "start" | "stop" | "restart",
     const failed = await restart(client, services, options, io);
     if (failed) return ExitCode.serviceFailed;
   } else {
-    for (const name of services) {
+    // A service of several instances is each of them.
+    for (const name of instancesNamed(services, await client.services())) {
       const status = await client.serviceAction(name, action);
       io.stdout.write(`${name} ${DONE[action]}${status.pid === null ? "" : ` (pid ${status.pid})`}\n`);
     }
@@ -40,7 +42,8 @@ export async function serviceActionCommand(action: "start" | "stop" | "restart",
 
 /** Restarts the services from the manifest as it is now; true when one of them failed already. */
 async function restart(client: ControlClient, services: readonly string[], options: GlobalOptions, io: CliIo): Promise<boolean> {
-  const running = new Set((await client.services()).map((service) => service.name));
+  const views = await client.services();
+  const running = new Set(views.flatMap((view) => [view.name, view.service ?? view.name]));
   for (const name of services) if (!running.has(name)) throw new SbxError("UNKNOWN_SERVICE", `no service "${name}" in the running project: sbx up -d ${name} starts it`, { service: name });
   // Checked here first: a mistake is told with its place, and nothing is restarted.
   planUp({ ...options, services: [...services], noDeps: true }, io);
@@ -53,7 +56,7 @@ async function restart(client: ControlClient, services: readonly string[], optio
     noDeps: true,
     force: true,
   });
-  for (const name of services) {
+  for (const name of instancesNamed(services, answer.services)) {
     const status = answer.services.find((service) => service.name === name);
     const change = answer.changes.find((c) => c.service === name);
     const changed = change !== undefined && change.changed.length > 0 ? `: ${change.changed.join(", ")} changed` : "";

@@ -1,5 +1,6 @@
 import { SbxError } from "../../errors.js";
 import { selectServices, type Selection } from "../../graph/select-services.js";
+import { instanceNames, projectInstances, replicaCount } from "../../manifest/instances.js";
 import { loadProject } from "../../manifest/load-project.js";
 import type { Project } from "../../manifest/types.js";
 import { loadOptionsFrom, type GlobalOptions } from "../global-options.js";
@@ -35,7 +36,13 @@ export interface UpOptions extends GlobalOptions {
  */
 export function planUp(options: UpOptions, io: CliIo): { project: Project; selection: Selection } {
   const project = loadProject(loadOptionsFrom(options, io));
-  if (options.exitCodeFrom !== undefined && !project.services.has(options.exitCodeFrom)) {
+  if (options.exitCodeFrom !== undefined && !projectInstances(project).has(options.exitCodeFrom)) {
+    const replicated = project.services.get(options.exitCodeFrom);
+    // One exit code is one process's: a service of several instances is named by one of them.
+    if (replicated) {
+      const [first] = instanceNames(replicated);
+      throw new SbxError("USAGE", `--exit-code-from ${options.exitCodeFrom}: it runs ${replicaCount(replicated)} instances (replicas)${first === undefined ? "" : `; name one, as ${first}`}`);
+    }
     throw new SbxError("UNKNOWN_SERVICE", `--exit-code-from names no service: "${options.exitCodeFrom}"`);
   }
   const selection = selectServices(project, {
