@@ -157,6 +157,31 @@ services:
     expect(await terminal.exited()).toBe(0);
   });
 
+  it("shows each instance of a replicated service, and follows sbx scale up and down", async () => {
+    const project = backgroundProject(`
+services:
+  api:
+    command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(fixture("replica-server.mjs"))}]
+    replicas: 2
+    ports: { http: auto }
+    ready: { http: { port: http, path: / } }
+`);
+    expect((await project.sbx("up", "--wait")).code).toBe(0);
+    const terminal = openTerminal({ cwd: project.dir, command: sbxCommand("ui"), env: project.env, columns: 140, rows: 30 });
+    await terminal.waitUntil((s) => row(s, "api\\.0")?.status === "ready" && row(s, "api\\.1")?.status === "ready", "both instances ready");
+    expect((await project.sbx("scale", "api=3")).code).toBe(0);
+    let screen = await terminal.waitUntil((s) => row(s, "api\\.2")?.status === "ready", "the third instance");
+    expect(screen).toMatch(/3\/3 ready/);
+    // In replica order.
+    expect(screen.indexOf("api.0")).toBeLessThan(screen.indexOf("api.1"));
+    expect(screen.indexOf("api.1")).toBeLessThan(screen.indexOf("api.2"));
+    expect((await project.sbx("scale", "api=2")).code).toBe(0);
+    screen = await terminal.waitUntil((s) => row(s, "api\\.2") === undefined && /2\/2 ready/.test(s), "the third instance gone");
+    expect(row(screen, "api\\.1")?.status).toBe("ready");
+    terminal.keys("q");
+    expect(await terminal.exited()).toBe(0);
+  });
+
   it("ends when the project is brought down under it", async () => {
     const { project } = await stack();
     const terminal = openTerminal({ cwd: project.dir, command: sbxCommand("ui"), env: project.env, columns: 100, rows: 24 });
