@@ -270,7 +270,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .action(async (services: string[], _options: unknown, command: Command) => {
       const { exportKubernetesCommand } = await import("./commands/export-kubernetes.js");
       const own = command.opts<{ output?: string; image?: string }>();
-      exitCode = exportKubernetesCommand({ ...globals(command), services, ...own }, io);
+      exitCode = await exportKubernetesCommand({ ...globals(command), services, ...own }, io);
     });
   for (const option of sharedOptions(true)) exportCommand.commands[0]?.addOption(option);
 
