@@ -82,6 +82,7 @@ describe("sbx export kubernetes: the API's schema", () => {
       expect.stringMatching(/^Deployment\/x: .*selector.*replicas must be integer/),
       expect.stringMatching(/not an RFC 1123 label/),
       expect.stringMatching(/70000 is not a port/),
+      expect.stringMatching(/a Service's name must start with a letter/),
     ]);
   });
 });
@@ -319,5 +320,57 @@ describe("sbx export kubernetes: what cannot be carried over is told, key and se
   it("has a case for every key of the table", async () => {
     const { unmappableKeys } = await import("../../src/export/kubernetes/unmappable.js");
     expect(unmappableKeys.map((row) => row.key).sort()).toEqual(Object.keys(cases).sort());
+  });
+});
+
+/**
+ * What the kubelet does to a container's command, args and env values before it runs them
+ * (k8s.io/kubernetes third_party/forked/golang/expansion): `$(NAME)` becomes the variable's value
+ * when it is defined, `$$` becomes `$`, anything else stays.
+ */
+function kubeletExpand(text: string, env: Record<string, string>): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== "$" || i + 1 >= text.length) {
+      out += text[i];
+      continue;
+    }
+    const next = text[i + 1];
+    if (next === "$") {
+      out += "$";
+      i += 1;
+    } else if (next === "(" && text.indexOf(")", i + 2) !== -1) {
+      const end = text.indexOf(")", i + 2);
+      const name = text.slice(i + 2, end);
+      out += Object.hasOwn(env, name) ? env[name] : `$(${name})`;
+      i = end;
+    } else {
+      out += `$${next}`;
+      i += 1;
+    }
+  }
+  return out;
+}
+
+describe("sbx export kubernetes: what the kubelet would change", () => {
+  it("escapes $$ and $(NAME) in commands and env values, so that the kubelet's expansion gives back the text as written", () => {
+    const result = exportOf({
+      "sandbox.yaml":
+        "kubernetes: { image: x }\nservices:\n  api:\n    command: 'echo $$$$ $$(PORT) $$(hostname) $$HOME $$'\n    ports: { http: 8080 }\n    environment: { PRICE: 'a$$$$b$$(PORT)c' }\n  job:\n    command: [printf, '%s', '$$(PORT)$$$$']\n",
+    });
+    const container = find(result, "Deployment", "api").spec.template.spec.containers[0];
+    const env: Record<string, string> = Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    expect(container.command.map((part: string) => kubeletExpand(part, env)).at(-1)).toBe("echo $$ $(PORT) $(hostname) $HOME $");
+    expect(kubeletExpand(env.PRICE as string, env)).toBe("a$$b$(PORT)c");
+    const job = find(result, "Deployment", "job").spec.template.spec.containers[0];
+    expect(job.command.map((part: string) => kubeletExpand(part, {}))).toEqual(["printf", "%s", "$(PORT)$$"]);
+  });
+
+  it("names a Service that starts with a digit as the API takes it (an RFC 1035 label)", () => {
+    const result = exportOf({ "sandbox.yaml": "kubernetes: { image: x }\nservices:\n  9lives:\n    command: x\n    ports: { http: 80 }\n  web:\n    command: x\n    environment: { U: '${services.9lives.url}' }\n    depends_on: [9lives]\n" });
+    expect(schemaProblems(objects(result))).toEqual([]);
+    const service = objects(result).find((o) => o.kind === "Service") as KubeObject;
+    expect(service.metadata.name).toMatch(/^[a-z]/);
+    expect(find(result, "Deployment", "web").spec.template.spec.containers[0].env).toContainEqual({ name: "U", value: `http://${service.metadata.name}:80` });
   });
 });

@@ -31,6 +31,8 @@ export function schemaProblems(objects: readonly { apiVersion: string; kind: str
       problems.push(`${object.kind}/${object.metadata.name}: ${(error as Error).message}`);
     }
     problems.push(...apiRuleProblems(object).map((problem) => `${object.kind}/${object.metadata.name}: ${problem}`));
+    // A Service's name is also a DNS name: an RFC 1035 label, which starts with a letter.
+    if (object.kind === "Service" && !/^[a-z]/.test(object.metadata.name)) problems.push(`Service/${object.metadata.name}: a Service's name must start with a letter (RFC 1035)`);
   }
   return problems;
 }

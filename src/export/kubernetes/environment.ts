@@ -2,6 +2,7 @@ import { relative } from "node:path";
 import { hasRuntimeRefs } from "../../manifest/runtime-refs.js";
 import type { EnvironmentSource, Service } from "../../manifest/types.js";
 import type { ExportContext } from "./context.js";
+import { escapeExpansion } from "./expansion.js";
 import { objectName, serviceLabels } from "./names.js";
 import type { EnvFromSource, EnvVar, KubeObject } from "./objects.js";
 import { clusterText, portVariables } from "./runtime-values.js";
@@ -40,7 +41,7 @@ export function containerEnvironment(service: Service, ctx: ExportContext): { en
   for (const [name, value] of Object.entries(service.environment)) {
     const source = winner.get(name);
     if (source?.kind === "file" && !hasRuntimeRefs(value)) continue;
-    env.push({ name, value: clusterText(value, service, ctx) });
+    env.push({ name, value: escapeExpansion(clusterText(value, service, ctx)) });
   }
   return { env, envFrom };
 }

@@ -1,16 +1,17 @@
 import { createHash } from "node:crypto";
 
 /**
- * An object's name as the API takes it (an RFC 1123 label: lowercase letters, digits and '-',
- * at most 63): `Billing_API.v2` becomes `billing-api-v2`. A name cut to fit gets a hash of the
- * whole, so that two long names that share a start stay apart.
+ * An object's name as the API takes it for a Service too (an RFC 1035 label: lowercase letters,
+ * digits and '-', at most 63, starting with a letter): `Billing_API.v2` becomes `billing-api-v2`,
+ * `9lives` `s-9lives`. A name cut to fit gets a hash of the whole, so that two long names that
+ * share a start stay apart.
  */
 export function objectName(name: string): string {
   const plain = name
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, "-")
     .replace(/^-+|-+$/g, "");
-  const base = plain === "" ? "x" : plain;
+  const base = plain === "" ? "x" : /^[0-9]/.test(plain) ? `s-${plain}` : plain;
   if (base.length <= 63) return base;
   return `${base.slice(0, 54).replace(/-+$/, "")}-${shortHash(name)}`;
 }

@@ -3,6 +3,7 @@ import type { Service } from "../../manifest/types.js";
 import { containerCommand } from "./command.js";
 import type { ExportContext } from "./context.js";
 import { containerEnvironment } from "./environment.js";
+import { escapeExpansion } from "./expansion.js";
 import { serviceLabels, selectorLabels } from "./names.js";
 import type { Container, KubeObject } from "./objects.js";
 import { healthProbe, readyProbes } from "./probes.js";
@@ -65,7 +66,7 @@ function mainContainer(service: Service, name: string, image: string, ctx: Expor
   return {
     name,
     image,
-    command: containerCommand(service.command, service, ctx),
+    command: containerCommand(service.command, service, ctx).map(escapeExpansion),
     workingDir: workingDir(service, ctx),
     ...(env.length > 0 ? { env } : {}),
     ...(envFrom.length > 0 ? { envFrom } : {}),
