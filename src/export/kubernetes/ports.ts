@@ -19,15 +19,8 @@ export interface ContainerPort {
  * (named port-N), so that a dependent has a Service to wait for.
  */
 export function containerPorts(service: Service, errors: Diagnostic[]): ContainerPort[] {
+  // kubernetes.ports naming no declared port is refused when the manifest loads (check-semantics.ts).
   const cluster = service.kubernetes?.ports ?? {};
-  for (const name of Object.keys(cluster)) {
-    if (!service.ports.some((port) => port.name === name)) {
-      const declared = service.ports.map((port) => port.name);
-      errors.push(
-        serviceDiagnostic(service, `kubernetes.ports.${name}`, `the service declares no port "${name}"${declared.length > 0 ? ` (its ports: ${declared.join(", ")})` : ": declare it under ports"}`),
-      );
-    }
-  }
   const out: ContainerPort[] = [];
   for (const declared of service.ports) {
     const port = Object.hasOwn(cluster, declared.name) ? cluster[declared.name] : declared.port;
