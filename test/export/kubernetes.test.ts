@@ -380,3 +380,17 @@ describe("sbx validate and the kubernetes block", () => {
     expect(() => loadProject({ cwd: dir, env: {} })).toThrow(/sandbox\.yaml:6:16 services\.api\.kubernetes\.ports\.htp: the service declares no port "htp" \(did you mean "http"\?\)/);
   });
 });
+
+describe("sbx config and the kubernetes block", () => {
+  it("shows the kubernetes blocks, and its output loads back to the same ones", async () => {
+    const { toConfigView, toConfigYaml } = await import("../../src/manifest/config-view.js");
+    const manifest =
+      "kubernetes: { image: node:20-slim, registry: ghcr.io/acme, namespace: ns, workdir: /srv, wait_image: busybox:1.37, kubectl_image: bitnami/kubectl:1.31 }\nservices:\n  api:\n    command: x\n    ports: { http: auto }\n    kubernetes: { image: api:1, ports: { http: 8080 }, replicas: 2, workload: deployment, resources: { limits: { cpu: 1, memory: 1Gi } } }\n";
+    const project = loadProject({ cwd: tempDir({ "sandbox.yaml": manifest }), env: {} });
+    const text = toConfigYaml(toConfigView(project));
+    const again = loadProject({ cwd: tempDir({ "sandbox.yaml": text }), env: {} });
+    expect(again.kubernetes).toEqual(project.kubernetes);
+    expect(again.services.get("api")?.kubernetes).toEqual(project.services.get("api")?.kubernetes);
+    expect(project.kubernetes).toEqual({ image: "node:20-slim", registry: "ghcr.io/acme", namespace: "ns", workdir: "/srv", waitImage: "busybox:1.37", kubectlImage: "bitnami/kubectl:1.31" });
+  });
+});
