@@ -293,7 +293,7 @@ describe("sbx export kubernetes: what cannot be carried over is told, key and se
     "ready.log": { service: '    command: x\n    ready: { log: "listening" }\n', warning: /^svc: ready\.log: a log line has no probe equivalent.*no readinessProbe; write an exec check instead/ },
     "ready.notify": { service: "    command: x\n    ready: { notify: true, watchdog: 10s }\n", warning: /^svc: ready\.notify: sd_notify \(READY=1, WATCHDOG=1\) has no Kubernetes equivalent/ },
     ready: { service: "    command: x\n    ready: { tcp: 80, exec: [ping] }\n", warning: /^svc: ready: a probe takes one check: the tcp check is kept, exec dropped$/ },
-    health: { service: "    command: x\n    health: { http: 80, exec: [ping] }\n", warning: /^svc: health: a probe takes one check: the http check is kept, exec dropped$/ },
+    health: { service: "    command: x\n    health: { http: 80, exec: [ping] }\n", warning: /^svc: health: a probe takes one check: the http check is kept, exec dropped; a failing livenessProbe restarts the container/ },
     restart: { service: "    command: x\n    restart: { policy: always, max_restarts: 3 }\n", warning: /^svc: restart: max_restarts 3: a Deployment's pods are restarted without a limit$/ },
     timeout: { service: "    command: x\n    timeout: 1h\n", warning: /^svc: timeout: a Deployment's pods have no deadline/ },
     logs: { service: "    command: x\n    logs: { max_size: 1m }\n", warning: /^svc: logs: the cluster's own log rotation applies/ },
@@ -309,6 +309,13 @@ describe("sbx export kubernetes: what cannot be carried over is told, key and se
     expect(warningsOf("    command: x\n    restart: { policy: always, backoff: 1s }\n")).toEqual([expect.stringMatching(/restart: backoff, max_backoff and min_uptime: the kubelet's own back-off/)]);
     expect(warningsOf("    command: x\n    restart: always\n    kubernetes: { workload: job }\n")).toEqual([expect.stringMatching(/restart: always: a Job's pod is restarted on failure only/)]);
     expect(warningsOf("    command: x\n    restart: on-failure\n    kubernetes: { workload: job }\n")).toEqual([expect.stringMatching(/restart: on-failure without max_restarts: a Job's backoffLimit is finite/)]);
+  });
+
+  it("tells that a failing health check restarts the container, which restart: no did not", () => {
+    expect(warningsOf("    command: x\n    health: { tcp: 80 }\n")).toEqual([
+      expect.stringMatching(/^svc: health: a failing livenessProbe restarts the container; with restart: "no" sbx leaves it running, unhealthy$/),
+    ]);
+    expect(warningsOf("    command: x\n    health: { tcp: 80 }\n    restart: always\n")).toEqual([]);
   });
 
   it("warns of nothing that maps in full", () => {

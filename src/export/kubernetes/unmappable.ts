@@ -38,7 +38,14 @@ export const unmappableKeys: readonly UnmappableKey[] = [
   },
   {
     key: "health",
-    check: (s) => (s.health && otherChecks(s.health).length > 0 ? `a probe takes one check: the ${probeKind(s.health)} check is kept, ${otherChecks(s.health).join(" and ")} dropped` : undefined),
+    check: (s) => {
+      if (!s.health) return undefined;
+      const told = [
+        ...(otherChecks(s.health).length > 0 ? [`a probe takes one check: the ${probeKind(s.health)} check is kept, ${otherChecks(s.health).join(" and ")} dropped`] : []),
+        ...(s.restart.policy === "no" ? ['a failing livenessProbe restarts the container; with restart: "no" sbx leaves it running, unhealthy'] : []),
+      ];
+      return told.length > 0 ? told.join("; ") : undefined;
+    },
   },
   {
     key: "restart",
