@@ -113,6 +113,15 @@ describe("sbx export kubernetes: what the cluster needs that the manifest must s
     expect(message).not.toMatch(/ports\.admin/);
   });
 
+  it("refuses a Deployment that a dependent waits to complete, which it never does", () => {
+    expect(
+      exportError({
+        "sandbox.yaml":
+          "kubernetes: { image: x }\nservices:\n  build:\n    command: x\n    kubernetes: { workload: deployment }\n  api:\n    command: x\n    depends_on: { build: { condition: service_completed_successfully } }\n",
+      }),
+    ).toMatch(/sandbox\.yaml:3:3 services\.build\.kubernetes\.workload: a Deployment never completes, and "api" waits for it to \(service_completed_successfully\): make it a job/);
+  });
+
   it("refuses two services whose Kubernetes names are one", () => {
     expect(exportError({ "sandbox.yaml": "kubernetes: { image: x }\nservices:\n  my_api:\n    command: x\n  my.api:\n    command: x\n" })).toMatch(
       /services\.my\.api: its Kubernetes name "my-api" is also "my_api"'s/,
@@ -297,6 +306,7 @@ describe("sbx export kubernetes: what cannot be carried over is told, key and se
     restart: { service: "    command: x\n    restart: { policy: always, max_restarts: 3 }\n", warning: /^svc: restart: max_restarts 3: a Deployment's pods are restarted without a limit$/ },
     timeout: { service: "    command: x\n    timeout: 1h\n", warning: /^svc: timeout: a Deployment's pods have no deadline/ },
     logs: { service: "    command: x\n    logs: { max_size: 1m }\n", warning: /^svc: logs: the cluster's own log rotation applies/ },
+    "kubernetes.replicas": { service: "    command: x\n    kubernetes: { workload: job, replicas: 3 }\n", warning: /^svc: kubernetes\.replicas: a Job runs one pod to its end: replicas 3 is left out$/ },
     user: { service: "    command: x\n    user: nobody\n", warning: /^svc: user: "nobody" is a name, which only the image's \/etc\/passwd can tell/ },
   };
 

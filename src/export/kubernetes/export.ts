@@ -65,9 +65,9 @@ function exportContext(project: Project, services: readonly Service[], options: 
   const ports = new Map<string, readonly ContainerPort[]>();
   const workloads = new Map<string, Workload>();
   // Decided from every service of the project, not only the exported ones: a service's kind does not change with what else is exported.
-  const awaitedToEnd = new Set<string>();
+  const awaitedToEnd = new Map<string, string>();
   for (const service of project.services.values()) {
-    for (const dep of service.dependsOn) if (dep.condition === "service_completed_successfully") awaitedToEnd.add(dep.service);
+    for (const dep of service.dependsOn) if (dep.condition === "service_completed_successfully" && !awaitedToEnd.has(dep.service)) awaitedToEnd.set(dep.service, service.name);
   }
   for (const service of services) {
     const name = objectName(service.name);
@@ -76,7 +76,13 @@ function exportContext(project: Project, services: readonly Service[], options: 
     owners.set(name, service.name);
     names.set(service.name, name);
     ports.set(service.name, containerPorts(service, errors));
-    workloads.set(service.name, service.kubernetes?.workload ?? (awaitedToEnd.has(service.name) ? "job" : "deployment"));
+    const waiter = awaitedToEnd.get(service.name);
+    workloads.set(service.name, service.kubernetes?.workload ?? (waiter === undefined ? "deployment" : "job"));
+    if (waiter !== undefined && service.kubernetes?.workload === "deployment") {
+      errors.push(
+        serviceDiagnostic(service, "kubernetes.workload", `a Deployment never completes, and "${waiter}" waits for it to (service_completed_successfully): make it a job, or wait for service_healthy`),
+      );
+    }
     if (service.kubernetes?.image === undefined && defaultImage === undefined) {
       errors.push(
         serviceDiagnostic(service, "kubernetes.image", "no image to run it in a cluster: give the service kubernetes: { image: ... }, the project a kubernetes: { image: ... } for every service, or sbx export kubernetes --image"),

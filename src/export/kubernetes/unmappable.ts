@@ -73,6 +73,11 @@ export const unmappableKeys: readonly UnmappableKey[] = [
       s.logs.maxSize !== defaults.logMaxSize || s.logs.maxFiles !== defaults.logMaxFiles ? "the cluster's own log rotation applies (the kubelet's containerLogMaxSize and containerLogMaxFiles)" : undefined,
   },
   {
+    key: "kubernetes.replicas",
+    check: (s, workload) =>
+      workload === "job" && s.kubernetes?.replicas !== undefined ? `a Job runs one pod to its end: replicas ${s.kubernetes.replicas} is left out` : undefined,
+  },
+  {
     key: "user",
     check: (s) =>
       s.user?.written !== undefined && !isNumeric(s.user.written)
