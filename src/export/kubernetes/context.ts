@@ -22,8 +22,6 @@ export interface ExportWarning {
 /** What every mapping of one export reads: decided once for all the services exported. */
 export interface ExportContext {
   project: Project;
-  /** The services exported, by name, dependencies dropped when outside the export. */
-  services: ReadonlyMap<string, Service>;
   /** Each exported service's object name. */
   names: ReadonlyMap<string, string>;
   workloads: ReadonlyMap<string, Workload>;

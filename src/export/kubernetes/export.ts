@@ -91,7 +91,6 @@ function exportContext(project: Project, services: readonly Service[], options: 
   }
   return {
     project,
-    services: new Map(services.map((service) => [service.name, service])),
     names,
     workloads,
     ports,
