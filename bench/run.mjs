@@ -5,6 +5,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { benchColdStart } from "./cold-start.mjs";
 import { benchFixtures } from "./fixtures-parallel.mjs";
+import { benchExportKubernetes } from "./export-kubernetes.mjs";
 import { benchFloodMemory } from "./flood-memory.mjs";
 import { benchHealthIdle } from "./health-idle.mjs";
 import { benchIdle } from "./idle.mjs";
@@ -17,7 +18,7 @@ import { benchUiIdle } from "./ui-idle.mjs";
 const quick = process.env.BENCH_QUICK === "1";
 const log = (text) => console.log(text);
 const began = Date.now();
-// `node bench/run.mjs startup logs` runs only those sections (startup, logs, readiness, idle, cold, flood, fixtures, ui, health)
+// `node bench/run.mjs startup logs` runs only those sections (startup, logs, readiness, idle, cold, flood, fixtures, ui, health, export)
 // and prints them; BENCHMARKS.md is written by a run of all of them.
 const only = process.argv.slice(2);
 const wanted = (name) => only.length === 0 || only.includes(name);
@@ -60,8 +61,12 @@ if (wanted("health")) {
   log("health checks on an idle project");
   sections.health = await benchHealthIdle({ services: 20, windowMs: quick ? 10_000 : 60_000, interval: "5s", log });
 }
+if (wanted("export")) {
+  log("sbx export kubernetes of 1,000 services");
+  sections.export = await benchExportKubernetes({ services: quick ? 200 : 1000, runs: quick ? 3 : 7, log });
+}
 if (only.length > 0) process.exit(0);
-const { startup, logs, readiness, idle, cold, flood, fixtures, ui, health } = sections;
+const { startup, logs, readiness, idle, cold, flood, fixtures, ui, health, export: exported } = sections;
 
 const ratio = (value, base) => `${(value / base).toFixed(2)}×`;
 const cpu = cpus()[0]?.model ?? "unknown CPU";
@@ -73,7 +78,7 @@ Each figure is the median of the runs (5, 7 for 50 services and 2 for 200), with
 lower bound measured in the same run. These machines are shared and noisy: compare ratios, not absolute times, and
 expect a ratio to move by up to a tenth between runs. sbx is run as users run it, through \`bin/sbx\`.
 Reproduce all with \`npm run bench\`, or one section with \`npm run build && node bench/run.mjs SECTION\` (startup, logs,
-readiness, idle, cold, flood, fixtures, ui, health); \`BENCH_QUICK=1\` runs fewer and smaller rounds.
+readiness, idle, cold, flood, fixtures, ui, health, export); \`BENCH_QUICK=1\` runs fewer and smaller rounds.
 
 ## Startup to ready, and teardown, of N TCP services
 
@@ -185,6 +190,18 @@ floor rows are the raw lower bound of an exec check: a bare Node.js process spaw
 | health | the supervisor | per cent of a core | the server asked |
 | --- | --- | --- | --- |
 ${health.map((r) => `| ${r.kind} | ${fmt(r.supervisorCpuMs)} | ${((r.supervisorCpuMs / r.windowMs) * 100).toFixed(2)} % | ${r.kind.includes("floor") ? "-" : fmt(r.serverCpuMs)} |`).join("\n")}
+
+## sbx export kubernetes
+
+${exported.services} generated services (\`bench/export-kubernetes.mjs\`), each with a port, an http ready check, a tcp health check, the
+project's env file and a dependency on the one before (a third of them Jobs that the next waits for): ${exported.objects} objects. The
+command through \`bin/sbx\`, its output to /dev/null or with \`-o DIR\` (${exported.files} files and kustomization.yaml, a new directory each
+run), next to \`sbx validate\` (loading the manifest, which the export does first) and \`node -e ''\`; then in one process, warm:
+the load, the export to objects, and their YAML.
+
+| \`node -e ''\` | \`sbx validate\` | \`sbx export kubernetes\` | \`… -o DIR\` | load (in-process) | export | YAML |
+| --- | --- | --- | --- | --- | --- | --- |
+| ${fmtStats(exported.floor)} | ${fmtStats(exported.validate)} | ${fmtStats(exported.toStdout)} | ${fmtStats(exported.toDir)} | ${fmtStats(exported.load)} | ${fmtStats(exported.export)} | ${fmtStats(exported.yaml)} |
 
 The whole run took ${((Date.now() - began) / 1000).toFixed(0)} s.
 `;

@@ -10,7 +10,7 @@ const src = fileURLToPath(new URL("../src/", import.meta.url));
  * folders below it. protocol/ and engine/ stand side by side, each unaware of the other; the files
  * at the root of src/ (errors, defaults) are the bottom, and index.ts, the public API, the top.
  */
-const LAYERS: Record<string, number> = { cli: 9, fixtures: 8, server: 7, api: 6, protocol: 5, engine: 5, readiness: 4, process: 3, graph: 2, init: 2, manifest: 1, "": 0 };
+const LAYERS: Record<string, number> = { cli: 9, fixtures: 8, server: 7, api: 6, protocol: 5, engine: 5, readiness: 4, process: 3, export: 3, graph: 2, init: 2, manifest: 1, "": 0 };
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

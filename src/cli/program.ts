@@ -269,6 +269,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       exitCode = configCommand(globals(command) as GlobalOptions & { json?: boolean }, io);
     });
 
+  const exportCommand = program.command("export").description("turn the manifest into another tool's configuration");
+  exportCommand
+    .command("kubernetes")
+    .description("write Kubernetes objects for the services (all, or the named ones and what they depend on): to stdout, or with -o a directory for kubectl apply -k")
+    .argument("[SERVICE...]", "services to export, with their dependencies")
+    .option("-o, --output <DIR>", "write a file per service and a kustomization.yaml to DIR instead of stdout")
+    .option("--image <IMAGE>", "the image of every service whose manifest names none (before the project's kubernetes.image)")
+    .action(async (services: string[], _options: unknown, command: Command) => {
+      const { exportKubernetesCommand } = await import("./commands/export-kubernetes.js");
+      const own = command.opts<{ output?: string; image?: string }>();
+      exitCode = await exportKubernetesCommand({ ...globals(command), services, ...own }, io);
+    });
+  for (const option of sharedOptions(true)) exportCommand.commands[0]?.addOption(option);
+
   for (const option of sharedOptions(true)) program.addOption(option);
   // The shared options are accepted after the command too (`sbx up --profile web`); logs keeps -f for --follow.
   for (const command of program.commands) {

@@ -7,7 +7,8 @@ import type { KeyPath, SourceLocator } from "./source-file.js";
 /**
  * The checks a JSON Schema cannot make: dependencies that name no service, a service that
  * depends on itself, cycles (each named in full), `service_healthy` on a service that has no
- * `ready` check, regular expressions that do not compile, http URLs that do not parse.
+ * `ready` check, regular expressions that do not compile, http URLs that do not parse, a
+ * `kubernetes.ports` entry for a port the service does not declare.
  * They read the data defensively, so that they can run beside the schema's own errors.
  */
 export function checkSemantics(data: unknown, locator: SourceLocator): Diagnostic[] {
@@ -50,6 +51,7 @@ export function checkSemantics(data: unknown, locator: SourceLocator): Diagnosti
     edges.set(name, valid);
     diagnostics.push(...checkReady(name, service.ready, locator, "ready"));
     diagnostics.push(...checkReady(name, service.health, locator, "health"));
+    diagnostics.push(...checkKubernetesPorts(name, service, locator));
   }
 
   for (const cycle of findCycles(edges)) {
@@ -88,6 +90,22 @@ function checkReady(service: string, ready: unknown, locator: SourceLocator, key
     }
   }
   return diagnostics;
+}
+
+/** `kubernetes.ports` gives numbers to the service's own ports: a name it does not declare is a typo. */
+function checkKubernetesPorts(name: string, service: Record<string, unknown>, locator: SourceLocator): Diagnostic[] {
+  const cluster = isRecord(service.kubernetes) && isRecord(service.kubernetes.ports) ? service.kubernetes.ports : undefined;
+  if (!cluster) return [];
+  const declared = isRecord(service.ports) ? Object.keys(service.ports) : [];
+  return Object.keys(cluster)
+    .filter((port) => !declared.includes(port))
+    .map((port) =>
+      locator.diagnostic(
+        ["services", name, "kubernetes", "ports", port],
+        `the service declares no port "${port}"${declared.length === 0 ? ": declare it under ports" : didYouMean(port, declared) || ` (its ports: ${declared.join(", ")})`}`,
+        "key",
+      ),
+    );
 }
 
 interface DependencyEntry {

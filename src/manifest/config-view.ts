@@ -2,7 +2,19 @@ import { Document, isScalar, parseDocument, Scalar, visit } from "yaml";
 import { formatDuration } from "./duration.js";
 import { escapeForConfig } from "./runtime-refs.js";
 import { formatSize } from "./size.js";
-import type { Command, HealthSpec, HttpCheck, Project, ReadySpec, RestartPolicy, Service, Shell, StatusRange } from "./types.js";
+import type {
+  Command,
+  HealthSpec,
+  HttpCheck,
+  KubernetesProjectSettings,
+  KubernetesServiceSettings,
+  Project,
+  ReadySpec,
+  RestartPolicy,
+  Service,
+  Shell,
+  StatusRange,
+} from "./types.js";
 
 /**
  * The resolved project in the manifest's own shape (`sbx config`): interpolated, every default
@@ -11,7 +23,8 @@ import type { Command, HealthSpec, HttpCheck, Project, ReadySpec, RestartPolicy,
  */
 export function toConfigView(project: Project): Record<string, unknown> {
   const services = Object.fromEntries([...project.services.values()].map((service) => [service.name, serviceView(service)]));
-  return escapeDollars({ name: project.name, services }) as Record<string, unknown>;
+  const kubernetes = project.kubernetes && kubernetesProjectView(project.kubernetes);
+  return escapeDollars({ name: project.name, ...(kubernetes ? { kubernetes } : {}), services }) as Record<string, unknown>;
 }
 
 /**
@@ -66,7 +79,19 @@ function serviceView(service: Service): Record<string, unknown> {
     logs: { max_size: formatSize(service.logs.maxSize), max_files: service.logs.maxFiles },
     ...(service.profiles.length > 0 ? { profiles: service.profiles } : {}),
     ...(service.replicas === undefined ? {} : { replicas: service.replicas }),
+    ...(service.kubernetes ? { kubernetes: kubernetesServiceView(service.kubernetes) } : {}),
   };
+}
+
+/** `sbx export kubernetes`'s settings, under the manifest's names. */
+function kubernetesProjectView(settings: KubernetesProjectSettings): Record<string, unknown> {
+  const { waitImage, kubectlImage, ...same } = settings;
+  return { ...same, ...(waitImage === undefined ? {} : { wait_image: waitImage }), ...(kubectlImage === undefined ? {} : { kubectl_image: kubectlImage }) };
+}
+
+function kubernetesServiceView(settings: KubernetesServiceSettings): Record<string, unknown> {
+  const { ports, ...rest } = settings;
+  return { ...rest, ...(Object.keys(ports).length > 0 ? { ports } : {}) };
 }
 
 /** The shell the service's command strings run in, found: none when it has only argument lists. */

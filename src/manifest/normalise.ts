@@ -3,7 +3,20 @@ import { defaults } from "../defaults.js";
 import type { Diagnostic } from "../errors.js";
 import { parseDuration } from "./duration.js";
 import { readEnvFile } from "./env-files.js";
-import type { RawCommand, RawDependency, RawEnvFile, RawEnvironment, RawHealth, RawHttpStatus, RawLogs, RawManifest, RawReady, RawService } from "./raw-types.js";
+import type {
+  RawCommand,
+  RawDependency,
+  RawEnvFile,
+  RawEnvironment,
+  RawHealth,
+  RawHttpStatus,
+  RawKubernetesProject,
+  RawKubernetesService,
+  RawLogs,
+  RawManifest,
+  RawReady,
+  RawService,
+} from "./raw-types.js";
 import { readAccounts, type Accounts } from "./accounts.js";
 import { resolveUser, runningIdentity } from "./service-user.js";
 import { defaultShell, toShell } from "./shell.js";
@@ -14,6 +27,9 @@ import type {
   Command,
   Dependency,
   DependencyCondition,
+  EnvironmentSource,
+  KubernetesProjectSettings,
+  KubernetesServiceSettings,
   HttpCheck,
   LogRotation,
   Project,
@@ -39,17 +55,15 @@ export interface NormaliseContext {
 /** Turns a valid manifest into the typed project: defaults filled in, short forms expanded, env files read. */
 export function normalise(raw: RawManifest, ctx: NormaliseContext): { project: Project; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const projectEnv = {
-    ...readEnvFiles(raw.env_file, ["env_file"], ctx, diagnostics),
-    ...environmentToMap(raw.environment, ctx.env),
-  };
+  const projectSources = [...readEnvFileSources(raw.env_file, ["env_file"], ctx, diagnostics), inlineSource(raw.environment, ctx.env)];
+  const projectEnv = mergeSources(projectSources);
   const projectShell = raw.shell === undefined ? defaultShell() : toShell(raw.shell);
   const services = new Map<string, Service>();
   // Read once, and only for a manifest that names a user.
   let accounts: Accounts | undefined;
   const lookup = (): Accounts => (accounts ??= readAccounts());
   for (const [name, rawService] of Object.entries(raw.services)) {
-    services.set(name, normaliseService(name, rawService, raw, { env: projectEnv, shell: projectShell, accounts: lookup }, ctx, diagnostics));
+    services.set(name, normaliseService(name, rawService, raw, { env: projectEnv, sources: projectSources, shell: projectShell, accounts: lookup }, ctx, diagnostics));
   }
   const project: Project = {
     name: raw.name ?? basename(ctx.projectDir),
@@ -58,6 +72,7 @@ export function normalise(raw: RawManifest, ctx: NormaliseContext): { project: P
     files: ctx.files,
     services,
     warnings: [],
+    ...(raw.kubernetes ? { kubernetes: kubernetesProject(raw.kubernetes) } : {}),
   };
   return { project, diagnostics };
 }
@@ -66,7 +81,7 @@ function normaliseService(
   name: string,
   raw: RawService,
   manifest: RawManifest,
-  project: { env: Record<string, string>; shell: Shell; accounts: () => Accounts },
+  project: { env: Record<string, string>; sources: EnvironmentSource[]; shell: Shell; accounts: () => Accounts },
   ctx: NormaliseContext,
   diagnostics: Diagnostic[],
 ): Service {
@@ -78,15 +93,16 @@ function normaliseService(
   const health = raw.health && normaliseHealth(raw.health, shell, ports);
   const timeoutMs = raw.timeout === undefined ? undefined : (parseDuration(raw.timeout) as number);
   const user = raw.user === undefined ? undefined : toServiceUser(String(raw.user), [...path, "user"], project.accounts, ctx, diagnostics);
+  const ownSources = [...readEnvFileSources(raw.env_file, [...path, "env_file"], ctx, diagnostics), inlineSource(raw.environment, ctx.env)];
+  const sources = [...project.sources, ...ownSources];
+  const hasFileSource = sources.some((source) => source.kind === "file");
   return {
     name,
     command: toCommand(raw.command, shell),
     workingDir: raw.working_dir === undefined ? ctx.projectDir : resolve(ctx.projectDir, raw.working_dir),
-    environment: {
-      ...project.env,
-      ...readEnvFiles(raw.env_file, [...path, "env_file"], ctx, diagnostics),
-      ...environmentToMap(raw.environment, ctx.env),
-    },
+    environment: { ...project.env, ...mergeSources(ownSources) },
+    // Kept apart only where a file is among them: else the environment is all the manifest's own.
+    ...(hasFileSource ? { environmentSources: sources } : {}),
     dependsOn: normaliseDependsOn(raw.depends_on, manifest),
     ports,
     ...(ready ? { ready } : {}),
@@ -97,9 +113,33 @@ function normaliseService(
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     logs: normaliseLogs(raw.logs, manifest.logs),
     profiles: raw.profiles ?? [],
-    ...(user ? { user } : {}),
+    ...(user ? { user: { ...user, written: String(raw.user) } } : {}),
     ...(raw.replicas === undefined ? {} : { replicas: raw.replicas }),
+    ...(raw.kubernetes ? { kubernetes: kubernetesService(raw.kubernetes) } : {}),
     source: ctx.locator.locate(path, "key"),
+  };
+}
+
+function kubernetesProject(raw: RawKubernetesProject): KubernetesProjectSettings {
+  return {
+    ...(raw.image === undefined ? {} : { image: raw.image }),
+    ...(raw.registry === undefined ? {} : { registry: raw.registry }),
+    ...(raw.namespace === undefined ? {} : { namespace: raw.namespace }),
+    ...(raw.workdir === undefined ? {} : { workdir: raw.workdir }),
+    ...(raw.wait_image === undefined ? {} : { waitImage: raw.wait_image }),
+    ...(raw.kubectl_image === undefined ? {} : { kubectlImage: raw.kubectl_image }),
+  };
+}
+
+function kubernetesService(raw: RawKubernetesService): KubernetesServiceSettings {
+  const ports: Record<string, number> = {};
+  for (const [name, port] of Object.entries(raw.ports ?? {})) setOwn(ports, name, Number(port));
+  return {
+    ...(raw.image === undefined ? {} : { image: raw.image }),
+    ports,
+    ...(raw.replicas === undefined ? {} : { replicas: raw.replicas }),
+    ...(raw.workload === undefined ? {} : { workload: raw.workload }),
+    ...(raw.resources === undefined ? {} : { resources: raw.resources }),
   };
 }
 
@@ -143,17 +183,33 @@ function environmentToMap(raw: RawEnvironment | undefined, env: NormaliseContext
   return out;
 }
 
-function readEnvFiles(raw: RawEnvFile | undefined, path: KeyPath, ctx: NormaliseContext, diagnostics: Diagnostic[]): Record<string, string> {
-  if (raw === undefined) return {};
+/** Each env file's variables, in the order listed; a missing optional file gives none. */
+function readEnvFileSources(raw: RawEnvFile | undefined, path: KeyPath, ctx: NormaliseContext, diagnostics: Diagnostic[]): EnvironmentSource[] {
+  if (raw === undefined) return [];
   const entries = Array.isArray(raw) ? raw : [raw];
-  const out: Record<string, string> = {};
+  const out: EnvironmentSource[] = [];
   entries.forEach((entry, index) => {
     const file = typeof entry === "string" ? entry : entry.path;
     const required = typeof entry === "string" ? true : entry.required !== false;
-    const result = readEnvFile(isAbsolute(file) ? file : resolve(ctx.projectDir, file), { required });
-    if (result.ok) for (const [name, value] of Object.entries(result.variables)) setOwn(out, name, value);
-    else diagnostics.push(ctx.locator.diagnostic(Array.isArray(raw) ? [...path, index] : path, result.message));
+    const absolute = isAbsolute(file) ? file : resolve(ctx.projectDir, file);
+    const result = readEnvFile(absolute, { required });
+    if (result.ok) {
+      const variables: Record<string, string> = {};
+      for (const [name, value] of Object.entries(result.variables)) setOwn(variables, name, value);
+      out.push({ kind: "file", path: absolute, secret: typeof entry === "object" && entry.secret === true, variables });
+    } else diagnostics.push(ctx.locator.diagnostic(Array.isArray(raw) ? [...path, index] : path, result.message));
   });
+  return out;
+}
+
+function inlineSource(raw: RawEnvironment | undefined, env: NormaliseContext["env"]): EnvironmentSource {
+  return { kind: "inline", variables: environmentToMap(raw, env) };
+}
+
+/** The variables of the sources, later ones winning. */
+function mergeSources(sources: readonly EnvironmentSource[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const source of sources) for (const [name, value] of Object.entries(source.variables)) setOwn(out, name, value);
   return out;
 }
 

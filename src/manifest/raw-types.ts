@@ -8,7 +8,7 @@ export type RawCommand = string | string[];
 /** A program (run as PROGRAM -c SCRIPT), or the program and its options, the script added last. */
 export type RawShell = string | string[];
 export type RawEnvironment = Record<string, string | number | boolean | null> | string[];
-export type RawEnvFileEntry = string | { path: string; required?: boolean };
+export type RawEnvFileEntry = string | { path: string; required?: boolean; secret?: boolean };
 export type RawEnvFile = RawEnvFileEntry | RawEnvFileEntry[];
 export type RawHttpStatus = number | string;
 export type RawSize = string | number;
@@ -57,6 +57,32 @@ export interface RawRestart {
   min_uptime?: RawDuration;
 }
 
+export type RawQuantity = string | number;
+
+export interface RawResourceList {
+  cpu?: RawQuantity;
+  memory?: RawQuantity;
+}
+
+/** The project's `kubernetes:` block, read by `sbx export kubernetes` alone. */
+export interface RawKubernetesProject {
+  image?: string;
+  registry?: string;
+  namespace?: string;
+  workdir?: string;
+  wait_image?: string;
+  kubectl_image?: string;
+}
+
+/** A service's `kubernetes:` block, read by `sbx export kubernetes` alone. */
+export interface RawKubernetesService {
+  image?: string;
+  ports?: Record<string, number | string>;
+  replicas?: number;
+  workload?: "deployment" | "job";
+  resources?: { requests?: RawResourceList; limits?: RawResourceList };
+}
+
 export interface RawService {
   command: RawCommand;
   working_dir?: string;
@@ -77,6 +103,7 @@ export interface RawService {
   /** NAME, UID, NAME:GROUP or UID:GID. */
   user?: string | number;
   replicas?: number;
+  kubernetes?: RawKubernetesService;
 }
 
 export interface RawManifest {
@@ -85,6 +112,7 @@ export interface RawManifest {
   environment?: RawEnvironment;
   env_file?: RawEnvFile;
   logs?: RawLogs;
+  kubernetes?: RawKubernetesProject;
   services: Record<string, RawService>;
 }
 
@@ -93,7 +121,7 @@ export interface RawManifest {
  * test compares them with the schema's properties, so the types and the schema cannot drift apart.
  */
 export const rawKeys = {
-  manifest: { name: true, shell: true, environment: true, env_file: true, logs: true, services: true } satisfies Record<keyof RawManifest, true>,
+  manifest: { name: true, shell: true, environment: true, env_file: true, logs: true, kubernetes: true, services: true } satisfies Record<keyof RawManifest, true>,
   service: {
     command: true,
     working_dir: true,
@@ -112,10 +140,13 @@ export const rawKeys = {
     shell: true,
     user: true,
     replicas: true,
+    kubernetes: true,
   } satisfies Record<keyof RawService, true>,
   ready: { tcp: true, http: true, log: true, exec: true, notify: true, watchdog: true, timeout: true, interval: true } satisfies Record<keyof RawReady, true>,
   health: { tcp: true, http: true, exec: true, interval: true, timeout: true, retries: true } satisfies Record<keyof RawHealth, true>,
   restart: { policy: true, max_restarts: true, backoff: true, max_backoff: true, min_uptime: true } satisfies Record<keyof RawRestart, true>,
   dependency: { condition: true, required: true } satisfies Record<keyof RawDependency, true>,
   logs: { max_size: true, max_files: true } satisfies Record<keyof RawLogs, true>,
+  kubernetesProject: { image: true, registry: true, namespace: true, workdir: true, wait_image: true, kubectl_image: true } satisfies Record<keyof RawKubernetesProject, true>,
+  kubernetesService: { image: true, ports: true, replicas: true, workload: true, resources: true } satisfies Record<keyof RawKubernetesService, true>,
 } as const;

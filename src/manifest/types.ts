@@ -134,6 +134,39 @@ export interface ServiceUser {
   name?: string;
   /** The user's home directory in /etc/passwd: the service's HOME. */
   home?: string;
+  /** As the manifest writes it (`postgres`, `999:999`): what an export to another machine can carry over. */
+  written?: string;
+}
+
+/** Where a service's variables come from, in the order they apply (a later source wins): what an export keeps apart. */
+export type EnvironmentSource =
+  | { kind: "file"; /** Absolute. */ path: string; secret: boolean; variables: Record<string, string> }
+  | { kind: "inline"; variables: Record<string, string> };
+
+/** A Kubernetes resource list: `{ cpu: "500m", memory: "256Mi" }`. */
+export interface KubernetesResourceList {
+  cpu?: string | number;
+  memory?: string | number;
+}
+
+/** A service's `kubernetes:` block, for `sbx export kubernetes`; sbx up ignores it. */
+export interface KubernetesServiceSettings {
+  image?: string;
+  /** The container port of some of its ports, by name. */
+  ports: Record<string, number>;
+  replicas?: number;
+  workload?: "deployment" | "job";
+  resources?: { requests?: KubernetesResourceList; limits?: KubernetesResourceList };
+}
+
+/** The project's `kubernetes:` block, for `sbx export kubernetes`. */
+export interface KubernetesProjectSettings {
+  image?: string;
+  registry?: string;
+  namespace?: string;
+  workdir?: string;
+  waitImage?: string;
+  kubectlImage?: string;
 }
 
 export interface Service {
@@ -166,6 +199,9 @@ export interface Service {
   replicas?: number;
   /** Once instances are made (graph/instances.ts): which instance of which declared service this is. */
   instance?: InstanceId;
+  /** The sources `environment` was made from (project env_file, project environment, service env_file, service environment). */
+  environmentSources?: EnvironmentSource[];
+  kubernetes?: KubernetesServiceSettings;
   /** Where the service is declared. */
   source: SourceLocation;
 }
@@ -182,4 +218,5 @@ export interface Project {
   services: ReadonlyMap<string, Service>;
   /** Problems that do not stop the load, such as an unset variable replaced by an empty string. */
   warnings: string[];
+  kubernetes?: KubernetesProjectSettings;
 }

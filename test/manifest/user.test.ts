@@ -88,8 +88,8 @@ describe("user: in a manifest", () => {
   it.runIf(isRoot)("resolves to uid, gid and name when sbx runs as root", () => {
     const project = load("services:\n  db:\n    command: x\n    user: nobody\n  api:\n    command: x\n    user: '${APP_UID:-65534}:${APP_GID:-65534}'\n  web:\n    command: x\n");
     const home = readAccounts().users.ok ? (readAccounts().users as { entries: { name: string; home?: string }[] }).entries.find((u) => u.name === "nobody")?.home : undefined;
-    expect(project.services.get("db")?.user).toEqual({ uid: 65534, gid: 65534, name: "nobody", home });
-    expect(project.services.get("api")?.user).toEqual({ uid: 65534, gid: 65534, name: "nobody", home });
+    expect(project.services.get("db")?.user).toEqual({ uid: 65534, gid: 65534, name: "nobody", home, written: "nobody" });
+    expect(project.services.get("api")?.user).toEqual({ uid: 65534, gid: 65534, name: "nobody", home, written: "65534:65534" });
     // No user: sbx's own, left to the spawner to inherit.
     expect(project.services.get("web")?.user).toBeUndefined();
   });
