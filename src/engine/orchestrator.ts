@@ -266,6 +266,52 @@ export class Orchestrator {
   }
 
   /**
+   * The services that `watch` restarts along with `name`: those of the run that declare
+   * `depends_on: { name: { restart: true } }`, and theirs in turn, in dependency order.
+   */
+  restartDependents(name: string): string[] {
+    const found = new Set<string>();
+    const visit = (dependency: string): void => {
+      for (const [dependent, service] of this.launched) {
+        if (found.has(dependent) || dependent === name) continue;
+        if (service.dependsOn.some((d) => d.service === dependency && d.restart)) {
+          found.add(dependent);
+          visit(dependent);
+        }
+      }
+    };
+    visit(name);
+    return this.graph.order.filter((n) => found.has(n));
+  }
+
+  /**
+   * Restarts services together, as `sbx restart` does each (`watch`: a service and the dependents
+   * that restart with it): dependents stopped before what they depend on, then all started again,
+   * each waiting as ever for its dependencies' conditions. One the user stopped (`sbx stop`) stays
+   * stopped. Runs in turn with applies, never across one; resolves once each has started (or could not).
+   */
+  restartTogether(names: readonly string[]): Promise<void> {
+    const restarted = this.applying.then(() => this.restartNow(names));
+    this.applying = restarted.catch(() => undefined);
+    return restarted;
+  }
+
+  /** Tells the event stream what `watch` saw and did; the restart that follows tells itself. */
+  publishWatchEvent(event: Extract<ServiceEvent, { type: "files-changed" | "watch-command-failed" }>): void {
+    this.store.publish(event);
+  }
+
+  private async restartNow(names: readonly string[]): Promise<void> {
+    if (this.halt.signal.aborted || this.ended) return;
+    const chosen = names.filter((name) => this.launched.has(name) && !this.parked.has(name));
+    // Parked while they stop: the project waits for them instead of ending.
+    for (const name of chosen) this.parked.add(name);
+    await this.stopAmong(chosen, this.graph);
+    const starts = this.graph.order.filter((name) => chosen.includes(name)).map((name) => this.startService(name));
+    await Promise.all(starts);
+  }
+
+  /**
    * Applies a new version of the project to the running one, as `docker compose up -d` does (see
    * planApply for what changes): the services to restart or remove are stopped, dependents before
    * what they depend on, then those to (re)start are launched, each waiting as ever for its

@@ -2,7 +2,7 @@ import { Document, isScalar, parseDocument, Scalar, visit } from "yaml";
 import { formatDuration } from "./duration.js";
 import { escapeForConfig } from "./runtime-refs.js";
 import { formatSize } from "./size.js";
-import type { Command, HealthSpec, HttpCheck, Project, ReadySpec, RestartPolicy, Service, Shell, StatusRange } from "./types.js";
+import type { Command, HealthSpec, HttpCheck, WatchSpec, Project, ReadySpec, RestartPolicy, Service, Shell, StatusRange } from "./types.js";
 
 /**
  * The resolved project in the manifest's own shape (`sbx config`): interpolated, every default
@@ -54,11 +54,12 @@ function serviceView(service: Service): Record<string, unknown> {
     working_dir: service.workingDir,
     environment: service.environment,
     ...(service.dependsOn.length > 0
-      ? { depends_on: Object.fromEntries(service.dependsOn.map((d) => [d.service, { condition: d.condition, required: d.required }])) }
+      ? { depends_on: Object.fromEntries(service.dependsOn.map((d) => [d.service, { condition: d.condition, required: d.required, ...(d.restart ? { restart: true } : {}) }])) }
       : {}),
     ...(service.ports.length > 0 ? { ports: Object.fromEntries(service.ports.map((p) => [p.name, p.port])) } : {}),
     ...(service.ready ? { ready: readyView(service.ready) } : {}),
     ...(service.health ? { health: healthView(service.health) } : {}),
+    ...(service.watch ? { watch: watchView(service.watch) } : {}),
     restart: restartView(service.restart),
     stop_signal: service.stopSignal,
     stop_grace_period: formatDuration(service.stopGracePeriodMs),
@@ -70,12 +71,22 @@ function serviceView(service: Service): Record<string, unknown> {
 
 /** The shell the service's command strings run in, found: none when it has only argument lists. */
 function shellOf(service: Service): Shell | undefined {
-  for (const command of [service.command, service.ready?.exec, service.health?.exec]) if (command?.kind === "shell") return command.shell;
+  for (const command of [service.command, service.ready?.exec, service.health?.exec, service.watch?.command]) if (command?.kind === "shell") return command.shell;
   return undefined;
 }
 
 function commandView(command: Command): string | string[] {
   return command.kind === "shell" ? command.script : command.argv;
+}
+
+function watchView(watch: WatchSpec): Record<string, unknown> {
+  return {
+    paths: watch.paths,
+    ...(watch.ignore.length > 0 ? { ignore: watch.ignore } : {}),
+    action: watch.action,
+    ...(watch.command ? { command: commandView(watch.command) } : {}),
+    debounce: formatDuration(watch.debounceMs),
+  };
 }
 
 function readyView(ready: ReadySpec): Record<string, unknown> {

@@ -91,6 +91,8 @@ function phaseAfter(event: ServiceEvent, current: Phase | undefined): Phase | un
     case "unhealthy":
     case "healthy":
     case "log-failed":
+    case "files-changed":
+    case "watch-command-failed":
       return undefined;
   }
 }
