@@ -142,6 +142,36 @@ describe("sbx up --watch", () => {
     expect(readLines(starts)).toEqual(["api", "build in src", "api", "build in src", "api"]);
   });
 
+  it("changes during a build give one more build and restart after it, never one across it", async () => {
+    const { p, starts } = project(
+      (s) => `
+  api:
+    command: ${JSON.stringify(`echo api >> ${s}; exec sleep 600`)}
+    watch:
+      paths: [src]
+      ignore: [gate]
+      action: exec
+      command: ${JSON.stringify(`echo build >> ${s}; while [ ! -e src/gate ]; do sleep 0.02; done; echo built >> ${s}`)}
+      debounce: 100ms
+`,
+    );
+    expect((await p.sbx("up", "-d", "--wait", "--watch")).code).toBe(0);
+    writeFileSync(join(p.dir, "src", "index.js"), "two\n");
+    await until(() => readLines(starts), (lines) => lines.includes("build"), "the build did not start");
+    // While the build waits for its gate: changes a debounce apart, each due on its own.
+    for (const name of ["a.js", "b.js", "c.js"]) {
+      writeFileSync(join(p.dir, "src", name), name);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    writeFileSync(join(p.dir, "src", "gate"), "");
+    await until(() => startsOf(starts, "api"), (n) => n === 3, "the changes during the build gave no second restart");
+    // The barrier: one more change, one more build and restart, and none in between.
+    writeFileSync(join(p.dir, "src", "index.js"), "barrier\n");
+    await until(() => startsOf(starts, "api"), (n) => n === 4, "the barrier restarted nothing");
+    expect(readLines(starts)).toEqual(["api", "build", "built", "api", "build", "built", "api", "build", "built", "api"]);
+    expect(told(p)).toMatch(/ api\s+» src\/a\.js, src\/b\.js, src\/c\.js changed: running /);
+  });
+
   it("without --watch, nothing is watched", async () => {
     const { p, starts } = project((s) => `  api:\n    command: ${runs("api", s)}\n    watch: { paths: [src], debounce: 50ms }\n`);
     expect((await p.sbx("up", "-d", "--wait")).code).toBe(0);
