@@ -323,6 +323,8 @@ export class ControlServer {
       if (event.type === "exited") {
         sink.send(formatSSE({ event: "exit", data: JSON.stringify({ service: event.service, exitCode: event.exitCode, signal: event.signal, time: event.time }) }));
       }
+      // What `sbx up --watch` saw and did, as the engine tells it: no state holds it.
+      if (event.type === "files-changed" || event.type === "watch-command-failed") sink.send(formatSSE({ event: "watch", data: JSON.stringify(event) }));
     });
     this.track(response, () => {
       subscription?.unsubscribe();

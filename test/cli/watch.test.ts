@@ -4,6 +4,9 @@ import { describe, expect, it } from "vitest";
 import { backgroundProject, type BackgroundProject } from "../helpers/background-projects.js";
 import { startSbx } from "../helpers/sbx-process.js";
 import { tempDir } from "../helpers/temp-dir.js";
+import { ControlClient } from "../../src/protocol/client.js";
+import { socketPathFor } from "../../src/protocol/socket-path.js";
+import { projectHome } from "../../src/protocol/project-home.js";
 
 // watch: end to end, real files and real processes. Each service appends its name to a file
 // outside the project each time it starts; a restart is counted there. That a change gave no
@@ -124,6 +127,13 @@ describe("sbx up --watch", () => {
 `,
     );
     expect((await p.sbx("up", "-d", "--wait", "--watch")).code).toBe(0);
+    // The control API's event stream tells what watch saw and did.
+    const client = new ControlClient(socketPathFor(projectHome(p.dir)));
+    const following = new AbortController();
+    const watchEvents: unknown[] = [];
+    const followed = (async () => {
+      for await (const message of client.events({ signal: following.signal })) if (message.event === "watch") watchEvents.push(JSON.parse(message.data));
+    })().catch(() => undefined);
     writeFileSync(join(p.dir, "src", "index.js"), "two\n");
     await until(() => readLines(starts), (lines) => lines.length === 3, "no build and restart");
     expect(readLines(starts)).toEqual(["api", "build in src", "api"]);
@@ -136,6 +146,14 @@ describe("sbx up --watch", () => {
     expect(output).toMatch(/ api\s+» {3}index\.js:1: syntax error$/m);
     // Its output is in the service's log too.
     expect((await p.sbx("logs", "api")).stdout).toMatch(/index\.js:1: syntax error/);
+    await until(() => watchEvents.length, (n) => n === 3, "the API did not tell the watch events");
+    following.abort();
+    await followed;
+    expect(watchEvents).toEqual([
+      expect.objectContaining({ type: "files-changed", service: "api", files: ["index.js"], count: 1, action: "exec", dependents: [] }),
+      expect.objectContaining({ type: "files-changed", service: "api", files: ["broken"], count: 1, action: "exec" }),
+      expect.objectContaining({ type: "watch-command-failed", service: "api", exitCode: 3, signal: null, lastLines: ["index.js:1: syntax error"] }),
+    ]);
     // Mended: the next build passes and restarts it; the failed one had restarted nothing.
     rmSync(join(p.dir, "src", "broken"));
     await until(() => readLines(starts).length, (n) => n === 5, "the mended build did not restart");
