@@ -30,16 +30,20 @@ export interface FileChanges {
  */
 export function watchFileChanges(options: FileChangesOptions): FileChanges {
   const matcher = ignore().add([...options.ignore]);
+  const rootOf = (path: string): string | undefined => options.paths.find((p) => path === p || path.startsWith(p + sep));
   const relativePath = (path: string): string => {
     const rel = relative(options.base, path);
     if (rel !== "" && !rel.startsWith("..") && !isAbsolute(rel)) return rel;
     // Outside the working directory (`paths: [../shared]`): relative to the watched path it lies under.
-    const root = options.paths.find((p) => path === p || path.startsWith(p + sep));
+    const root = rootOf(path);
     if (root === undefined || root === path) return basename(path);
     return `${basename(root)}/${relative(root, path)}`;
   };
   const ignored = (path: string, stats?: { isDirectory(): boolean }): boolean => {
-    if (path.split(sep).some((part) => (ALWAYS_IGNORED as readonly string[]).includes(part))) return true;
+    // Below the watched path only: a project that itself lives under a node_modules is watched.
+    const root = rootOf(path);
+    const below = root === undefined ? "" : relative(root, path);
+    if (below.split(sep).some((part) => (ALWAYS_IGNORED as readonly string[]).includes(part))) return true;
     const rel = relativePath(path).split(sep).join("/");
     if (rel === "" || rel.startsWith("..")) return false;
     return matcher.ignores(rel) || (stats?.isDirectory() === true && matcher.ignores(`${rel}/`));

@@ -36,4 +36,20 @@ describe("watchFileChanges", () => {
     // A closed handle leaves the list once libuv has closed it, a turn or two later.
     await until(() => fileWatches() === before, `${fileWatches() - before} file watches left open`);
   });
+
+  it("judges node_modules, .git and .sbx below the watched path only: a project that lives under a node_modules is watched", async () => {
+    const dir = join(tempDir(), "node_modules", "some-package");
+    mkdirSync(join(dir, "src", ".git"), { recursive: true });
+    const seen: string[] = [];
+    const changes = watchFileChanges({ paths: [join(dir, "src")], ignore: [], base: dir, onChange: (path) => seen.push(path) });
+    try {
+      await changes.ready;
+      writeFileSync(join(dir, "src", ".git", "HEAD"), "x");
+      writeFileSync(join(dir, "src", "index.js"), "x");
+      await until(() => seen.length >= 1, "the change was not told");
+      expect([...new Set(seen)]).toEqual(["src/index.js"]);
+    } finally {
+      await changes.close();
+    }
+  });
 });
