@@ -190,6 +190,27 @@ describe("sbx up --watch", () => {
     expect(told(p)).toMatch(/ api\s+» src\/a\.js, src\/b\.js, src\/c\.js changed: running /);
   });
 
+  it("a service stopped with sbx stop stays stopped when its files change", async () => {
+    const { p, starts } = project(
+      (s) => `
+  api:
+    command: ${runs("api", s)}
+    watch: { paths: [src], debounce: 100ms }
+  web:
+    command: ${runs("web", s)}
+    watch: { paths: [src], debounce: 100ms }
+`,
+    );
+    expect((await p.sbx("up", "-d", "--wait", "--watch")).code).toBe(0);
+    expect((await p.sbx("stop", "api")).code).toBe(0);
+    writeFileSync(join(p.dir, "src", "index.js"), "two\n");
+    await until(() => startsOf(starts, "web"), (n) => n === 2, "web was not restarted");
+    // The barrier: web's next restart comes after anything the first change could do to api.
+    writeFileSync(join(p.dir, "src", "index.js"), "three\n");
+    await until(() => startsOf(starts, "web"), (n) => n === 3, "web was not restarted the second time");
+    expect(startsOf(starts, "api")).toBe(1);
+  });
+
   it("without --watch, nothing is watched", async () => {
     const { p, starts } = project((s) => `  api:\n    command: ${runs("api", s)}\n    watch: { paths: [src], debounce: 50ms }\n`);
     expect((await p.sbx("up", "-d", "--wait")).code).toBe(0);
