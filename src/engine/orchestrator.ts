@@ -36,6 +36,11 @@ export interface OrchestratorOptions {
   baseEnvironment?: Readonly<Record<string, string>>;
   /** When this run of the project began (epoch ms), as each log file marks it; now by default. */
   runStartedAt?: number;
+  /**
+   * The project ends only when it is stopped, not once every service has ended on its own:
+   * under `sbx up --watch` a change may start a failed or completed service again.
+   */
+  keepRunning?: boolean;
 }
 
 /** How a wait for the services reads their states. */
@@ -72,6 +77,7 @@ export class Orchestrator {
   private readonly logDir: string;
   private readonly logTailLines: number;
   private readonly runStartedAt: number;
+  private readonly keepRunning: boolean;
   private readonly logs = new Map<string, ServiceLog>();
   /** Every service log, as it is added: what lines$ and batches$ merge. */
   private readonly logAdded = new ReplaySubject<ServiceLog>();
@@ -113,6 +119,7 @@ export class Orchestrator {
     this.baseEnvironment = options.baseEnvironment ?? {};
     this.logTailLines = options.logTailLines ?? defaults.logTailLines;
     this.runStartedAt = options.runStartedAt ?? Date.now();
+    this.keepRunning = options.keepRunning === true;
     if (options.logDir !== undefined) ensureStateDirectory(project.dir);
     this.logDir = options.logDir ?? join(ensureStateDirectory(project.dir), "logs");
     this.lines$ = this.logAdded.pipe(mergeMap((log) => log.lines$));
@@ -489,6 +496,7 @@ export class Orchestrator {
   }
 
   private get idle(): boolean {
+    if (this.keepRunning && !this.halt.signal.aborted) return false;
     return this.lives.size === 0 && this.applyDepth === 0 && this.checkingPorts === 0 && (this.parked.size === 0 || this.halt.signal.aborted);
   }
 

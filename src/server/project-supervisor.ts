@@ -108,6 +108,8 @@ export class ProjectSupervisor {
       const orchestrator = new Orchestrator(project, selection, {
         logDir: logDirectory(home),
         runStartedAt: startedAt,
+        // Watching, a failed or completed service may be started again by a change: the project waits for it.
+        keepRunning: options.watch === true,
         ...options,
         baseEnvironment: { ...options.colorEnvironment, ...options.baseEnvironment },
         environment: { ...options.environment, ...tagEnvironment },

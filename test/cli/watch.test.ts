@@ -211,6 +211,22 @@ describe("sbx up --watch", () => {
     expect(startsOf(starts, "api")).toBe(1);
   });
 
+  it("a service that failed on a bad edit is started again by the edit that mends it: the project waits for it", async () => {
+    const { p, starts } = project(
+      (s) => `
+  api:
+    command: ${JSON.stringify(`if [ -e src/broken ]; then echo "cannot start: src/broken" >&2; exit 1; fi; echo api >> ${s}; exec sleep 600`)}
+    watch: { paths: [src], debounce: 100ms }
+`,
+    );
+    expect((await p.sbx("up", "-d", "--wait", "--watch")).code).toBe(0);
+    writeFileSync(join(p.dir, "src", "broken"), "");
+    await until(() => told(p), (text) => /api\s+» failed: /.test(text), "api did not fail");
+    rmSync(join(p.dir, "src", "broken"));
+    await until(() => startsOf(starts, "api"), (n) => n === 2, "the mending edit did not start api again");
+    expect(told(p)).toMatch(/ api\s+» src\/broken changed: restarting$/m);
+  });
+
   it("without --watch, nothing is watched", async () => {
     const { p, starts } = project((s) => `  api:\n    command: ${runs("api", s)}\n    watch: { paths: [src], debounce: 50ms }\n`);
     expect((await p.sbx("up", "-d", "--wait")).code).toBe(0);
