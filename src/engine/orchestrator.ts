@@ -293,8 +293,9 @@ export class Orchestrator {
 
   /**
    * Restarts services together, as `sbx restart` does each (`watch`: a service and the dependents
-   * that restart with it): dependents stopped before what they depend on, then all started again,
-   * each waiting as ever for its dependencies' conditions. One the user stopped (`sbx stop`) stays
+   * that restart with it): dependents stopped before what they depend on, then all started anew
+   * (an `updated` event each, as `sbx restart` gives), each waiting as ever for its dependencies'
+   * conditions, those of the new runs. One the user stopped (`sbx stop`) stays
    * stopped. Runs in turn with applies, never across one; resolves once each has started (or could not).
    */
   restartTogether(names: readonly string[]): Promise<void> {
@@ -314,6 +315,9 @@ export class Orchestrator {
     // Parked while they stop: the project waits for them instead of ending.
     for (const name of chosen) this.parked.add(name);
     await this.stopAmong(chosen, this.graph);
+    // Started anew, as `sbx restart` starts them: what depends on one waits for its new run to be
+    // ready, not for the readiness of the run that was stopped.
+    for (const name of chosen) this.store.publish({ type: "updated", service: name, time: this.runtime.clock.now(), changed: [] });
     const starts = this.graph.order.filter((name) => chosen.includes(name)).map((name) => this.startService(name));
     await Promise.all(starts);
   }

@@ -125,11 +125,12 @@ export class ProjectSupervisor {
         project: { name: project.name, dir: project.dir, supervisorPid: process.pid, startedAt },
         down: async (gracePeriodMs) => {
           supervisor?.stopRequested();
-          // No change restarts anything once the project is going down.
-          await supervisor?.watchRestarts?.close();
+          // No change restarts anything once the project is going down. Not awaited first: a
+          // restart under way may wait for a service that only the stop below ends.
+          const watchClosed = supervisor?.watchRestarts?.close();
           options.onDown?.();
           if (supervisor && gracePeriodMs !== undefined) supervisor.downGracePeriodMs = gracePeriodMs;
-          await Promise.all([orchestrator.stop(gracePeriodMs === undefined ? {} : { gracePeriodMs }), sandbox.killAllProcesses()]);
+          await Promise.all([orchestrator.stop(gracePeriodMs === undefined ? {} : { gracePeriodMs }), sandbox.killAllProcesses(), watchClosed]);
         },
       });
       await server.listen(socketPath);

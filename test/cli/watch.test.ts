@@ -227,6 +227,32 @@ describe("sbx up --watch", () => {
     expect(told(p)).toMatch(/ api\s+» src\/broken changed: restarting$/m);
   });
 
+  it("sbx down ends a restart that waits for a dependency that is not ready again", async () => {
+    const { p, starts } = project(
+      (s) => `
+  api:
+    command: ${runs("api", s)}
+    ready: { exec: "test ! -e src/broken", interval: 50ms, timeout: 10m }
+    watch: { paths: [src], debounce: 100ms }
+  web:
+    command: ${runs("web", s)}
+    depends_on: { api: { condition: service_healthy, restart: true } }
+`,
+    );
+    expect((await p.sbx("up", "-d", "--wait", "--watch")).code).toBe(0);
+    writeFileSync(join(p.dir, "src", "broken"), "");
+    await until(() => startsOf(starts, "api"), (n) => n === 2, "api was not restarted");
+    const status = await until(
+      async () => JSON.parse((await p.sbx("ps", "--json")).stdout) as { name: string; status: string }[],
+      (rows) => rows.some((row) => row.name === "web" && row.status === "waiting"),
+      "web is not waiting for api",
+    );
+    expect(status.find((row) => row.name === "api")?.status).toBe("running");
+    const down = await p.sbx("down", "-t", "2s");
+    expect(down.code).toBe(0);
+    expect(startsOf(starts, "web")).toBe(1);
+  });
+
   it("without --watch, nothing is watched", async () => {
     const { p, starts } = project((s) => `  api:\n    command: ${runs("api", s)}\n    watch: { paths: [src], debounce: 50ms }\n`);
     expect((await p.sbx("up", "-d", "--wait")).code).toBe(0);
