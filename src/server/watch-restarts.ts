@@ -102,8 +102,8 @@ export class WatchRestarts {
   private async act(name: string, files: string[]): Promise<void> {
     const service = this.orchestrator.runDefinition(name);
     const spec = this.specs.get(name) as WatchSpec;
-    // Gone from the run (an apply removed it): nothing to restart.
-    if (!service) return;
+    // Gone from the run (an apply removed it), or stopped on purpose (sbx stop): nothing to restart, nothing to tell.
+    if (!service || this.orchestrator.state(name)?.status === "stopped") return;
     const dependents = this.orchestrator.restartDependents(name);
     const command = spec.action === "exec" ? spec.command : undefined;
     this.orchestrator.publishWatchEvent({

@@ -209,6 +209,7 @@ describe("sbx up --watch", () => {
     writeFileSync(join(p.dir, "src", "index.js"), "three\n");
     await until(() => startsOf(starts, "web"), (n) => n === 3, "web was not restarted the second time");
     expect(startsOf(starts, "api")).toBe(1);
+    expect(told(p)).not.toMatch(/ api\s+» .* changed/);
   });
 
   it("a service that failed on a bad edit is started again by the edit that mends it: the project waits for it", async () => {
