@@ -18,6 +18,12 @@ export const defaults = {
   healthTimeoutMs: 2_000,
   /** How many failed health attempts in a row make a service unhealthy (`health.retries`), as compose's default. */
   healthRetries: 3,
+  /**
+   * How long watched files must be quiet before `sbx up --watch` acts (`watch.debounce`): an editor's
+   * save (write, rename, chmod) and a `git checkout` of a thousand files land well within it, and
+   * a person who saves waits for a restart anyway, so 300 ms more goes unnoticed.
+   */
+  watchDebounceMs: 300,
   /** Host probed by `tcp`/`http` checks given only a port. */
   readyHost: "127.0.0.1",
   /** The HTTP path a check asks for when none is given. */

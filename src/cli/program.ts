@@ -76,6 +76,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--force-recreate", "on a running project: restart every service, changed or not")
     .option("--reuse", "with -d or --wait: attach to the project if it runs with this manifest, restart only what changed, and leave it running")
     .option("--ui", "watch the run in the interactive view (sbx ui); quitting it stops every service")
+    .option("--watch", "restart a service when the files its watch: names change (or run its watch.command, then restart it)")
     .addOption(new Option("--progress <MODE>", "the block of each service's state below the logs: auto (on a terminal, not in CI), tty, plain").choices(["auto", "tty", "plain"]))
     .option("--no-tty", "no progress block (as --progress plain)")
     .action(async (services: string[], _options: unknown, command: Command) => {
@@ -91,6 +92,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         forceRecreate?: boolean;
         reuse?: boolean;
         ui?: boolean;
+        watch?: boolean;
         progress?: ProgressMode;
         tty: boolean;
       }>();
@@ -109,6 +111,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           reuse: own.reuse === true,
           progress: own.tty ? (own.progress ?? "auto") : "plain",
           ui: own.ui === true,
+          watch: own.watch === true,
       };
       if (upOptions.reuse && !upOptions.detach && !upOptions.wait) {
         throw new SbxError("USAGE", "--reuse goes with -d or --wait: a foreground sbx up stops its services when it ends");

@@ -29,6 +29,14 @@ export class EventStore {
     this.eventsSubject.next(event);
   }
 
+  /**
+   * Tells an event that no service's state holds (what `watch` saw and did), without folding it:
+   * its `service` may name a replicated service as a whole (`api`), which has no state of its own.
+   */
+  announce(event: ServiceEvent): void {
+    this.eventsSubject.next(event);
+  }
+
   state(service: string): ServiceState | undefined {
     return this.statesSubject.value.get(service);
   }

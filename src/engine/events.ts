@@ -78,6 +78,16 @@ export type ServiceEvent = EventBase &
     | { type: "updated"; changed: string[] }
     /** The service is no longer in the manifest: it has been stopped and is no part of the project any more. */
     | { type: "removed" }
+    /**
+     * Files it watches changed (`watch:`, under `sbx up --watch`), after its debounce: `files` are
+     * the first few, relative to its working directory, of `count` in all. With `action: exec` its
+     * `watch.command` runs now, then (if it exits 0) the restart follows; with `restart` the restart
+     * follows at once, with the `dependents` that declare `depends_on: { it: { restart: true } }`.
+     * The restart is told by the usual events (stopping, stopped, starting, running, ready).
+     */
+    | { type: "files-changed"; files: string[]; count: number; action: "restart" | "exec"; command?: string; dependents: string[] }
+    /** Its `watch.command` failed (a non-zero exit, a signal, or it could not start): it was not restarted and runs on as it was. */
+    | { type: "watch-command-failed"; command: string; message: string; exitCode: number | null; signal: NodeJS.Signals | null; lastLines: string[] }
   );
 
 export type ServiceEventType = ServiceEvent["type"];

@@ -41,6 +41,11 @@ export interface OrchestratorOptions {
   baseEnvironment?: Readonly<Record<string, string>>;
   /** When this run of the project began (epoch ms), as each log file marks it; now by default. */
   runStartedAt?: number;
+  /**
+   * The project ends only when it is stopped, not once every service has ended on its own:
+   * under `sbx up --watch` a change may start a failed or completed service again.
+   */
+  keepRunning?: boolean;
 }
 
 /** How a wait for the services reads their states. */
@@ -77,6 +82,7 @@ export class Orchestrator {
   private readonly logDir: string;
   private readonly logTailLines: number;
   private readonly runStartedAt: number;
+  private readonly keepRunning: boolean;
   private readonly logs = new Map<string, ServiceLog>();
   /** Every service log, as it is added: what lines$ and batches$ merge. */
   private readonly logAdded = new ReplaySubject<ServiceLog>();
@@ -120,6 +126,7 @@ export class Orchestrator {
     this.baseEnvironment = options.baseEnvironment ?? {};
     this.logTailLines = options.logTailLines ?? defaults.logTailLines;
     this.runStartedAt = options.runStartedAt ?? Date.now();
+    this.keepRunning = options.keepRunning === true;
     if (options.logDir !== undefined) ensureStateDirectory(project.dir);
     this.logDir = options.logDir ?? join(ensureStateDirectory(project.dir), "logs");
     this.lines$ = this.logAdded.pipe(mergeMap((log) => log.lines$));
@@ -285,6 +292,56 @@ export class Orchestrator {
   async restartService(name: string): Promise<void> {
     await this.stopService(name);
     await this.startService(name);
+  }
+
+  /**
+   * The services that `watch` restarts along with `name`: those of the run that declare
+   * `depends_on: { name: { restart: true } }`, and theirs in turn, in dependency order.
+   */
+  restartDependents(name: string): string[] {
+    const found = new Set<string>();
+    const visit = (dependency: string): void => {
+      for (const [dependent, service] of this.launched) {
+        if (found.has(dependent) || dependent === name) continue;
+        if (service.dependsOn.some((d) => d.service === dependency && d.restart)) {
+          found.add(dependent);
+          visit(dependent);
+        }
+      }
+    };
+    visit(name);
+    return this.graph.order.filter((n) => found.has(n));
+  }
+
+  /**
+   * Restarts services together, as `sbx restart` does each (`watch`: a service and the dependents
+   * that restart with it): dependents stopped before what they depend on, then all started anew
+   * (an `updated` event each, as `sbx restart` gives), each waiting as ever for its dependencies'
+   * conditions, those of the new runs. One the user stopped (`sbx stop`) stays
+   * stopped. Runs in turn with applies, never across one; resolves once each has started (or could not).
+   */
+  restartTogether(names: readonly string[]): Promise<void> {
+    const restarted = this.applying.then(() => this.restartNow(names));
+    this.applying = restarted.catch(() => undefined);
+    return restarted;
+  }
+
+  /** Tells the event stream what `watch` saw and did; the restart that follows tells itself. */
+  publishWatchEvent(event: Extract<ServiceEvent, { type: "files-changed" | "watch-command-failed" }>): void {
+    this.store.announce(event);
+  }
+
+  private async restartNow(names: readonly string[]): Promise<void> {
+    if (this.halt.signal.aborted || this.ended) return;
+    const chosen = names.filter((name) => this.launched.has(name) && !this.parked.has(name));
+    // Parked while they stop: the project waits for them instead of ending.
+    for (const name of chosen) this.parked.add(name);
+    await this.stopAmong(chosen, this.graph);
+    // Started anew, as `sbx restart` starts them: what depends on one waits for its new run to be
+    // ready, not for the readiness of the run that was stopped.
+    for (const name of chosen) this.store.publish({ type: "updated", service: name, time: this.runtime.clock.now(), changed: [] });
+    const starts = this.graph.order.filter((name) => chosen.includes(name)).map((name) => this.startService(name));
+    await Promise.all(starts);
   }
 
   /**
@@ -510,6 +567,7 @@ export class Orchestrator {
   }
 
   private get idle(): boolean {
+    if (this.keepRunning && !this.halt.signal.aborted) return false;
     return this.lives.size === 0 && this.applyDepth === 0 && this.checkingPorts === 0 && (this.parked.size === 0 || this.halt.signal.aborted);
   }
 

@@ -105,6 +105,10 @@ export function applyEvent(state: ServiceState, event: ServiceEvent): ServiceSta
       return { ...initialState(state.name), runs: state.runs, ...(state.logError === undefined ? {} : { logError: state.logError }) };
     case "removed":
       return { ...state, status: "stopped", pid: undefined };
+    case "files-changed":
+    case "watch-command-failed":
+      // Told to whoever follows the events; what the restart changes, its own events fold in.
+      return state;
   }
 }
 

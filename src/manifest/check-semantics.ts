@@ -52,6 +52,7 @@ export function checkSemantics(data: unknown, locator: SourceLocator): Diagnosti
     diagnostics.push(...checkReady(name, service.ready, locator, "ready"));
     diagnostics.push(...checkReady(name, service.health, locator, "health"));
     diagnostics.push(...checkKubernetesPorts(name, service, locator));
+    diagnostics.push(...checkWatch(name, service.watch, locator));
   }
 
   for (const cycle of findCycles(edges)) {
@@ -131,4 +132,17 @@ function dependencyEntries(dependsOn: unknown): DependencyEntry[] {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** `watch.command` is what `action: exec` runs, and only that: one without the other is a mistake. */
+function checkWatch(service: string, watch: unknown, locator: SourceLocator): Diagnostic[] {
+  if (!isRecord(watch)) return [];
+  const path: KeyPath = ["services", service, "watch"];
+  if (watch.action === "exec" && watch.command === undefined) {
+    return [locator.diagnostic([...path, "action"], "action: exec needs watch.command, the command to run (a build) before the restart")];
+  }
+  if (watch.action !== "exec" && watch.command !== undefined) {
+    return [locator.diagnostic([...path, "command"], "watch.command runs only with action: exec; add it, or drop command")];
+  }
+  return [];
 }

@@ -43,6 +43,7 @@ function durationPaths(data: unknown): KeyPath[] {
     ["services", name, "ready", "interval"],
     ["services", name, "health", "interval"],
     ["services", name, "health", "timeout"],
+    ["services", name, "watch", "debounce"],
     ["services", name, "restart", "backoff"],
     ["services", name, "restart", "max_backoff"],
     ["services", name, "restart", "min_uptime"],

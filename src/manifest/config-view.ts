@@ -14,6 +14,7 @@ import type {
   Service,
   Shell,
   StatusRange,
+  WatchSpec,
 } from "./types.js";
 
 /**
@@ -67,11 +68,12 @@ function serviceView(service: Service): Record<string, unknown> {
     working_dir: service.workingDir,
     environment: service.environment,
     ...(service.dependsOn.length > 0
-      ? { depends_on: Object.fromEntries(service.dependsOn.map((d) => [d.service, { condition: d.condition, required: d.required }])) }
+      ? { depends_on: Object.fromEntries(service.dependsOn.map((d) => [d.service, { condition: d.condition, required: d.required, ...(d.restart ? { restart: true } : {}) }])) }
       : {}),
     ...(service.ports.length > 0 ? { ports: Object.fromEntries(service.ports.map((p) => [p.name, p.port])) } : {}),
     ...(service.ready ? { ready: readyView(service.ready) } : {}),
     ...(service.health ? { health: healthView(service.health) } : {}),
+    ...(service.watch ? { watch: watchView(service.watch) } : {}),
     restart: restartView(service.restart),
     stop_signal: service.stopSignal,
     stop_grace_period: formatDuration(service.stopGracePeriodMs),
@@ -96,12 +98,22 @@ function kubernetesServiceView(settings: KubernetesServiceSettings): Record<stri
 
 /** The shell the service's command strings run in, found: none when it has only argument lists. */
 function shellOf(service: Service): Shell | undefined {
-  for (const command of [service.command, service.ready?.exec, service.health?.exec]) if (command?.kind === "shell") return command.shell;
+  for (const command of [service.command, service.ready?.exec, service.health?.exec, service.watch?.command]) if (command?.kind === "shell") return command.shell;
   return undefined;
 }
 
 function commandView(command: Command): string | string[] {
   return command.kind === "shell" ? command.script : command.argv;
+}
+
+function watchView(watch: WatchSpec): Record<string, unknown> {
+  return {
+    paths: watch.paths,
+    ...(watch.ignore.length > 0 ? { ignore: watch.ignore } : {}),
+    action: watch.action,
+    ...(watch.command ? { command: commandView(watch.command) } : {}),
+    debounce: formatDuration(watch.debounceMs),
+  };
 }
 
 function readyView(ready: ReadySpec): Record<string, unknown> {

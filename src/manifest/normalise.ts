@@ -16,6 +16,7 @@ import type {
   RawManifest,
   RawReady,
   RawService,
+  RawWatch,
 } from "./raw-types.js";
 import { readAccounts, type Accounts } from "./accounts.js";
 import { resolveUser, runningIdentity } from "./service-user.js";
@@ -35,6 +36,7 @@ import type {
   Project,
   ReadySpec,
   HealthSpec,
+  WatchSpec,
   RestartPolicy,
   Service,
   ServicePort,
@@ -91,6 +93,8 @@ function normaliseService(
   const ports = normalisePorts(raw.ports);
   const ready = raw.ready && normaliseReady(raw.ready, shell, ports);
   const health = raw.health && normaliseHealth(raw.health, shell, ports);
+  const workingDir = raw.working_dir === undefined ? ctx.projectDir : resolve(ctx.projectDir, raw.working_dir);
+  const watch = raw.watch && normaliseWatch(raw.watch, shell, workingDir);
   const timeoutMs = raw.timeout === undefined ? undefined : (parseDuration(raw.timeout) as number);
   const user = raw.user === undefined ? undefined : toServiceUser(String(raw.user), [...path, "user"], project.accounts, ctx, diagnostics);
   const ownSources = [...readEnvFileSources(raw.env_file, [...path, "env_file"], ctx, diagnostics), inlineSource(raw.environment, ctx.env)];
@@ -99,7 +103,7 @@ function normaliseService(
   return {
     name,
     command: toCommand(raw.command, shell),
-    workingDir: raw.working_dir === undefined ? ctx.projectDir : resolve(ctx.projectDir, raw.working_dir),
+    workingDir,
     environment: { ...project.env, ...mergeSources(ownSources) },
     // Kept apart only where a file is among them: else the environment is all the manifest's own.
     ...(hasFileSource ? { environmentSources: sources } : {}),
@@ -107,6 +111,7 @@ function normaliseService(
     ports,
     ...(ready ? { ready } : {}),
     ...(health ? { health } : {}),
+    ...(watch ? { watch } : {}),
     restart: normaliseRestart(raw.restart),
     stopSignal: (raw.stop_signal ?? defaults.stopSignal) as NodeJS.Signals,
     stopGracePeriodMs: duration(raw.stop_grace_period, defaults.stopGracePeriodMs),
@@ -220,6 +225,7 @@ function normaliseDependsOn(raw: RawService["depends_on"], manifest: RawManifest
     service,
     condition: conditionOf(spec.condition, ownValue(manifest.services, service)),
     required: spec.required !== false,
+    ...(spec.restart === true ? { restart: true as const } : {}),
   }));
 }
 
@@ -263,6 +269,17 @@ function normaliseHealth(raw: RawHealth, shell: Shell, ports: readonly ServicePo
     intervalMs: duration(raw.interval, defaults.healthIntervalMs),
     timeoutMs: duration(raw.timeout, defaults.healthTimeoutMs),
     retries: raw.retries ?? defaults.healthRetries,
+  };
+}
+
+/** Paths resolved from the service's working directory, where its command runs and where `src` means its own src. */
+function normaliseWatch(raw: RawWatch, shell: Shell, workingDir: string): WatchSpec {
+  return {
+    paths: raw.paths.map((path) => resolve(workingDir, path)),
+    ignore: raw.ignore ?? [],
+    action: raw.action ?? "restart",
+    ...(raw.command !== undefined ? { command: toCommand(raw.command, shell) } : {}),
+    debounceMs: duration(raw.debounce, defaults.watchDebounceMs),
   };
 }
 

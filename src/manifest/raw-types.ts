@@ -21,6 +21,7 @@ export interface RawLogs {
 export interface RawDependency {
   condition?: "service_started" | "service_healthy" | "service_ready" | "service_completed_successfully";
   required?: boolean;
+  restart?: boolean;
 }
 
 /** A port number, or `auto`: a free port that sbx picks. */
@@ -47,6 +48,15 @@ export interface RawHealth {
   interval?: RawDuration;
   timeout?: RawDuration;
   retries?: number;
+}
+
+/** Files whose changes restart the service under `sbx up --watch`. */
+export interface RawWatch {
+  paths: string[];
+  ignore?: string[];
+  action?: "restart" | "exec";
+  command?: RawCommand;
+  debounce?: RawDuration;
 }
 
 export interface RawRestart {
@@ -91,6 +101,7 @@ export interface RawService {
   depends_on?: string[] | Record<string, RawDependency>;
   ready?: RawReady;
   health?: RawHealth;
+  watch?: RawWatch;
   restart?: string | RawRestart;
   stop_signal?: string;
   stop_grace_period?: RawDuration;
@@ -130,6 +141,7 @@ export const rawKeys = {
     depends_on: true,
     ready: true,
     health: true,
+    watch: true,
     restart: true,
     stop_signal: true,
     stop_grace_period: true,
@@ -144,8 +156,9 @@ export const rawKeys = {
   } satisfies Record<keyof RawService, true>,
   ready: { tcp: true, http: true, log: true, exec: true, notify: true, watchdog: true, timeout: true, interval: true } satisfies Record<keyof RawReady, true>,
   health: { tcp: true, http: true, exec: true, interval: true, timeout: true, retries: true } satisfies Record<keyof RawHealth, true>,
+  watch: { paths: true, ignore: true, action: true, command: true, debounce: true } satisfies Record<keyof RawWatch, true>,
   restart: { policy: true, max_restarts: true, backoff: true, max_backoff: true, min_uptime: true } satisfies Record<keyof RawRestart, true>,
-  dependency: { condition: true, required: true } satisfies Record<keyof RawDependency, true>,
+  dependency: { condition: true, required: true, restart: true } satisfies Record<keyof RawDependency, true>,
   logs: { max_size: true, max_files: true } satisfies Record<keyof RawLogs, true>,
   kubernetesProject: { image: true, registry: true, namespace: true, workdir: true, wait_image: true, kubectl_image: true } satisfies Record<keyof RawKubernetesProject, true>,
   kubernetesService: { image: true, ports: true, replicas: true, workload: true, resources: true } satisfies Record<keyof RawKubernetesService, true>,

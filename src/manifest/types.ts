@@ -40,6 +40,8 @@ export interface Dependency {
   condition: DependencyCondition;
   /** When false, the dependency is waited for only if it is part of the run. */
   required: boolean;
+  /** This service is restarted after `watch` restarts the dependency (compose's `depends_on.restart`). */
+  restart?: true;
 }
 
 /** An inclusive range of HTTP statuses; `200` is `{ min: 200, max: 200 }`, `2xx` is `{ min: 200, max: 299 }`. */
@@ -103,6 +105,22 @@ export interface HealthSpec {
   intervalMs: number;
   timeoutMs: number;
   retries: number;
+}
+
+/**
+ * What `sbx up --watch` does when files under `paths` change (`watch:`): restart the service, or
+ * first run `command` (a build) and restart it only if that exits 0. Changes within `debounceMs`
+ * of each other count as one.
+ */
+export interface WatchSpec {
+  /** Absolute: resolved from the service's working directory. */
+  paths: string[];
+  /** `.gitignore` patterns, matched against paths relative to the service's working directory. */
+  ignore: string[];
+  action: "restart" | "exec";
+  /** With `action: exec`: run in the service's environment and working directory before the restart. */
+  command?: Command;
+  debounceMs: number;
 }
 
 export type RestartPolicyName = "no" | "on-failure" | "always" | "unless-stopped";
@@ -185,6 +203,8 @@ export interface Service {
   ready?: ReadySpec;
   /** Checks that go on once it is ready. */
   health?: HealthSpec;
+  /** What `sbx up --watch` watches for it. */
+  watch?: WatchSpec;
   restart: RestartPolicy;
   stopSignal: NodeJS.Signals;
   stopGracePeriodMs: number;

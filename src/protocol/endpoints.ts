@@ -12,6 +12,7 @@ import type {
   ReadyView,
   ServiceEnvironmentView,
   ServiceStatusView,
+  WatchView,
 } from "./views.js";
 
 /**
@@ -61,8 +62,8 @@ export interface EndpointTypes {
   ready: { query: { service?: readonly string[]; timeout?: number }; answer: ReadyView };
   /** Events `stdout`/`stderr` (LogLineView), `lagged`, `gap`. */
   logs: { query: { service?: readonly string[]; tail?: number; follow?: boolean }; event: LogLineView };
-  /** Events `status` (ServiceStatusView), `exit` (ExitView), `lagged`. */
-  events: { event: ServiceStatusView | ExitView };
+  /** Events `status` (ServiceStatusView), `exit` (ExitView), `watch` (WatchView), `lagged`. */
+  events: { event: ServiceStatusView | ExitView | WatchView };
   processes: { answer: ProcessView[] };
   startProcess: { body: StartProcessBody; answer: ProcessView };
   process: { answer: ProcessView };

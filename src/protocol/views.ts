@@ -172,6 +172,16 @@ export interface ExitView {
 }
 
 /**
+ * A `watch` event of GET /v1/events, under `sbx up --watch`: watched files changed (`files`, the
+ * first ten relative to the service's working directory, of `count`; a restart follows, with
+ * `dependents`, after `command` when the action is exec), or a `watch.command` failed and nothing
+ * was restarted.
+ */
+export type WatchView =
+  | { type: "files-changed"; service: string; time: number; files: string[]; count: number; action: "restart" | "exec"; command?: string; dependents: string[] }
+  | { type: "watch-command-failed"; service: string; time: number; command: string; message: string; exitCode: number | null; signal: NodeJS.Signals | null; lastLines: string[] };
+
+/**
  * A process stream's event (GET /v1/processes/ID/stream, streamProcessLogs), as the SDK's container
  * sends it: `process_info` first, then `stdout` and `stderr` chunks, then `exit`; sbx adds `gap` and
  * `lagged`.

@@ -20,7 +20,7 @@ import { applyManifest, outcome } from "./apply-manifest.js";
 import { matchEndpoint, SERVICE_ACTIONS, type EndpointName, type ServiceAction } from "../protocol/endpoints.js";
 import { countParam, durationParam, flagParam, lastEventIds, lineNumber, readJsonBody, signalParam } from "../protocol/params.js";
 import { ERROR_STATUS, RequestError } from "../protocol/request-error.js";
-import type { ServiceStatusView } from "../protocol/views.js";
+import type { ServiceStatusView, WatchView } from "../protocol/views.js";
 import { UsageSampler } from "./usage-sampler.js";
 import { formatSSE } from "../protocol/sse.js";
 
@@ -337,6 +337,11 @@ export class ControlServer {
       if (state) sink.send(formatSSE({ event: "status", data: JSON.stringify(this.view(state)) }));
       if (event.type === "exited") {
         sink.send(formatSSE({ event: "exit", data: JSON.stringify({ service: event.service, exitCode: event.exitCode, signal: event.signal, time: event.time }) }));
+      }
+      // What `sbx up --watch` saw and did, as the engine tells it: no state holds it.
+      if (event.type === "files-changed" || event.type === "watch-command-failed") {
+        const view: WatchView = event;
+        sink.send(formatSSE({ event: "watch", data: JSON.stringify(view) }));
       }
     });
     this.track(response, () => {

@@ -24,6 +24,7 @@ import { lastRunPath } from "../protocol/last-run.js";
 import { failureOf } from "../engine/service-failure.js";
 import { isFailedStatus } from "../engine/service-state.js";
 import { definitionHashes } from "../engine/service-definition.js";
+import { WatchRestarts } from "./watch-restarts.js";
 
 export interface ProjectSupervisorOptions extends OrchestratorOptions {
   /** Told when the `down` endpoint is called. */
@@ -48,6 +49,8 @@ export interface ProjectSupervisorOptions extends OrchestratorOptions {
    * parallel test suite leaves no directory per stack behind.
    */
   ephemeral?: boolean;
+  /** Restart services when the files their `watch:` names change (`sbx up --watch`). */
+  watch?: boolean;
 }
 
 /**
@@ -57,6 +60,7 @@ export interface ProjectSupervisorOptions extends OrchestratorOptions {
  */
 export class ProjectSupervisor {
   private stateSubscription?: Subscription;
+  private watchRestarts?: WatchRestarts;
   private watchdogInput?: Socket;
   private shutDown?: Promise<void>;
   /** The grace period a `down -t` gave, for the last sweep of the project's processes. */
@@ -104,6 +108,8 @@ export class ProjectSupervisor {
       const orchestrator = new Orchestrator(project, selection, {
         logDir: logDirectory(home),
         runStartedAt: startedAt,
+        // Watching, a failed or completed service may be started again by a change: the project waits for it.
+        keepRunning: options.watch === true,
         ...options,
         baseEnvironment: { ...options.colorEnvironment, ...options.baseEnvironment },
         environment: { ...options.environment, ...tagEnvironment },
@@ -119,9 +125,12 @@ export class ProjectSupervisor {
         project: { name: project.name, dir: project.dir, supervisorPid: process.pid, startedAt },
         down: async (gracePeriodMs) => {
           supervisor?.stopRequested();
+          // No change restarts anything once the project is going down. Not awaited first: a
+          // restart under way may wait for a service that only the stop below ends.
+          const watchClosed = supervisor?.watchRestarts?.close();
           options.onDown?.();
           if (supervisor && gracePeriodMs !== undefined) supervisor.downGracePeriodMs = gracePeriodMs;
-          await Promise.all([orchestrator.stop(gracePeriodMs === undefined ? {} : { gracePeriodMs }), sandbox.killAllProcesses()]);
+          await Promise.all([orchestrator.stop(gracePeriodMs === undefined ? {} : { gracePeriodMs }), sandbox.killAllProcesses(), watchClosed]);
         },
       });
       await server.listen(socketPath);
@@ -136,6 +145,13 @@ export class ProjectSupervisor {
       });
       supervisor.startWatchdog();
       supervisor.watchStateDirectory();
+      if (options.watch) {
+        // Watching before any service starts: a change made while they start is acted on too.
+        supervisor.watchRestarts = await WatchRestarts.start(orchestrator, selection.services, {
+          baseEnvironment: { ...options.colorEnvironment, ...options.baseEnvironment },
+          environment: { ...options.environment, ...tagEnvironment },
+        });
+      }
       return supervisor;
     } catch (error) {
       if (options.ephemeral) removeQuietly(stateDirectory(home), { recursive: true });
@@ -156,6 +172,7 @@ export class ProjectSupervisor {
    */
   close(): Promise<void> {
     this.shutDown ??= (async () => {
+      await this.watchRestarts?.close();
       this.outerWatcher?.close();
       this.innerWatcher?.close();
       this.stateSubscription?.unsubscribe();

@@ -316,6 +316,7 @@ describe("sbx export kubernetes: what cannot be carried over is told, key and se
     restart: { service: "    command: x\n    restart: { policy: always, max_restarts: 3 }\n", warning: /^svc: restart: max_restarts 3: a Deployment's pods are restarted without a limit$/ },
     timeout: { service: "    command: x\n    timeout: 1h\n", warning: /^svc: timeout: a Deployment's pods have no deadline/ },
     logs: { service: "    command: x\n    logs: { max_size: 1m }\n", warning: /^svc: logs: the cluster's own log rotation applies/ },
+    watch: { service: "    command: x\n    watch: { paths: [src] }\n", warning: /^svc: watch: restarting on file changes is the dev loop's \(sbx up --watch\)/ },
     replicas: { service: "    command: x\n    replicas: 3\n    kubernetes: { workload: job }\n", warning: /^svc: replicas: a Job runs one pod to its end: the 3 local instances are not carried over/ },
     "kubernetes.replicas": { service: "    command: x\n    kubernetes: { workload: job, replicas: 3 }\n", warning: /^svc: kubernetes\.replicas: a Job runs one pod to its end: replicas 3 is left out$/ },
     user: { service: "    command: x\n    user: nobody\n", warning: /^svc: user: "nobody" is a name, which only the image's \/etc\/passwd can tell/ },

@@ -107,7 +107,6 @@ describe("a key a compose user types is answered with what to write in sbx", () 
       problems("services:\n  db: { command: x, ready: { tcp: 5432, retries: 5 } }\n  api:\n    command: x\n    depends_on:\n      db: { condition: service_healthy, restart: true }\n"),
     ).toEqual([
       `2:41 services.db.ready.retries: unknown key "retries": ready.timeout is how long the checks may take in all: about retries × interval`,
-      `6:41 services.api.depends_on.db.restart: unknown key "restart": sbx restarts a service on its own restart policy or when named: sbx restart db api restarts both`,
     ]);
   });
 

@@ -14,6 +14,7 @@ describe("the TypeScript types and the JSON Schema", () => {
     expect(keysOf(schema)).toEqual(Object.keys(rawKeys.manifest).sort());
     expect(keysOf(defs.service)).toEqual(Object.keys(rawKeys.service).sort());
     expect(keysOf(defs.service.properties.ready)).toEqual(Object.keys(rawKeys.ready).sort());
+    expect(keysOf(defs.service.properties.watch)).toEqual(Object.keys(rawKeys.watch).sort());
     const restartLongForm = defs.service.properties.restart.anyOf.find((form: { type: string }) => form.type === "object");
     expect(keysOf(restartLongForm)).toEqual(Object.keys(rawKeys.restart).sort());
     expect(keysOf(defs.service.properties.depends_on.anyOf[1].additionalProperties)).toEqual(Object.keys(rawKeys.dependency).sort());

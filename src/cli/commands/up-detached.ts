@@ -48,6 +48,8 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
   const home = projectHome(projectDir, projectName);
   checkStateDirectory(home);
   const connection = runningProject(home, io);
+  // Its supervisor watches, or not, as it was started: a change of mind needs a new one.
+  if (connection && options.watch) io.stderr.write("warning: --watch: the project runs already, and watches files only if it was started with --watch: sbx down, then sbx up -d --watch\n");
   if (connection && options.reuse) {
     const { reuseRunning } = await import("./up-reuse.js");
     return reuseRunning(connection, files, projectDir, home, options, io);

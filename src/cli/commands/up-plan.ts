@@ -26,6 +26,8 @@ export interface UpOptions extends GlobalOptions {
   progress?: ProgressMode;
   /** Watch the run in the interactive view (`--ui`); quitting it stops the run. */
   ui?: boolean;
+  /** Restart services when the files their `watch:` names change (`--watch`); off by default, as compose's. */
+  watch?: boolean;
   /** This process is the background supervisor that `up -d` started: report to it over IPC. */
   supervise?: boolean;
 }

@@ -203,7 +203,7 @@ async function openProject(options: UpOptions, io: CliIo, onDown: () => void, co
       io.stderr.write(`warning: ${message}\n`);
       if (options.supervise) sendReport({ type: "warning", message });
     };
-    const supervisor = await ProjectSupervisor.open(project, selection, { onDown, warn, kind: "cli", colorEnvironment, ...(name === undefined ? {} : { name }) });
+    const supervisor = await ProjectSupervisor.open(project, selection, { onDown, warn, kind: "cli", colorEnvironment, watch: options.watch === true, ...(name === undefined ? {} : { name }) });
     return { selection, supervisor };
   } catch (error) {
     if (options.supervise) sendReport({ type: "rejected", error: reportedError(error) });

@@ -53,7 +53,19 @@ export function describeEvent(event: ServiceEvent, lastExit?: Extract<ServiceEve
       return [event.changed.length > 0 ? `${event.changed.join(", ")} changed: starting it anew` : "starting it anew"];
     case "removed":
       return ["removed: it is no longer in the manifest"];
+    case "files-changed": {
+      const restart = event.dependents.length > 0 ? `restarting (with ${event.dependents.join(", ")})` : "restarting";
+      return [`${describeChangedFiles(event.files, event.count)} changed: ${event.command === undefined ? restart : `running ${event.command}, then ${restart}`}`];
+    }
+    case "watch-command-failed":
+      return [`${event.message}: not restarted, the running one goes on`, ...lastLinesBlock(event.lastLines)];
   }
+}
+
+/** `src/index.js`, `src/a.js, src/b.js`, `src/a.js and 999 more files`. */
+function describeChangedFiles(files: readonly string[], count: number): string {
+  if (count <= 3) return files.slice(0, 3).join(", ");
+  return `${files[0]} and ${count - 1} more files`;
 }
 
 /** `http 41234, admin 41235`. */

@@ -97,6 +97,8 @@ function phaseAfter(event: ServiceEvent, current: Phase | undefined): Phase | un
     case "exited":
     case "unready":
     case "log-failed":
+    case "files-changed":
+    case "watch-command-failed":
       return undefined;
   }
 }

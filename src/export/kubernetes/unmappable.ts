@@ -73,6 +73,10 @@ export const unmappableKeys: readonly UnmappableKey[] = [
       s.logs.maxSize !== defaults.logMaxSize || s.logs.maxFiles !== defaults.logMaxFiles ? "the cluster's own log rotation applies (the kubelet's containerLogMaxSize and containerLogMaxFiles)" : undefined,
   },
   {
+    key: "watch",
+    check: (s) => (s.watch === undefined ? undefined : "restarting on file changes is the dev loop's (sbx up --watch), as are the depends_on restarts that follow it: a cluster runs built images"),
+  },
+  {
     key: "replicas",
     check: (s, workload) =>
       workload === "job" && s.kubernetes?.replicas === undefined && s.replicas !== undefined && s.replicas !== 1
