@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ServiceStatusView } from "../../src/protocol/views.js";
@@ -178,6 +178,25 @@ services:
     expect((await project.sbx("scale", "api=2")).code).toBe(0);
     screen = await terminal.waitUntil((s) => row(s, "api\\.2") === undefined && /2\/2 ready/.test(s), "the third instance gone");
     expect(row(screen, "api\\.1")?.status).toBe("ready");
+    terminal.keys("q");
+    expect(await terminal.exited()).toBe(0);
+  });
+
+  it("tells in its news line what up --watch saw and did: the files that changed, and a build that failed", async () => {
+    const project = backgroundProject(`
+services:
+  api:
+    command: sleep 600
+    watch: { paths: [src], action: exec, command: "test ! -e src/broken", debounce: 50ms }
+`);
+    mkdirSync(join(project.dir, "src"));
+    expect((await project.sbx("up", "-d", "--wait", "--watch")).code).toBe(0);
+    const terminal = openTerminal({ cwd: project.dir, command: sbxCommand("ui"), env: project.env, columns: 140, rows: 24 });
+    await terminal.waitUntil((s) => row(s, "api")?.status === "ready", "api ready");
+    writeFileSync(join(project.dir, "src", "index.js"), "one\n");
+    await terminal.waitFor(/api: src\/index\.js changed: running test ! -e src\/broken, then restarting/);
+    writeFileSync(join(project.dir, "src", "broken"), "x\n");
+    await terminal.waitFor(/api: test ! -e src\/broken exited with code 1: not restarted, the running one goes on/);
     terminal.keys("q");
     expect(await terminal.exited()).toBe(0);
   });

@@ -1,5 +1,7 @@
 import type { ControlClient } from "../../protocol/client.js";
-import type { LogLineView } from "../../protocol/views.js";
+import type { ServiceEvent } from "../../engine/events.js";
+import type { LogLineView, WatchView } from "../../protocol/views.js";
+import { describeEvent } from "../render/format-event.js";
 import type { ServiceRow, UiStore } from "./ui-store.js";
 
 /** How often the CPU and memory figures are asked for: each is a /proc walk in the supervisor. */
@@ -36,10 +38,20 @@ async function followEvents(client: ControlClient, store: UiStore, signal: Abort
     let lagged = false;
     for await (const message of client.events({ signal })) {
       if (message.event === "status") store.updateService(JSON.parse(message.data) as ServiceRow);
+      else if (message.event === "watch") store.say(watchNews(JSON.parse(message.data) as WatchView));
       else if (message.event === "lagged") lagged = true;
     }
     if (!lagged || signal.aborted) return;
   }
+}
+
+/**
+ * What `up --watch` saw and did, as the news line says it until the next news: the files that
+ * changed and what follows, or the build that failed (its first line: its last lines are in the logs).
+ */
+export function watchNews(view: WatchView): string {
+  const [first] = describeEvent(view as ServiceEvent);
+  return `${view.service}: ${first ?? view.type}`;
 }
 
 async function followLines(client: ControlClient, store: UiStore, signal: AbortSignal): Promise<void> {
