@@ -2,7 +2,7 @@ import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { backgroundProject, type BackgroundProject } from "../helpers/background-projects.js";
-import { fixture } from "../helpers/processes.js";
+import { fixture, until } from "../helpers/processes.js";
 
 // health: end to end, against a real HTTP server on an auto port that starts failing its checks
 // and recovers; the background projects' teardown checks that nothing is left.
@@ -21,17 +21,6 @@ const server = JSON.stringify(fixture("sickly-server.mjs"));
 
 const ps = async (p: BackgroundProject): Promise<Record<string, PsRow>> =>
   Object.fromEntries((JSON.parse((await p.sbx("ps", "--json")).stdout) as PsRow[]).map((row) => [row.name, row]));
-
-/** Asks until `done` holds of what `ask` answers; a guard against a hang, not a measure of speed. */
-async function until<T>(ask: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await ask();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Makes the server fail its next `checks` requests, written at once (a rename) so that it never reads half a number. */
 function sicken(p: BackgroundProject, checks: number): void {

@@ -7,23 +7,13 @@ import { tempDir } from "../helpers/temp-dir.js";
 import { ControlClient } from "../../src/protocol/client.js";
 import { socketPathFor } from "../../src/protocol/socket-path.js";
 import { projectHome } from "../../src/protocol/project-home.js";
+import { until } from "../helpers/processes.js";
 
 // watch: end to end, real files and real processes. Each service appends its name to a file
 // outside the project each time it starts; a restart is counted there. That a change gave no
 // (second) restart is proven by a barrier: a later change to a watched file, whose restart comes
 // after any that the earlier change could have caused (restarts are made one at a time, in order).
 // The background projects' and startSbx's teardown checks that nothing is left.
-
-/** Asks until `done` holds of what `ask` answers; a guard against a hang, not a measure of speed. */
-async function until<T>(ask: () => T | Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await ask();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const readLines = (path: string): string[] => (existsSync(path) ? readFileSync(path, "utf8").split("\n").filter((line) => line !== "") : []);
 

@@ -59,4 +59,15 @@ export async function eventually(predicate: () => boolean, what: string, timeout
   }
 }
 
+/** Asks until `done` holds of what `ask` answers, and gives that answer; a guard against a hang, not a measure of speed. */
+export async function until<T>(ask: () => T | Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await ask();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 export const fixture = (name: string): string => new URL(`../fixtures/${name}`, import.meta.url).pathname;
