@@ -54,6 +54,12 @@ describe("ready.http", () => {
 });
 
 describe("a key a compose user types is answered with what to write in sbx", () => {
+  it("develop (compose's develop.watch) points to watch and sbx up --watch", () => {
+    expect(problems("services:\n  api:\n    command: x\n    develop:\n      watch: [{ path: ./src, action: rebuild }]\n")).toEqual([
+      `4:5 services.api.develop: unknown key "develop": compose's develop.watch is watch: { paths, ignore, action: restart | exec, command } on the service, turned on by sbx up --watch (a program's own watch mode, node --watch or vite, works as the command too)`,
+    ]);
+  });
+
   it("healthcheck: the ready check its test, interval and retries make", () => {
     const yaml = `services:
   db:
