@@ -80,10 +80,11 @@ export const defaultRuntime: ServiceRuntime = {
     return { pid: child.pid, tag: child.tag, exit, ...(notify ? { notify$: notify.state$ } : {}) };
   },
 
-  killTree: (pid, { signal, tag, graceOver }) => killTree(pid, { signal, tag, graceOver, gracePeriodMs: untilOver(graceOver) }),
+  // The engine's tags are minted by this process's runner: only processes started since can carry them.
+  killTree: (pid, { signal, tag, graceOver }) => killTree(pid, { signal, tag, tagIsOurs: true, graceOver, gracePeriodMs: untilOver(graceOver) }),
 
   endTagged: (treeTags, { signal, graceOver }) =>
-    treeTags.length === 0 ? Promise.resolve(0) : killTagged({ trees: treeTags }, { signal, graceOver, gracePeriodMs: untilOver(graceOver) }),
+    treeTags.length === 0 ? Promise.resolve(0) : killTagged({ trees: treeTags, ours: true }, { signal, graceOver, gracePeriodMs: untilOver(graceOver) }),
 
   ready$(spec, context) {
     return readyChecks$(spec, {

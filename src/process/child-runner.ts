@@ -79,8 +79,9 @@ export async function runChild(command: Command, options: ChildOptions): Promise
   let ended = false;
   const killAll = async (signal: NodeJS.Signals, grace: number, graceOver?: AbortSignal): Promise<void> => {
     const over = graceOver ? { graceOver } : {};
-    if (ended) await killTagged({ trees: [tag] }, { signal, gracePeriodMs: grace, ...over });
-    else await killTree(pid, { signal, gracePeriodMs: signal === "SIGKILL" ? 0 : grace, tag, ...over });
+    // The tag is this runner's own: only processes started since this process can carry it.
+    if (ended) await killTagged({ trees: [tag], ours: true }, { signal, gracePeriodMs: grace, ...over });
+    else await killTree(pid, { signal, gracePeriodMs: signal === "SIGKILL" ? 0 : grace, tag, tagIsOurs: true, ...over });
   };
   const stopFor = (why: "timed-out" | "stopped"): void => {
     if (ended) return;

@@ -1,5 +1,5 @@
 import treeKill from "tree-kill";
-import { hasProcTable, isRunning, listProcesses, processesTagged, processesWithTags, processTreeOf, readProcess, type ProcessInfo, type Tags } from "./process-table.js";
+import { hasProcTable, isRunning, listProcesses, ownStartTime, processesTagged, processesWithTags, processTreeOf, readProcess, type ProcessInfo, type Tags } from "./process-table.js";
 
 export interface KillTreeOptions {
   /** Sent first to the group and every descendant. */
@@ -12,6 +12,8 @@ export interface KillTreeOptions {
   pollMs?: number;
   /** The SBX_TREE_ID the tree's processes carry: finds descendants that escaped both group and tree. */
   tag?: string;
+  /** The tag was minted by this process: only processes started since it can carry it (see ownStartTime). */
+  tagIsOurs?: boolean;
   /**
    * The leader's start time as recorded earlier (by a supervisor that has since died): when the
    * pid now belongs to another process, neither it nor its group is touched; only the tag counts.
@@ -37,7 +39,7 @@ export async function killTree(pid: number, options: KillTreeOptions): Promise<{
     // parent died) still brings its own descendants along.
     const table = listProcesses();
     if (withTag && options.tag !== undefined) {
-      for (const info of processesTagged(options.tag, table)) if (!targets.has(info.pid) && info.state !== "Z") targets.set(info.pid, info);
+      for (const info of processesTagged(options.tag, table, options.tagIsOurs ? ownStartTime() : undefined)) if (!targets.has(info.pid) && info.state !== "Z") targets.set(info.pid, info);
     }
     // A tracked pid now held by another process (reused) must not bring that one's tree along.
     const roots = table.filter((info) => (leaderIsOurs && info.pid === pid) || targets.get(info.pid)?.startTime === info.startTime).map((info) => info.pid);
@@ -146,6 +148,8 @@ export interface TagSelector {
   trees?: readonly string[];
   project?: string;
   dir?: string;
+  /** The tags were minted by this process: only processes started since it can carry them (see ownStartTime). */
+  ours?: boolean;
 }
 
 function selects(selector: TagSelector, tags: Tags): boolean {
@@ -165,7 +169,7 @@ export async function killTagged(selector: TagSelector, options: { signal?: Node
   if (!hasProcTable) return 0;
   const targets = new Map<number, ProcessInfo>();
   const track = (): void => {
-    for (const info of processesWithTags((tags) => selects(selector, tags))) if (!targets.has(info.pid) && info.state !== "Z") targets.set(info.pid, info);
+    for (const info of processesWithTags((tags) => selects(selector, tags), listProcesses(), selector.ours ? ownStartTime() : undefined)) if (!targets.has(info.pid) && info.state !== "Z") targets.set(info.pid, info);
   };
   const alive = (): ProcessInfo[] => [...targets.values()].filter((info) => isRunning(info.pid, info.startTime));
   track();

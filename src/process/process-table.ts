@@ -26,6 +26,17 @@ export function processTreeOf(roots: number | Iterable<number>, table: readonly 
   return [...found.values()];
 }
 
+let ownStart: number | undefined;
+
+/**
+ * When this process started, in /proc's clock ticks since boot: every process that carries a tag
+ * it minted started at or after it. 0 (no floor) where /proc cannot tell.
+ */
+export function ownStartTime(): number {
+  ownStart ??= readProcess(process.pid)?.startTime ?? 0;
+  return ownStart;
+}
+
 /** Alive: present and not a zombie (a zombie has exited and only waits to be reaped). */
 export function isRunning(pid: number, startTime?: number): boolean {
   const info = readProcess(pid);
@@ -36,8 +47,8 @@ export function isRunning(pid: number, startTime?: number): boolean {
  * The processes whose environment carries `SBX_TREE_ID=tag`: every descendant of a service, even
  * one that called setsid and whose parent died, so that it is neither in the group nor in the tree.
  */
-export function processesTagged(tag: string, table: readonly ProcessInfo[] = listProcesses()): ProcessInfo[] {
-  const index = tagIndex(table);
+export function processesTagged(tag: string, table: readonly ProcessInfo[] = listProcesses(), startedSince?: number): ProcessInfo[] {
+  const index = tagIndex(table, startedSince);
   return table.filter((info) => index.get(info.pid)?.tree === tag);
 }
 
@@ -47,9 +58,9 @@ export function processesOfProject(projectTag: string, table: readonly ProcessIn
   return table.filter((info) => index.get(info.pid)?.project === projectTag);
 }
 
-/** The processes whose tags `match` accepts. */
-export function processesWithTags(match: (tags: Tags) => boolean, table: readonly ProcessInfo[] = listProcesses()): ProcessInfo[] {
-  const index = tagIndex(table);
+/** The processes whose tags `match` accepts; with `startedSince`, among those started since then (see tagIndex). */
+export function processesWithTags(match: (tags: Tags) => boolean, table: readonly ProcessInfo[] = listProcesses(), startedSince?: number): ProcessInfo[] {
+  const index = tagIndex(table, startedSince);
   return table.filter((info) => {
     const tags = index.get(info.pid);
     return tags !== undefined && match(tags);

@@ -177,7 +177,8 @@ export class ProjectSupervisor {
       this.innerWatcher?.close();
       this.stateSubscription?.unsubscribe();
       await this.sandbox.destroy();
-      await killTagged({ project: this.projectTag }, { gracePeriodMs: this.downGracePeriodMs ?? this.longestGracePeriod() });
+      // The project's tag was minted here: only processes started since this one can carry it.
+      await killTagged({ project: this.projectTag, ours: true }, { gracePeriodMs: this.downGracePeriodMs ?? this.longestGracePeriod() });
       await this.server.close();
       removeOwnSocket(this.home);
       if (!this.ephemeral) this.recordLastRun();

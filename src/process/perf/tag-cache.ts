@@ -11,16 +11,25 @@ import { readTags, type Tags } from "../tags.js";
 // it started with, so it is read once per process, not on every scan (a teardown of fifty services
 // scans /proc many times, and read every environment each time: 80% of its CPU).
 const tagsOfProcess = new Map<number, { startTime: number; tags: Tags | undefined }>();
-const tagIndexes = new WeakMap<readonly ProcessInfo[], Map<number, Tags>>();
+const tagIndexes = new WeakMap<readonly ProcessInfo[], Map<number, Map<number, Tags>>>();
 
-/** Each process of `table` that carries tags, by pid; made once per listing. */
-export function tagIndex(table: readonly ProcessInfo[]): Map<number, Tags> {
-  let index = tagIndexes.get(table);
+/**
+ * Each process of `table` that carries tags, by pid; made once per listing and floor. With
+ * `startedSince` (clock ticks since boot, as /proc tells start times), processes started before
+ * it are not looked at: a tag this process minted can only be on processes started after it, and
+ * reading every other process's environment was a seventh of a teardown's CPU (a machine has
+ * hundreds of processes; a project, tens).
+ */
+export function tagIndex(table: readonly ProcessInfo[], startedSince = 0): Map<number, Tags> {
+  let byFloor = tagIndexes.get(table);
+  if (!byFloor) tagIndexes.set(table, (byFloor = new Map()));
+  let index = byFloor.get(startedSince);
   if (index) return index;
   index = new Map();
   const present = new Set<number>();
   for (const info of table) {
     present.add(info.pid);
+    if (info.startTime < startedSince) continue;
     let known = tagsOfProcess.get(info.pid);
     if (known?.startTime !== info.startTime) {
       const read = readTags(info.pid);
@@ -33,7 +42,7 @@ export function tagIndex(table: readonly ProcessInfo[]): Map<number, Tags> {
     if (known.tags) index.set(info.pid, known.tags);
   }
   for (const pid of tagsOfProcess.keys()) if (!present.has(pid)) tagsOfProcess.delete(pid);
-  tagIndexes.set(table, index);
+  byFloor.set(startedSince, index);
   return index;
 }
 
