@@ -5,9 +5,11 @@ import { listProcesses, ownStartTime, processesTagged, readProcess } from "../..
 import { spawnCommand, type SpawnedProcess } from "../../src/process/spawn-command.js";
 import { eventually, expectAllGone } from "../helpers/processes.js";
 
+const tag = `floor-test-${process.pid}-${Date.now()}`;
 const started: SpawnedProcess[] = [];
+// By the tag too: the setsid one has left the group, and the tree once its parent is gone.
 afterEach(async () => {
-  for (const child of started.splice(0)) await killTree(child.pid, { signal: "SIGKILL", gracePeriodMs: 0 });
+  for (const child of started.splice(0)) await killTree(child.pid, { signal: "SIGKILL", gracePeriodMs: 0, tag });
 });
 
 // A tag this process minted can only be on processes started since it: lookups of such tags skip
@@ -15,7 +17,6 @@ afterEach(async () => {
 // that carries the tag, one that left its group and tree with setsid among them.
 describe("tag lookups with a start-time floor", () => {
   it("find a tagged process that escaped its tree when the floor is this process's start, and skip those started before the floor", async () => {
-    const tag = `floor-test-${process.pid}-${Date.now()}`;
     const child = await spawnCommand({ kind: "exec", argv: ["bash", "-c", "setsid sleep 100 & echo $!; echo ready; wait"] }, { cwd: process.cwd(), env: { PATH: process.env.PATH ?? "", SBX_TREE_ID: tag } });
     started.push(child);
     const lines: string[] = [];

@@ -1,3 +1,4 @@
+import type { ApplyBody } from "../../protocol/bodies.js";
 import type { ControlClient } from "../../protocol/client.js";
 import { ExitCode } from "../exit-codes.js";
 import { writeAddresses } from "./addresses.js";
@@ -14,16 +15,7 @@ import { planUp, type UpOptions } from "./up-plan.js";
  */
 export async function applyToRunning(client: ControlClient, files: readonly string[], projectDir: string, options: UpOptions, io: CliIo): Promise<number> {
   const { selection } = planUp(options, io);
-  const answer = await client.apply({
-    files: [...files],
-    projectDir,
-    env: definedEnvironment(io.env),
-    profiles: options.profile,
-    services: options.services,
-    noDeps: options.noDeps === true,
-    force: options.forceRecreate === true,
-    removeMissing: options.services.length === 0,
-  });
+  const answer = await client.apply(applyRequest(files, projectDir, options, io));
   writeChanges(answer.changes, io);
   for (const failure of answer.failures) writeFailure(failure, io);
   if (answer.failures.length > 0) return ExitCode.serviceFailed;
@@ -38,4 +30,22 @@ export async function applyToRunning(client: ControlClient, files: readonly stri
   }
   writeFailure(ready.failure, io);
   return ExitCode.serviceFailed;
+}
+
+/**
+ * What `up` asks a running project to apply: the same files, directory, environment and selection
+ * that this command loaded, for the supervisor to load again; removing the services the manifest
+ * no longer has only when none is named.
+ */
+export function applyRequest(files: readonly string[], projectDir: string, options: UpOptions, io: CliIo): ApplyBody {
+  return {
+    files: [...files],
+    projectDir,
+    env: definedEnvironment(io.env),
+    profiles: options.profile,
+    services: options.services,
+    noDeps: options.noDeps === true,
+    force: options.forceRecreate === true,
+    removeMissing: options.services.length === 0,
+  };
 }

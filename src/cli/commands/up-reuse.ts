@@ -5,7 +5,8 @@ import type { ProjectState } from "../../protocol/discovery.js";
 import { sbxCommandFor, type ProjectHome } from "../../protocol/project-home.js";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
-import { definedEnvironment, writeChanges, writeFailure } from "./apply-report.js";
+import { writeChanges, writeFailure } from "./apply-report.js";
+import { applyRequest } from "./up-apply.js";
 import { planUp, type UpOptions } from "./up-plan.js";
 
 /**
@@ -21,16 +22,7 @@ export async function reuseRunning(running: { client: ControlClient; state: Proj
     client: running.client,
     state: running.state,
     definitions: definitionHashes(selection.services),
-    apply: {
-      files: [...files],
-      projectDir,
-      env: definedEnvironment(io.env),
-      profiles: options.profile,
-      services: options.services,
-      noDeps: options.noDeps === true,
-      force: options.forceRecreate === true,
-      removeMissing: options.services.length === 0,
-    },
+    apply: applyRequest(files, projectDir, options, io),
     services: names,
     wait: options.wait === true,
     ...(options.waitTimeoutMs === undefined ? {} : { timeoutMs: options.waitTimeoutMs }),
