@@ -10,8 +10,14 @@ export const defaults = {
   interpolationEnvFile: ".env",
   /** How long readiness checks may take before the service counts as failed. */
   readyTimeoutMs: 60_000,
-  /** How often a readiness check probes. */
+  /**
+   * How often a readiness check probes, at most. A tcp or http check also tries again as soon as
+   * a socket begins listening on the machine, and 5, 10, 20 … ms after its first attempts
+   * (`readyRampFromMs`), so that it sees a port the moment it opens without probing more often.
+   */
   readyIntervalMs: 100,
+  /** The first wait of a tcp or http readiness check, doubled after each failed attempt up to its interval. */
+  readyRampFromMs: 5,
   /** How long after a service is ready, and after each health attempt ends, the next one begins (`health.interval`). */
   healthIntervalMs: 5_000,
   /** How long one health attempt may take before it counts as a failure (`health.timeout`). */

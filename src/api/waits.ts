@@ -5,6 +5,7 @@ import type { ServiceLog } from "../process/service-log.js";
 import { logMatch$ } from "../readiness/log-check.js";
 import { patternThread } from "../readiness/pattern-thread.js";
 import { readyChecks$ } from "../readiness/ready.js";
+import { socketChanges$ } from "../readiness/socket-changes.js";
 import { MAX_DURATION_MS } from "../manifest/duration.js";
 import { ProcessExitedBeforeReadyError, ProcessReadyTimeoutError, ProcessWaitAbortedError, ProcessWaitTimeoutError } from "./errors.js";
 import { sdkExitCode } from "./exit-code.js";
@@ -56,7 +57,7 @@ export async function waitForPortOf(target: WaitTarget, port: number, options: W
       ? { tcp: { host, port }, timeoutMs, intervalMs }
       : { http: { host, port, path, status, url: `http://${shownHost}:${port}${path}` }, timeoutMs, intervalMs };
   const condition = options.mode === "tcp" ? `port ${port} (TCP)` : `port ${port} (HTTP ${path})`;
-  const outcome = await raceExit(target, readyChecks$(spec, { lines$: target.log.since$(0), cwd: target.cwd, env: target.env }), condition, options.signal);
+  const outcome = await raceExit(target, readyChecks$(spec, { lines$: target.log.since$(0), cwd: target.cwd, env: target.env, socketChanges$: socketChanges$() }), condition, options.signal);
   if (!outcome.ok) {
     const lastReason = outcome.reasons.map((reason) => reason.replace(/^(tcp|http) \S+: /, "")).join("; ");
     throw new ProcessReadyTimeoutError({ ...context(target), command: target.command, condition, timeout: timeoutMs, lastReason });

@@ -7,6 +7,7 @@ import { descendsFrom, describePortHolder, findPortHolder, isPortTaken } from ".
 import { patternThread } from "../readiness/pattern-thread.js";
 import { healthChecks$ } from "../readiness/health.js";
 import { readyChecks$ } from "../readiness/ready.js";
+import { socketChanges$ } from "../readiness/socket-changes.js";
 import type { Service } from "../manifest/types.js";
 import type { ServiceRuntime } from "./runtime.js";
 
@@ -94,6 +95,7 @@ export const defaultRuntime: ServiceRuntime = {
       env: serviceEnvironment(context.service),
       ...(context.service.user ? { user: context.service.user } : {}),
       scheduler: clock,
+      socketChanges$: socketChanges$(),
       ...(context.onUnready ? { onUnready: context.onUnready } : {}),
     }).pipe(
       map((outcome) => (outcome.ok ? { ok: true as const } : { ok: false as const, reasons: outcome.reasons })),

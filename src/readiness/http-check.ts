@@ -1,6 +1,6 @@
 import { request } from "node:http";
 import type { HttpCheck, StatusRange } from "../manifest/types.js";
-import { anyAddress, describeNetworkError } from "./describe-network-error.js";
+import { anyAddress, networkFailure } from "./describe-network-error.js";
 import type { Probe, ProbeResult } from "./poll.js";
 
 /** Ready when a GET of the path answers with one of the expected statuses. */
@@ -26,7 +26,7 @@ function getOnce(address: string, check: HttpCheck, timeoutMs: number, signal: A
       req.destroy();
       resolve({ ok: false, reason: "timed out" });
     });
-    req.once("error", (error) => resolve({ ok: false, reason: signal.aborted ? "aborted" : describeNetworkError(error) }));
+    req.once("error", (error) => resolve(signal.aborted ? { ok: false, reason: "aborted" } : networkFailure(error)));
     req.end();
   });
 }

@@ -1,4 +1,5 @@
 import { asyncScheduler, catchError, combineLatest, defer, filter, map, merge, NEVER, Observable, of, share, take, tap, timer, type SchedulerLike } from "rxjs";
+import { defaults } from "../defaults.js";
 import type { ReadySpec } from "../manifest/types.js";
 import type { NotifyState } from "../process/notify-socket.js";
 import { execProbe } from "./exec-check.js";
@@ -19,6 +20,11 @@ export interface ReadyChecksContext {
   scheduler?: SchedulerLike;
   /** Told the checks that have not passed, each with its last failure (`tcp 127.0.0.1:8080: connection refused`), whenever that changes. */
   onUnready?: (reasons: string[]) => void;
+  /**
+   * Emits when a socket may have begun listening (socketChanges$): tcp and http checks that found
+   * their port closed try again then. None, and they keep to their schedule.
+   */
+  socketChanges$?: Observable<unknown>;
   /** What the service has said on its NOTIFY_SOCKET, for `notify`: none, and the check waits for ever (to its timeout). */
   notify$?: Observable<NotifyState>;
 }
@@ -65,9 +71,12 @@ export function readyChecks$(spec: ReadySpec, context: ReadyChecksContext): Obse
       );
       checks.push(check);
     };
-    if (spec.tcp) add(`tcp ${hostPort(spec.tcp.host, spec.tcp.port)}`, poll$(tcpProbe(spec.tcp, attemptMs), spec.intervalMs, scheduler));
-    if (spec.http) add(`http ${spec.http.url}`, poll$(httpProbe(spec.http, attemptMs), spec.intervalMs, scheduler));
-    if (spec.exec) add(`exec ${commandLabel(spec.exec)}`, poll$(execProbe(spec.exec, { cwd: context.cwd, env: context.env, ...(context.user ? { user: context.user } : {}) }), spec.intervalMs, scheduler));
+    // A refused connect is cheap: port checks ramp up to their interval and take nudges. An exec
+    // check starts a process each time: it keeps to its interval.
+    const portPolling = { scheduler, rampFromMs: defaults.readyRampFromMs, ...(context.socketChanges$ ? { nudges$: context.socketChanges$ } : {}) };
+    if (spec.tcp) add(`tcp ${hostPort(spec.tcp.host, spec.tcp.port)}`, poll$(tcpProbe(spec.tcp, attemptMs), spec.intervalMs, portPolling));
+    if (spec.http) add(`http ${spec.http.url}`, poll$(httpProbe(spec.http, attemptMs), spec.intervalMs, portPolling));
+    if (spec.exec) add(`exec ${commandLabel(spec.exec)}`, poll$(execProbe(spec.exec, { cwd: context.cwd, env: context.env, ...(context.user ? { user: context.user } : {}) }), spec.intervalMs, { scheduler }));
     if (spec.notify) {
       const notify$ = context.notify$ ?? NEVER;
       add("notify", notify$.pipe(map((state): ProbeResult => (state.ready ? { ok: true } : { ok: false, reason: "no READY=1 on NOTIFY_SOCKET yet" }))));

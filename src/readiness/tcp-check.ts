@@ -1,17 +1,17 @@
 import { connect } from "node:net";
 import type { TcpCheck } from "../manifest/types.js";
-import { anyAddress, describeNetworkError } from "./describe-network-error.js";
-import type { Probe } from "./poll.js";
+import { anyAddress, networkFailure } from "./describe-network-error.js";
+import type { Probe, ProbeResult } from "./poll.js";
 
 /** Ready when a TCP connection to host:port succeeds; the connection is closed at once. */
 export function tcpProbe(check: TcpCheck, attemptTimeoutMs: number): Probe {
   return (signal) => anyAddress(check.host, (address) => connectOnce(address, check.port, attemptTimeoutMs, signal));
 }
 
-export function connectOnce(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<{ ok: true } | { ok: false; reason: string }> {
+export function connectOnce(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
-    const finish = (result: { ok: true } | { ok: false; reason: string }): void => {
+    const finish = (result: ProbeResult): void => {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
       socket.destroy();
@@ -21,6 +21,6 @@ export function connectOnce(host: string, port: number, timeoutMs: number, signa
     const timer = setTimeout(() => finish({ ok: false, reason: "timed out" }), timeoutMs);
     signal?.addEventListener("abort", onAbort, { once: true });
     socket.once("connect", () => finish({ ok: true }));
-    socket.once("error", (error) => finish({ ok: false, reason: describeNetworkError(error) }));
+    socket.once("error", (error) => finish(networkFailure(error)));
   });
 }

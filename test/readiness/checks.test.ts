@@ -3,13 +3,15 @@ import { createServer as createHttpServer, type Server as HttpServer } from "nod
 import { createServer, type Server } from "node:net";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { firstValueFrom, lastValueFrom, Subject, toArray, ReplaySubject } from "rxjs";
+import { firstValueFrom, lastValueFrom, NEVER, Subject, toArray, ReplaySubject } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import type { HttpCheck, ReadySpec } from "../../src/manifest/types.js";
 import { defaultShell } from "../../src/manifest/shell.js";
 import { poll$, pollAttempts$ } from "../../src/readiness/poll.js";
 import { readyChecks$ } from "../../src/readiness/ready.js";
+import { httpProbe } from "../../src/readiness/http-check.js";
+import { tcpProbe } from "../../src/readiness/tcp-check.js";
 import { describePortHolder, findPortHolder, isPortTaken } from "../../src/readiness/port-holder.js";
 import { freePort } from "../helpers/ports.js";
 import { eventually, expectAllGone, fixture } from "../helpers/processes.js";
@@ -64,6 +66,54 @@ describe("poll$", () => {
     });
   });
 
+  it("ramps its waits up from rampFromMs to its interval (virtual time)", () => {
+    new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ cold, expectSubscriptions }) => {
+      const fail = { ok: false, reason: "connection refused", closed: true } as const;
+      const attempts = Array.from({ length: 8 }, () => cold("(f|)", { f: fail }));
+      let n = 0;
+      pollAttempts$(() => attempts[n++] ?? NEVER, 100, { rampFromMs: 5 }).subscribe();
+      // Waits of 5, 10, 20, 40 and 80 ms, then the interval.
+      const startedAt = [0, 5, 15, 35, 75, 155, 255, 355];
+      startedAt.forEach((frame, i) => expectSubscriptions(attempts[i]!.subscriptions).toBe(`${frame === 0 ? "" : `${frame}ms `}(^!)`));
+    });
+  });
+
+  it("tries again at once when nudged after finding nothing listening (virtual time)", () => {
+    new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ cold, hot, expectSubscriptions }) => {
+      const closed = { ok: false, reason: "connection refused", closed: true } as const;
+      const attempts = [cold("(f|)", { f: closed }), cold("(f|)", { f: closed }), cold("(f|)", { f: closed })];
+      let n = 0;
+      const nudges$ = hot("30ms n", { n: undefined });
+      pollAttempts$(() => attempts[n++] ?? NEVER, 100, { nudges$ }).subscribe();
+      expectSubscriptions(attempts[0]!.subscriptions).toBe("(^!)");
+      // The nudge at 30 ms, not the interval at 100: and the interval counts from there.
+      expectSubscriptions(attempts[1]!.subscriptions).toBe("30ms (^!)");
+      expectSubscriptions(attempts[2]!.subscriptions).toBe("130ms (^!)");
+    });
+  });
+
+  it("is not nudged when its service answered, only wrongly (virtual time)", () => {
+    new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ cold, hot, expectSubscriptions }) => {
+      const wrong = { ok: false, reason: "HTTP 503" } as const;
+      const attempts = [cold("(f|)", { f: wrong }), cold("(f|)", { f: wrong })];
+      let n = 0;
+      const nudges$ = hot("30ms n", { n: undefined });
+      pollAttempts$(() => attempts[n++] ?? NEVER, 100, { nudges$ }).subscribe();
+      expectSubscriptions(attempts[1]!.subscriptions).toBe("100ms (^!)");
+    });
+  });
+
+  it("tries again as soon as an attempt ends when a nudge came while it was on its way (virtual time)", () => {
+    new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ cold, hot, expectSubscriptions }) => {
+      const closed = { ok: false, reason: "connection refused", closed: true } as const;
+      const attempts = [cold("9ms (f|)", { f: closed }), cold("(o|)", { o: { ok: true } as const })];
+      let n = 0;
+      const nudges$ = hot("5ms n", { n: undefined });
+      pollAttempts$(() => attempts[n++] ?? NEVER, 100, { nudges$ }).subscribe();
+      expectSubscriptions(attempts[1]!.subscriptions).toBe("9ms (^!)");
+    });
+  });
+
   it("emits each outcome, then completes after the first success", async () => {
     let calls = 0;
     const outcomes = await lastValueFrom(
@@ -82,6 +132,18 @@ describe("poll$", () => {
 });
 
 describe("readiness checks", () => {
+  it("say when nothing listened at all (closed), which a new listening socket can change, and not when a service answered wrongly", async () => {
+    const signal = new AbortController().signal;
+    const refused = await freePort();
+    expect(await tcpProbe({ host: "127.0.0.1", port: refused }, 1_000)(signal)).toEqual({ ok: false, reason: "connection refused", closed: true });
+    expect(await httpProbe(http(refused), 1_000)(signal)).toEqual({ ok: false, reason: "connection refused", closed: true });
+    const port = await freePort();
+    const server = createHttpServer((_request, response) => response.writeHead(503).end());
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    expect(await httpProbe(http(port), 1_000)(signal)).toEqual({ ok: false, reason: "HTTP 503" });
+  });
+
   it("tcp: ready once a server listens, with the last failure before that", async () => {
     const port = await freePort();
     setTimeout(() => void listenTcp(port), 150);
