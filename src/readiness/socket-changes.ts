@@ -66,7 +66,7 @@ const watch = {
     this.tokens = BURST;
     this.pending = false;
     this.lastTick = Date.now();
-    this.schedule(SOCKET_WATCH_MS);
+    if (!this.timer) this.schedule(SOCKET_WATCH_MS);
     return true;
   },
 
@@ -84,6 +84,7 @@ const watch = {
   },
 
   tick(): void {
+    this.timer = undefined;
     if (!this.counts) return;
     const now = Date.now();
     this.tokens = Math.min(BURST, this.tokens + ((now - this.lastTick) * MOST_CHANGES_PER_SECOND) / 1000);
@@ -100,7 +101,8 @@ const watch = {
       this.pending = false;
       for (const listener of [...this.listeners]) listener.tell();
     }
-    if (this.counts) this.schedule(now - newest < FAST_FOR_MS ? SOCKET_WATCH_MS : SOCKET_WATCH_SLOW_MS);
+    // A listener told may have ended the watch, or ended it and started it again (with its own timer).
+    if (this.counts && !this.timer) this.schedule(now - newest < FAST_FOR_MS ? SOCKET_WATCH_MS : SOCKET_WATCH_SLOW_MS);
   },
 };
 
