@@ -25,6 +25,25 @@ export function listProcesses(): ProcessInfo[] {
   return scan.table;
 }
 
+let nextScan: Promise<ProcessInfo[]> | undefined;
+
+/**
+ * A listing that begins after this call: what can tell that a tree is gone for good, since a
+ * shared listing may predate a process that a dying one started a moment ago. The calls of one
+ * turn of the event loop share it (it is taken in the next check phase), so that the many trees
+ * of a teardown that look in the same turn pay for one scan, not one each.
+ */
+export function freshProcessList(): Promise<ProcessInfo[]> {
+  nextScan ??= new Promise((resolve) =>
+    setImmediate(() => {
+      nextScan = undefined;
+      forgetProcessScan();
+      resolve(listProcesses());
+    }),
+  );
+  return nextScan;
+}
+
 /** A process was just started: the next listing must show it. */
 export function forgetProcessScan(): void {
   lastScan = undefined;
