@@ -1,4 +1,3 @@
-import treeKill from "tree-kill";
 import { freshProcessList, hasProcTable, isRunning, listProcesses, ownStartTime, processesTagged, processesWithTags, processIn, processTreeOf, readProcess, type ProcessInfo, type Tags } from "./process-table.js";
 
 export interface KillTreeOptions {
@@ -10,6 +9,8 @@ export interface KillTreeOptions {
   graceOver?: AbortSignal;
   /** How often to look whether they are gone. */
   pollMs?: number;
+  /** Settles when the leader exits, where the caller (its parent) hears of it: the tree is looked at then, not at the next poll. */
+  leaderExited?: Promise<unknown>;
   /** The SBX_TREE_ID the tree's processes carry: finds descendants that escaped both group and tree. */
   tag?: string;
   /** The tag was minted by this process: only processes started since it can carry it (see ownStartTime). */
@@ -72,6 +73,13 @@ export async function killTree(pid: number, options: KillTreeOptions): Promise<{
     return late.length === 0;
   };
 
+  // The leader's exit ends a wait for the next poll once: most trees are the leader alone.
+  let exitHeard = options.leaderExited === undefined;
+  const nextLook = (): Promise<unknown> => {
+    if (exitHeard) return nextPoll(poll);
+    return Promise.race([nextPoll(poll), options.leaderExited?.then(() => (exitHeard = true))]);
+  };
+
   if (options.gracePeriodMs > 0 && options.signal !== "SIGKILL") {
     await signalTogether(() => signalAll(options.signal));
     const deadline = Date.now() + options.gracePeriodMs;
@@ -81,7 +89,7 @@ export async function killTree(pid: number, options: KillTreeOptions): Promise<{
       if (alive().length === 0) {
         if (await goneForGood(options.signal)) return { forced: false };
       } else if (round % 5 === 0) track();
-      await nextPoll(poll);
+      await nextLook();
     }
   }
   track(true);
@@ -89,7 +97,7 @@ export async function killTree(pid: number, options: KillTreeOptions): Promise<{
   if (hadToForce || options.signal === "SIGKILL") await signalTogether(() => signalAll("SIGKILL"));
   do {
     while (alive().length > 0) {
-      await nextPoll(poll);
+      await nextLook();
       track();
       signalAll("SIGKILL");
     }
@@ -182,8 +190,12 @@ function nextPoll(ms: number): Promise<void> {
   return poll;
 }
 
-/** Where there is no /proc (macOS): tree-kill finds the descendants through `ps`. */
+/**
+ * Where there is no /proc (macOS): tree-kill finds the descendants through `ps`. Loaded here
+ * only: it loads node:child_process, which `sbx down` on Linux has no use for before its request.
+ */
 async function killTreePortable(pid: number, options: KillTreeOptions): Promise<{ forced: boolean }> {
+  const { default: treeKill } = await import("tree-kill");
   const kill = (signal: NodeJS.Signals): Promise<void> => new Promise((resolve) => treeKill(pid, signal, () => resolve()));
   const isAlive = (): boolean => {
     try {
