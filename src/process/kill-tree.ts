@@ -51,8 +51,11 @@ export async function killTree(pid: number, options: KillTreeOptions): Promise<{
   };
   track(true);
 
-  const signalAll = (signal: NodeJS.Signals): void => {
+  const signalGroup = (signal: NodeJS.Signals): void => {
     if (leaderIsOurs) sendSignal(-pid, signal);
+  };
+  // Those out of the group: a process that left it, or a descendant found by the tag.
+  const signalOthers = (signal: NodeJS.Signals): void => {
     for (const info of targets.values()) {
       const now = readProcess(info.pid);
       if (now === undefined || now.state === "Z" || now.startTime !== info.startTime) continue;
@@ -61,6 +64,10 @@ export async function killTree(pid: number, options: KillTreeOptions): Promise<{
       if (leaderIsOurs && now.pgid === pid) continue;
       sendSignal(info.pid, signal);
     }
+  };
+  const signalAll = (signal: NodeJS.Signals): void => {
+    signalGroup(signal);
+    signalOthers(signal);
   };
   const alive = (): ProcessInfo[] => [...targets.values()].filter((info) => isRunning(info.pid, info.startTime));
   // Every one known is gone: a listing begun now says whether the tree is, for a process its
@@ -81,7 +88,7 @@ export async function killTree(pid: number, options: KillTreeOptions): Promise<{
   };
 
   if (options.gracePeriodMs > 0 && options.signal !== "SIGKILL") {
-    await signalTogether(() => signalAll(options.signal));
+    await signalTogether(() => signalGroup(options.signal), () => signalOthers(options.signal));
     const deadline = Date.now() + options.gracePeriodMs;
     for (let round = 1; Date.now() < deadline && options.graceOver?.aborted !== true; round++) {
       // Whether the known ones are gone is a few small reads; a process may also start children
@@ -94,7 +101,7 @@ export async function killTree(pid: number, options: KillTreeOptions): Promise<{
   }
   track(true);
   const hadToForce = alive().length > 0 && options.signal !== "SIGKILL";
-  if (hadToForce || options.signal === "SIGKILL") await signalTogether(() => signalAll("SIGKILL"));
+  if (hadToForce || options.signal === "SIGKILL") await signalTogether(() => signalGroup("SIGKILL"), () => signalOthers("SIGKILL"));
   do {
     while (alive().length > 0) {
       await nextLook();
@@ -139,32 +146,43 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-let signalBatch: (() => void)[] | undefined;
+interface BatchedKill {
+  groups: () => void;
+  others: () => void;
+  done: (error?: Error) => void;
+}
+
+let signalBatch: BatchedKill[] | undefined;
 
 /**
- * Runs `send` (a tree's first signals) once every kill begun in this turn of the event loop has
- * looked up its tree, all of them in one go. A signalled process wakes to exit and takes a CPU:
- * the 50 trees of a teardown, looked up and signalled one after the other, had the looking up of
- * the last ones compete with the exits of the first ones, and the signals went out over 60 ms
- * instead of one.
+ * Sends a tree's first signals once every kill begun in this turn of the event loop has looked up
+ * its tree, all of them in one go: first to each tree's process group (one system call each), then
+ * to the processes out of their groups (a read of /proc each, to be sure of whom it signals). A
+ * signalled process wakes to exit and takes a CPU from sbx: the 50 trees of a teardown, looked up
+ * and signalled one after the other, had the looking up of the last ones compete with the exits
+ * of the first ones, and the signals went out over 60 ms or more.
  */
-function signalTogether(send: () => void): Promise<void> {
+function signalTogether(groups: () => void, others: () => void): Promise<void> {
   return new Promise((resolve, reject) => {
     if (!signalBatch) {
-      const batch: (() => void)[] = (signalBatch = []);
+      const batch: BatchedKill[] = (signalBatch = []);
       setImmediate(() => {
         signalBatch = undefined;
-        for (const run of batch) run();
+        const failed = new Map<BatchedKill, Error>();
+        for (const phase of ["groups", "others"] as const) {
+          for (const kill of batch) {
+            if (failed.has(kill)) continue;
+            try {
+              kill[phase]();
+            } catch (error) {
+              failed.set(kill, error as Error);
+            }
+          }
+        }
+        for (const kill of batch) kill.done(failed.get(kill));
       });
     }
-    signalBatch.push(() => {
-      try {
-        send();
-        resolve();
-      } catch (error) {
-        reject(error as Error);
-      }
-    });
+    signalBatch.push({ groups, others, done: (error) => (error ? reject(error) : resolve()) });
   });
 }
 
