@@ -24,9 +24,10 @@ export interface KillTreeOptions {
 
 /**
  * Ends a process, its process group, and every descendant, including those that left the group
- * (setsid): `signal` to all, then SIGKILL to whatever is left after the grace period. Resolves once
- * none of them runs, telling whether SIGKILL was needed. Only processes found in the tree are
- * signalled, each checked by its start time so that a reused pid is never hit.
+ * (setsid), and with `tag` every process that carries it: `signal` to all, then SIGKILL to whatever
+ * is left after the grace period. Resolves once none of them runs, as a listing of /proc begun
+ * after the last one went tells, telling whether SIGKILL was needed. Only processes found in the
+ * tree or by the tag are signalled, each checked by its start time so that a reused pid is never hit.
  */
 export async function killTree(pid: number, options: KillTreeOptions): Promise<{ forced: boolean }> {
   if (!hasProcTable) return mayBeSignalled(pid) ? killTreePortable(pid, options) : { forced: false };
