@@ -13,6 +13,23 @@ const out = new URL("../dist/cli/", import.meta.url);
 rmSync(new URL("chunks/", out), { recursive: true, force: true });
 for (const file of readdirSync(out)) if (file.endsWith(".v8")) rmSync(new URL(file, out));
 
+/**
+ * commander loads node:child_process as it loads, for the executable subcommands sbx has none of:
+ * 4-5 ms of every command's start, `sbx down` included, before it can send its request. It is
+ * loaded when commander would spawn one.
+ */
+function commanderSpawnsOnUse() {
+  const eager = "const childProcess = require('node:child_process');";
+  return {
+    name: "commander-spawns-on-use",
+    transform(code, id) {
+      if (!id.replaceAll("\\", "/").endsWith("/commander/lib/command.js")) return null;
+      if (!code.includes(eager)) throw new Error(`${id}: commander no longer loads node:child_process as scripts/bundle-cli.mjs expects`);
+      return code.replace(eager, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };");
+    },
+  };
+}
+
 await build({
   input: new URL("main.js", out).pathname,
   // The ES module builds of our dependencies, not the CommonJS ones the "node" condition picks
@@ -23,6 +40,7 @@ await build({
   resolve: { conditionNames: ["es2015", "import", "default"], mainFields: ["module", "main"] },
   // The one use of import.meta, finding the package's own directory, in CommonJS terms.
   transform: { define: { "import.meta.url": "__sbxModuleUrl" } },
+  plugins: [commanderSpawnsOnUse()],
   logLevel: "warn",
   output: {
     // CommonJS: Node's CommonJS loader starts the CLI 19-23 ms sooner than its ES module loader

@@ -51,6 +51,9 @@ const untilOver = (graceOver: AbortSignal): number => (graceOver.aborted ? 0 : I
 
 const clock = asyncScheduler;
 
+/** The exit of each service process running, by pid: a kill of its tree looks again as soon as it comes. */
+const leaderExits = new Map<number, Promise<void>>();
+
 /** The real runtime: processes, signals and sockets of this machine, in real time. */
 export const defaultRuntime: ServiceRuntime = {
   clock,
@@ -72,6 +75,8 @@ export const defaultRuntime: ServiceRuntime = {
       await notify?.close();
       throw error;
     }
+    leaderExits.set(child.pid, child.exited);
+    void child.exited.then(() => leaderExits.delete(child.pid));
     // Its last lines are judged by a log check before its exit is: "ready, then exited 0" is not
     // "exited before it was ready".
     const exit = child.end.then(async ({ status }) => {
@@ -82,7 +87,10 @@ export const defaultRuntime: ServiceRuntime = {
   },
 
   // The engine's tags are minted by this process's runner: only processes started since can carry them.
-  killTree: (pid, { signal, tag, graceOver }) => killTree(pid, { signal, tag, tagIsOurs: true, graceOver, gracePeriodMs: untilOver(graceOver) }),
+  killTree: (pid, { signal, tag, graceOver }) => {
+    const leaderExited = leaderExits.get(pid);
+    return killTree(pid, { signal, tag, tagIsOurs: true, graceOver, gracePeriodMs: untilOver(graceOver), ...(leaderExited ? { leaderExited } : {}) });
+  },
 
   endTagged: (treeTags, { signal, graceOver }) =>
     treeTags.length === 0 ? Promise.resolve(0) : killTagged({ trees: treeTags, ours: true }, { signal, graceOver, gracePeriodMs: untilOver(graceOver) }),

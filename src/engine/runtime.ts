@@ -49,12 +49,13 @@ export interface ServiceRuntime {
   /** Starts the service's command; rejects when it cannot be started at all. Its output comes to `onLines` in the batches read. */
   spawn(service: Service, onLines: (stream: "stdout" | "stderr", lines: LineBlock) => void): Promise<RunningProcess>;
   /**
-   * Ends the process group and every descendant: `signal` to all, then SIGKILL to what is left
-   * once `graceOver` aborts (at once if it already has). Resolves once none of them runs,
-   * telling whether SIGKILL was needed.
+   * Ends the process group, every descendant and every process that carries `tag`: `signal` to
+   * all, then SIGKILL to what is left once `graceOver` aborts (at once if it already has).
+   * Resolves once none of them runs, nor any process with the tag (then none can start again:
+   * the engine sweeps the tag no more), telling whether SIGKILL was needed.
    */
   killTree(pid: number, options: { signal: NodeJS.Signals; tag: string; graceOver: AbortSignal }): Promise<{ forced: boolean }>;
-  /** Ends every process that carries one of these tree tags (what earlier runs left running): `signal`, then SIGKILL once `graceOver` aborts. */
+  /** Ends every process that carries one of these tree tags (what earlier runs left running): `signal`, then SIGKILL once `graceOver` aborts; resolves once none runs. */
   endTagged(treeTags: readonly string[], options: { signal: NodeJS.Signals; graceOver: AbortSignal }): Promise<number>;
   /** Emits once: ready, or the reasons it was not within the spec's timeout, counted on the clock. */
   ready$(spec: ReadySpec, context: ReadyContext): Observable<ReadyResult>;

@@ -53,6 +53,11 @@ export class ServiceSupervisor {
   private finished?: Promise<void>;
   /** The tree tag of every run so far: what a run left running after it ended carries it. */
   private readonly runTags: string[] = [];
+  /**
+   * The tags that no process carries any more, as a kill of the run's tree or an end of leftovers
+   * found (nothing can start a process with a tag once none runs): they need no sweep again.
+   */
+  private readonly sweptTags = new Set<string>();
   private leftoversEnded?: Promise<void>;
   private readonly ports: ServicePorts;
 
@@ -288,15 +293,22 @@ export class ServiceSupervisor {
     const { forced } = await this.withGrace(force, (graceOver) =>
       this.collaborators.runtime.killTree(process.pid, { signal: force ? "SIGKILL" : this.service.stopSignal, tag: process.tag, graceOver }),
     );
+    this.sweptTags.add(process.tag);
     const { exitCode, signal } = await process.exit;
     return { exitCode, signal, forced: forced || force };
   }
 
-  /** Ends what earlier runs left running: the stop signal and the grace period, or SIGKILL at once. */
+  /**
+   * Ends what earlier runs left running: the stop signal and the grace period, or SIGKILL at once.
+   * A run whose tree was killed left nothing (killTree ends its tag's processes too): only the
+   * runs that ended on their own are looked for, and a teardown of many services, whose runs were
+   * all killed, makes no scan of /proc per service here.
+   */
   private async endLeftovers(force: boolean): Promise<void> {
-    await this.withGrace(force, (graceOver) =>
-      this.collaborators.runtime.endTagged(this.runTags, { signal: force ? "SIGKILL" : this.service.stopSignal, graceOver }),
-    );
+    const tags = this.runTags.filter((tag) => !this.sweptTags.has(tag));
+    if (tags.length === 0) return;
+    await this.withGrace(force, (graceOver) => this.collaborators.runtime.endTagged(tags, { signal: force ? "SIGKILL" : this.service.stopSignal, graceOver }));
+    for (const tag of tags) this.sweptTags.add(tag);
   }
 
   /** Runs `end` within a grace period on the clock: the stop's, the service's, or none when forced. */

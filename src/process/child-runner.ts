@@ -44,6 +44,8 @@ export interface Child {
    * keeps its pipes open, shortly after), its last line given to onLines by then.
    */
   readonly end: Promise<ChildEnd>;
+  /** Settles as soon as it has exited, before its output is read to the end. */
+  readonly exited: Promise<void>;
   /**
    * Ends its whole tree — the group, every descendant, those that left the group — with `signal`
    * (default SIGTERM), then SIGKILL to what is left after the grace period (or once `graceOver`
@@ -74,6 +76,10 @@ export async function runChild(command: Command, options: ChildOptions): Promise
     return () => {};
   });
 
+  const exited = new Promise<void>((resolve) => {
+    if (spawned.child.exitCode !== null || spawned.child.signalCode !== null) resolve();
+    else spawned.child.once("exit", () => resolve());
+  });
   const gracePeriodMs = options.gracePeriodMs ?? defaults.killGracePeriodMs;
   let endedBy: "timed-out" | "stopped" | undefined;
   let ended = false;
@@ -81,7 +87,7 @@ export async function runChild(command: Command, options: ChildOptions): Promise
     const over = graceOver ? { graceOver } : {};
     // The tag is this runner's own: only processes started since this process can carry it.
     if (ended) await killTagged({ trees: [tag], ours: true }, { signal, gracePeriodMs: grace, ...over });
-    else await killTree(pid, { signal, gracePeriodMs: signal === "SIGKILL" ? 0 : grace, tag, tagIsOurs: true, ...over });
+    else await killTree(pid, { signal, gracePeriodMs: signal === "SIGKILL" ? 0 : grace, tag, tagIsOurs: true, leaderExited: exited, ...over });
   };
   const stopFor = (why: "timed-out" | "stopped"): void => {
     if (ended) return;
@@ -107,6 +113,7 @@ export async function runChild(command: Command, options: ChildOptions): Promise
     pid,
     tag,
     end,
+    exited,
     async stop(signal = "SIGTERM", stopOptions = {}) {
       if (!ended) endedBy ??= "stopped";
       await killAll(signal, stopOptions.gracePeriodMs ?? gracePeriodMs, stopOptions.graceOver);

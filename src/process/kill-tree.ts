@@ -1,5 +1,4 @@
-import treeKill from "tree-kill";
-import { hasProcTable, isRunning, listProcesses, ownStartTime, processesTagged, processesWithTags, processTreeOf, readProcess, type ProcessInfo, type Tags } from "./process-table.js";
+import { freshProcessList, hasProcTable, isRunning, listProcesses, ownStartTime, processesTagged, processesWithTags, processIn, processTreeOf, readProcess, type ProcessInfo, type Tags } from "./process-table.js";
 
 export interface KillTreeOptions {
   /** Sent first to the group and every descendant. */
@@ -10,6 +9,8 @@ export interface KillTreeOptions {
   graceOver?: AbortSignal;
   /** How often to look whether they are gone. */
   pollMs?: number;
+  /** Settles when the leader exits, where the caller (its parent) hears of it: the tree is looked at then, not at the next poll. */
+  leaderExited?: Promise<unknown>;
   /** The SBX_TREE_ID the tree's processes carry: finds descendants that escaped both group and tree. */
   tag?: string;
   /** The tag was minted by this process: only processes started since it can carry it (see ownStartTime). */
@@ -23,9 +24,10 @@ export interface KillTreeOptions {
 
 /**
  * Ends a process, its process group, and every descendant, including those that left the group
- * (setsid): `signal` to all, then SIGKILL to whatever is left after the grace period. Resolves once
- * none of them runs, telling whether SIGKILL was needed. Only processes found in the tree are
- * signalled, each checked by its start time so that a reused pid is never hit.
+ * (setsid), and with `tag` every process that carries it: `signal` to all, then SIGKILL to whatever
+ * is left after the grace period. Resolves once none of them runs, as a listing of /proc begun
+ * after the last one went tells, telling whether SIGKILL was needed. Only processes found in the
+ * tree or by the tag are signalled, each checked by its start time so that a reused pid is never hit.
  */
 export async function killTree(pid: number, options: KillTreeOptions): Promise<{ forced: boolean }> {
   if (!hasProcTable) return mayBeSignalled(pid) ? killTreePortable(pid, options) : { forced: false };
@@ -34,23 +36,27 @@ export async function killTree(pid: number, options: KillTreeOptions): Promise<{
   const leaderIsOurs = leader !== undefined && (options.leaderStartTime === undefined || leader.startTime === options.leaderStartTime);
   // Taken before any signal: once the leader dies its children are re-parented and the tree is lost.
   const targets = new Map<number, ProcessInfo>();
-  const track = (withTag = false): void => {
-    // From the leader and from every process already tracked: one that was re-parented (its
-    // parent died) still brings its own descendants along.
-    const table = listProcesses();
+  const track = (withTag = false, table = listProcesses()): void => {
     if (withTag && options.tag !== undefined) {
       for (const info of processesTagged(options.tag, table, options.tagIsOurs ? ownStartTime() : undefined)) if (!targets.has(info.pid) && info.state !== "Z") targets.set(info.pid, info);
     }
-    // A tracked pid now held by another process (reused) must not bring that one's tree along.
-    const roots = table.filter((info) => (leaderIsOurs && info.pid === pid) || targets.get(info.pid)?.startTime === info.startTime).map((info) => info.pid);
+    // From the leader and from every process already tracked: one that was re-parented (its
+    // parent died) still brings its own descendants along. A tracked pid now held by another
+    // process (reused) must not bring that one's tree along.
+    const roots: number[] = [];
+    if (leaderIsOurs && processIn(table, pid) !== undefined) roots.push(pid);
+    for (const info of targets.values()) if (processIn(table, info.pid)?.startTime === info.startTime) roots.push(info.pid);
     for (const info of processTreeOf(roots, table)) {
       if (!targets.has(info.pid) && info.state !== "Z") targets.set(info.pid, info);
     }
   };
   track(true);
 
-  const signalAll = (signal: NodeJS.Signals): void => {
+  const signalGroup = (signal: NodeJS.Signals): void => {
     if (leaderIsOurs) sendSignal(-pid, signal);
+  };
+  // Those out of the group: a process that left it, or a descendant found by the tag.
+  const signalOthers = (signal: NodeJS.Signals): void => {
     for (const info of targets.values()) {
       const now = readProcess(info.pid);
       if (now === undefined || now.state === "Z" || now.startTime !== info.startTime) continue;
@@ -60,30 +66,50 @@ export async function killTree(pid: number, options: KillTreeOptions): Promise<{
       sendSignal(info.pid, signal);
     }
   };
+  const signalAll = (signal: NodeJS.Signals): void => {
+    signalGroup(signal);
+    signalOthers(signal);
+  };
   const alive = (): ProcessInfo[] => [...targets.values()].filter((info) => isRunning(info.pid, info.startTime));
+  // Every one known is gone: a listing begun now says whether the tree is, for a process its
+  // last one started a moment ago (out of the group, its parent dead) is in no listing shared
+  // before. One found so is what the tree left behind, and gets `signal` now.
+  const goneForGood = async (signal: NodeJS.Signals): Promise<boolean> => {
+    track(true, await freshProcessList());
+    const late = alive();
+    for (const info of late) sendSignal(info.pid, signal);
+    return late.length === 0;
+  };
+
+  // The leader's exit ends a wait for the next poll once: most trees are the leader alone.
+  let exitHeard = options.leaderExited === undefined;
+  const nextLook = (): Promise<unknown> => {
+    if (exitHeard) return nextPoll(poll);
+    return Promise.race([nextPoll(poll), options.leaderExited?.then(() => (exitHeard = true))]);
+  };
 
   if (options.gracePeriodMs > 0 && options.signal !== "SIGKILL") {
-    signalAll(options.signal);
+    await signalTogether(() => signalGroup(options.signal), () => signalOthers(options.signal));
     const deadline = Date.now() + options.gracePeriodMs;
     for (let round = 1; Date.now() < deadline && options.graceOver?.aborted !== true; round++) {
       // Whether the known ones are gone is a few small reads; a process may also start children
       // while it shuts down, and finding those takes a scan of all of /proc: every fifth round.
       if (alive().length === 0) {
-        track();
-        if (alive().length === 0) return { forced: false };
+        if (await goneForGood(options.signal)) return { forced: false };
       } else if (round % 5 === 0) track();
-      await sleep(poll);
+      await nextLook();
     }
   }
   track(true);
-  if (alive().length === 0 && options.signal !== "SIGKILL") return { forced: false };
   const hadToForce = alive().length > 0 && options.signal !== "SIGKILL";
-  signalAll("SIGKILL");
-  while (alive().length > 0) {
-    await sleep(poll);
-    track();
-    signalAll("SIGKILL");
-  }
+  if (hadToForce || options.signal === "SIGKILL") await signalTogether(() => signalGroup("SIGKILL"), () => signalOthers("SIGKILL"));
+  do {
+    while (alive().length > 0) {
+      await nextLook();
+      track();
+      signalAll("SIGKILL");
+    }
+  } while (!(await goneForGood("SIGKILL")));
   return { forced: hadToForce };
 }
 
@@ -121,8 +147,74 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Where there is no /proc (macOS): tree-kill finds the descendants through `ps`. */
+interface BatchedKill {
+  groups: () => void;
+  others: () => void;
+  done: (error?: Error) => void;
+}
+
+let signalBatch: BatchedKill[] | undefined;
+
+/**
+ * Sends a tree's first signals once every kill begun in this turn of the event loop has looked up
+ * its tree, all of them in one go: first to each tree's process group (one system call each), then
+ * to the processes out of their groups (a read of /proc each, to be sure of whom it signals). A
+ * signalled process wakes to exit and takes a CPU from sbx: the 50 trees of a teardown, looked up
+ * and signalled one after the other, had the looking up of the last ones compete with the exits
+ * of the first ones, and the signals went out over 60 ms or more.
+ */
+function signalTogether(groups: () => void, others: () => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!signalBatch) {
+      const batch: BatchedKill[] = (signalBatch = []);
+      setImmediate(() => {
+        signalBatch = undefined;
+        const failed = new Map<BatchedKill, Error>();
+        for (const phase of ["groups", "others"] as const) {
+          for (const kill of batch) {
+            if (failed.has(kill)) continue;
+            try {
+              kill[phase]();
+            } catch (error) {
+              failed.set(kill, error as Error);
+            }
+          }
+        }
+        for (const kill of batch) kill.done(failed.get(kill));
+      });
+    }
+    signalBatch.push({ groups, others, done: (error) => (error ? reject(error) : resolve()) });
+  });
+}
+
+const polls = new Map<number, Promise<void>>();
+
+/**
+ * The next look of every kill that polls each `ms`: they wake in the same turn of the event loop,
+ * so that those whose trees are gone by then share one fresh listing of /proc (freshProcessList)
+ * to be sure of it. With a timer each, the 50 kills of a teardown woke in as many turns, and made
+ * a scan each.
+ */
+function nextPoll(ms: number): Promise<void> {
+  let poll = polls.get(ms);
+  if (!poll) {
+    poll = new Promise((resolve) =>
+      setTimeout(() => {
+        polls.delete(ms);
+        resolve();
+      }, ms),
+    );
+    polls.set(ms, poll);
+  }
+  return poll;
+}
+
+/**
+ * Where there is no /proc (macOS): tree-kill finds the descendants through `ps`. Loaded here
+ * only: it loads node:child_process, which `sbx down` on Linux has no use for before its request.
+ */
 async function killTreePortable(pid: number, options: KillTreeOptions): Promise<{ forced: boolean }> {
+  const { default: treeKill } = await import("tree-kill");
   const kill = (signal: NodeJS.Signals): Promise<void> => new Promise((resolve) => treeKill(pid, signal, () => resolve()));
   const isAlive = (): boolean => {
     try {
@@ -168,26 +260,34 @@ function selects(selector: TagSelector, tags: Tags): boolean {
 export async function killTagged(selector: TagSelector, options: { signal?: NodeJS.Signals; gracePeriodMs: number; graceOver?: AbortSignal }): Promise<number> {
   if (!hasProcTable) return 0;
   const targets = new Map<number, ProcessInfo>();
-  const track = (): void => {
-    for (const info of processesWithTags((tags) => selects(selector, tags), listProcesses(), selector.ours ? ownStartTime() : undefined)) if (!targets.has(info.pid) && info.state !== "Z") targets.set(info.pid, info);
+  const track = (table = listProcesses()): void => {
+    for (const info of processesWithTags((tags) => selects(selector, tags), table, selector.ours ? ownStartTime() : undefined)) if (!targets.has(info.pid) && info.state !== "Z") targets.set(info.pid, info);
   };
   const alive = (): ProcessInfo[] => [...targets.values()].filter((info) => isRunning(info.pid, info.startTime));
-  track();
-  const found = targets.size;
-  if (found === 0) return 0;
+  // A listing begun after the call: one shared from before may predate a process that was just
+  // started (by a service that was dying), and then the sweep would miss it.
+  track(await freshProcessList());
+  if (targets.size === 0) return 0;
   const signal = options.signal ?? "SIGTERM";
-  for (const info of alive()) sendSignal(info.pid, signal);
   const deadline = Date.now() + (signal === "SIGKILL" ? 0 : options.gracePeriodMs);
-  while (alive().length > 0 && Date.now() < deadline && options.graceOver?.aborted !== true) {
-    await sleep(10);
-    track();
+  const graceLeft = (): boolean => Date.now() < deadline && options.graceOver?.aborted !== true;
+  for (let known = 0; known < targets.size; ) {
+    // The first found get `signal`; those found later, what is left of the grace period.
+    for (const info of alive()) sendSignal(info.pid, known === 0 || graceLeft() ? signal : "SIGKILL");
+    known = targets.size;
+    while (alive().length > 0 && graceLeft()) {
+      await nextPoll(10);
+      track();
+    }
+    while (alive().length > 0) {
+      for (const info of alive()) sendSignal(info.pid, "SIGKILL");
+      await nextPoll(10);
+      track();
+    }
+    // Every one found is gone: what one of them started as it died is in a listing begun now.
+    track(await freshProcessList());
   }
-  while (alive().length > 0) {
-    for (const info of alive()) sendSignal(info.pid, "SIGKILL");
-    await sleep(10);
-    track();
-  }
-  return found;
+  return targets.size;
 }
 
 /**

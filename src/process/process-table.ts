@@ -1,29 +1,34 @@
 import { readProcess, type ProcessInfo } from "./proc-stat.js";
 import { listProcesses } from "./perf/scan-cache.js";
-import { tagIndex } from "./perf/tag-cache.js";
+import { familyIndex } from "./perf/family-index.js";
+import { tagIndex, treeIndex } from "./perf/tag-cache.js";
 import type { Tags } from "./tags.js";
 
 export { hasProcTable, readProcess, type ProcessInfo } from "./proc-stat.js";
-export { forgetProcessScan, listProcesses } from "./perf/scan-cache.js";
+export { forgetProcessScan, freshProcessList, listProcesses } from "./perf/scan-cache.js";
 export { PROJECT_DIR_VARIABLE, PROJECT_TAG_VARIABLE, SUPERVISOR_VARIABLE, TREE_TAG_VARIABLE, type Tags } from "./tags.js";
 
 /** Each of `roots`, their process groups, and every descendant of any of them, as of now. */
 export function processTreeOf(roots: number | Iterable<number>, table: readonly ProcessInfo[] = listProcesses()): ProcessInfo[] {
-  const rootSet = new Set(typeof roots === "number" ? [roots] : roots);
-  const children = new Map<number, ProcessInfo[]>();
-  for (const info of table) {
-    const list = children.get(info.ppid);
-    if (list) list.push(info);
-    else children.set(info.ppid, [info]);
-  }
+  const { byPid, children, groups } = familyIndex(table);
   const found = new Map<number, ProcessInfo>();
-  const visit = (info: ProcessInfo): void => {
-    if (found.has(info.pid)) return;
+  const pending: ProcessInfo[] = [];
+  for (const root of typeof roots === "number" ? [roots] : roots) {
+    const info = byPid.get(root);
+    if (info) pending.push(info);
+    pending.push(...(groups.get(root) ?? []));
+  }
+  for (let info = pending.pop(); info !== undefined; info = pending.pop()) {
+    if (found.has(info.pid)) continue;
     found.set(info.pid, info);
-    for (const child of children.get(info.pid) ?? []) visit(child);
-  };
-  for (const info of table) if (rootSet.has(info.pid) || rootSet.has(info.pgid)) visit(info);
+    pending.push(...(children.get(info.pid) ?? []));
+  }
   return [...found.values()];
+}
+
+/** The process that holds `pid` in `table`, if any. */
+export function processIn(table: readonly ProcessInfo[], pid: number): ProcessInfo | undefined {
+  return familyIndex(table).byPid.get(pid);
 }
 
 let ownStart: number | undefined;
@@ -48,8 +53,7 @@ export function isRunning(pid: number, startTime?: number): boolean {
  * one that called setsid and whose parent died, so that it is neither in the group nor in the tree.
  */
 export function processesTagged(tag: string, table: readonly ProcessInfo[] = listProcesses(), startedSince?: number): ProcessInfo[] {
-  const index = tagIndex(table, startedSince);
-  return table.filter((info) => index.get(info.pid)?.tree === tag);
+  return [...(treeIndex(table, startedSince).get(tag) ?? [])];
 }
 
 /** The processes of one project: every service's tree and every process started in its supervisor. */

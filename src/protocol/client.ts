@@ -1,4 +1,5 @@
-import { request, type IncomingMessage } from "node:http";
+import { request, type IncomingMessage, type RequestOptions } from "node:http";
+import { connect } from "node:net";
 import { defaults } from "../defaults.js";
 import { SbxError } from "../errors.js";
 import type { ApplyBody, ExecBody, StartProcessBody } from "./bodies.js";
@@ -230,13 +231,22 @@ export class ControlClient {
   /** Whether the supervisor answers GET /v1/project within livenessTimeoutMs (a refused connection counts as an answer: the call itself will fail for it). */
   private answers(): Promise<boolean> {
     return new Promise((resolve) => {
-      const req = request({ socketPath: this.socketPath, path: pathTo("project", {}), method: "GET", agent: false, signal: AbortSignal.timeout(this.livenessTimeoutMs) }, (response) => {
+      const req = request({ ...this.connection(), path: pathTo("project", {}), method: "GET", signal: AbortSignal.timeout(this.livenessTimeoutMs) }, (response) => {
         response.resume();
         resolve(true);
       });
       req.once("error", (error) => resolve(error.name !== "AbortError"));
       req.end();
     });
+  }
+
+  /**
+   * Each request on a connection of its own to the socket, with no agent: an agent works out a
+   * TLS server name for every request, and the first one compiles Node's IPv6 address pattern,
+   * a third of the time `sbx down` took before its request went out (14 of 40 ms).
+   */
+  private connection(): Pick<RequestOptions, "createConnection"> {
+    return { createConnection: () => connect(this.socketPath) };
   }
 
   private unresponsive(): SupervisorUnresponsiveError {
@@ -246,10 +256,9 @@ export class ControlClient {
   private open(method: string, path: string, options: OpenOptions, body?: unknown): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
       const req = request({
-        socketPath: this.socketPath,
+        ...this.connection(),
         path,
         method,
-        agent: false,
         headers: {
           ...(options.lastEventId ? { "last-event-id": options.lastEventId } : {}),
           ...(body === undefined ? {} : { "content-type": "application/json" }),

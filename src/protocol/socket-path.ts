@@ -1,6 +1,4 @@
-import { createHash } from "node:crypto";
 import { chmodSync, lstatSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { SbxError } from "../errors.js";
 import { stateDirectory, type ProjectHome } from "./project-home.js";
@@ -20,6 +18,10 @@ export function socketPathFor(home: ProjectHome): string {
   if (Buffer.byteLength(preferred) <= MAX_SOCKET_PATH) return preferred;
   // The default project's hash is the directory's alone, as before projects had names.
   const key = home.name === undefined ? home.dir : `${home.dir}\0${home.name}`;
+  // Loaded here, for a deep directory only: every command that finds a project (`sbx down`
+  // before its request) reads this path, and node:crypto and node:os took 3 ms of its start.
+  const { createHash } = process.getBuiltinModule("node:crypto");
+  const { tmpdir } = process.getBuiltinModule("node:os");
   const hash = createHash("sha256").update(key).digest("hex").slice(0, 16);
   return join(tmpdir(), `sbx-${process.getuid?.() ?? "user"}`, `${hash}.sock`);
 }

@@ -131,11 +131,11 @@ describe("stopping", () => {
 
   it("ends what earlier runs left behind before the next run starts, and when the service is stopped", async () => {
     const s = fakeService(`services:\n  job:\n    command: x\n    stop_grace_period: 2s\n    restart: { policy: always, backoff: 100ms }\n`, (p, _clock, i) => {
-      // The first run starts a daemon that ignores SIGTERM, and exits.
+      // The first run starts a daemon that ignores SIGTERM, and exits; the second starts one and runs on.
       if (i === 0) {
         s.runtime.leaveBehind(p).ignore("SIGTERM");
         p.end(0);
-      }
+      } else s.runtime.leaveBehind(p);
     });
     await s.runtime.clock.advance(2_100);
     const [daemon] = s.runtime.leftovers;
@@ -145,8 +145,30 @@ describe("stopping", () => {
     expect(s.all("starting").map((e) => e.time)).toEqual([0, 2_100]);
     const stopped = s.supervisor.stop();
     await s.runtime.clock.advance(0);
-    expect(s.runtime.leftoverEnds.at(-1)).toEqual({ tags: ["job.1", "job.2"], signal: "SIGTERM", at: 2_100 });
     await stopped;
+    // Run 2's daemon carries its tree's tag: the kill of the tree ended it. Nothing is swept
+    // again: run 1's tag has had no process since its sweep, run 2's since the kill.
+    expect(s.runtime.leftovers[1]?.signals).toEqual(["SIGTERM"]);
+    expect(s.runtime.leftovers[1]?.running).toBe(false);
+    expect(s.runtime.leftoverEnds).toHaveLength(1);
+  });
+
+  it("at the stop, sweeps the tag of a run that ended on its own, and no other", async () => {
+    const s = fakeService(`services:\n  job:\n    command: x\n    restart: { policy: on-failure, backoff: 100ms }\n`, (p, _clock, i) => {
+      // Run 1 fails and is restarted; run 2 starts a daemon and completes.
+      if (i === 0) p.end(1);
+      else {
+        s.runtime.leaveBehind(p);
+        p.end(0);
+      }
+    });
+    await s.runtime.clock.advance(100);
+    expect(s.types()).toContain("completed");
+    const stopped = s.supervisor.stop();
+    await s.runtime.clock.advance(0);
+    await stopped;
+    expect(s.runtime.leftoverEnds.at(-1)).toEqual({ tags: ["job.2"], signal: "SIGTERM", at: 100 });
+    expect(s.runtime.leftovers[0]?.running).toBe(false);
   });
 });
 

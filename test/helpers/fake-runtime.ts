@@ -115,8 +115,9 @@ export class FakeRuntime implements ServiceRuntime {
   }
 
   // As kill-tree does: the signal, then SIGKILL to what is left once the grace period is over.
-  async killTree(pid: number, options: { signal: NodeJS.Signals; graceOver: AbortSignal }): Promise<{ forced: boolean }> {
-    return this.end([...this.processes, ...this.leftovers].filter((p) => p.pid === pid), options);
+  async killTree(pid: number, options: { signal: NodeJS.Signals; tag: string; graceOver: AbortSignal }): Promise<{ forced: boolean }> {
+    // The tree's leftovers carry its tag: kill-tree finds them by it.
+    return this.end([...this.processes, ...this.leftovers].filter((p) => p.pid === pid || (p.tag === options.tag && p.running)), options);
   }
 
   async endTagged(treeTags: readonly string[], options: { signal: NodeJS.Signals; graceOver: AbortSignal }): Promise<number> {

@@ -11,6 +11,17 @@ import { readTags, type Tags } from "../tags.js";
 // it started with, so it is read once per process, not on every scan (a teardown of fifty services
 // scans /proc many times, and read every environment each time: 80% of its CPU).
 const tagsOfProcess = new Map<number, { startTime: number; tags: Tags | undefined }>();
+let ownTree: { tag: string | undefined } | undefined;
+
+/** The tree tag this process started with, if any (an sbx run inside a service of another): what its children show before their exec. */
+function ownTreeTag(): string | undefined {
+  if (!ownTree) {
+    const own = readTags(process.pid);
+    ownTree = { tag: own === "unreadable" ? undefined : own?.tree };
+  }
+  return ownTree.tag;
+}
+
 const tagIndexes = new WeakMap<readonly ProcessInfo[], Map<number, Map<number, Tags>>>();
 
 /**
@@ -36,8 +47,10 @@ export function tagIndex(table: readonly ProcessInfo[], startedSince = 0): Map<n
       known = { startTime: info.startTime, tags: read === "unreadable" ? undefined : read };
       // A child of ours caught between fork and exec still shows our environment, without the
       // tags it is about to get, and an environment that could not be read may be readable
-      // later: both are read again on the next scan.
-      if (info.ppid !== process.pid && read !== "unreadable") tagsOfProcess.set(info.pid, known);
+      // later: both are read again on the next scan. A child that shows a tree tag that is not
+      // ours has been through its exec: kept (the services of a teardown are all our children,
+      // and each scan read their environments again).
+      if (read !== "unreadable" && (info.ppid !== process.pid || (read !== undefined && read.tree !== ownTreeTag()))) tagsOfProcess.set(info.pid, known);
     }
     if (known.tags) index.set(info.pid, known.tags);
   }
@@ -46,3 +59,26 @@ export function tagIndex(table: readonly ProcessInfo[], startedSince = 0): Map<n
   return index;
 }
 
+
+const treeIndexes = new WeakMap<Map<number, Tags>, Map<string, ProcessInfo[]>>();
+
+/**
+ * The processes of `table` by the tree tag they carry (see tagIndex for `startedSince`): a
+ * teardown looks up the tag of every service in the same listing, each look a pass over all of
+ * it before.
+ */
+export function treeIndex(table: readonly ProcessInfo[], startedSince = 0): ReadonlyMap<string, readonly ProcessInfo[]> {
+  const tags = tagIndex(table, startedSince);
+  let byTree = treeIndexes.get(tags);
+  if (byTree) return byTree;
+  byTree = new Map();
+  for (const info of table) {
+    const tree = tags.get(info.pid)?.tree;
+    if (tree === undefined) continue;
+    const list = byTree.get(tree);
+    if (list) list.push(info);
+    else byTree.set(tree, [info]);
+  }
+  treeIndexes.set(tags, byTree);
+  return byTree;
+}
