@@ -34,8 +34,11 @@ const isManifestParser = (file: string): boolean => {
   return text.includes("node_modules/yaml/") || text.includes("validate-schema.generated");
 };
 
+/** Whether a file of the bundle holds the file watcher of `up --watch`. */
+const isFileWatcher = (file: string): boolean => readFileSync(file, "utf8").includes("node_modules/chokidar/");
+
 describe("the background supervisor's code", () => {
-  it("leaves the manifest's parser unloaded: up -d loads the manifest and hands over the project", async () => {
+  it("leaves the manifest's parser and the file watcher unloaded: up -d loads the manifest and hands over the project", async () => {
     const p = backgroundProject(V1);
     const loaded = recordModules(p);
     expect((await p.sbx("up", "--wait")).code).toBe(0);
@@ -44,6 +47,7 @@ describe("the background supervisor's code", () => {
     const modules = await loaded();
     expect(modules.some((file) => file.includes("/dist/cli/chunks/up-"))).toBe(true);
     expect(modules.filter(isManifestParser)).toEqual([]);
+    expect(modules.filter(isFileWatcher)).toEqual([]);
   });
 
   it("loads it when asked to read the manifest again: restart and up -d on the running project see the edits", async () => {
