@@ -64,4 +64,18 @@ describe("the background supervisor's code", () => {
     expect((await p.sbx("down")).code).toBe(0);
     expect((await loaded()).filter(isManifestParser)).not.toEqual([]);
   });
+
+  it("keeps its V8 settings to itself: a Node.js service it starts runs with V8's own", async () => {
+    const node = JSON.stringify(process.execPath);
+    const p = backgroundProject(`
+services:
+  api:
+    command: [${node}, "-e", "console.log('flags=[' + process.execArgv.filter((a) => a.startsWith('--')).join(' ') + '] options=[' + (process.env.NODE_OPTIONS ?? '') + ']'); setInterval(() => {}, 1000)"]
+    ready: { log: "flags=" }
+`);
+    expect((await p.sbx("up", "--wait")).code).toBe(0);
+    const line = (await p.sbx("logs", "api")).stdout;
+    expect(line).toContain("flags=[]");
+    expect(line).not.toMatch(/semi-space|interrupt-budget|memory-reducer/);
+  });
 });
