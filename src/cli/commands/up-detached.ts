@@ -19,29 +19,11 @@ import type { UpOptions } from "./up-plan.js";
 import type { Project } from "../../manifest/types.js";
 import { errorFromReport, type SupervisorOrder, type SupervisorReport } from "./up-report.js";
 import { openDetachedProgress } from "../render/detached-progress.js";
+import supervisorFlags from "../perf/supervisor-flags.cjs";
 
 /** The sbx being run (the bundle dist/cli/sbx.cjs, or dist/cli/main.js): the supervisor is the same program. */
 const cliPath = process.argv[1] as string;
 
-/**
- * The supervisor's V8, set for a process that is mostly idle and sometimes floods. Measured with
- * 10 and 100 idle services (`sleep`), RSS 3 s after ready, and a flood of 100 services x 100,000
- * lines (the supervisor's CPU time), on a machine loaded by other work:
- *
- * - no memory reducer: it runs a full collection some seconds after the allocations of start-up
- *   stop, to give memory back: in an idle supervisor it was the only work, 25-40 ms of CPU in the
- *   first 20 s, for 2 MB; after a flood of a million log lines it gave nothing back. Without it, an
- *   idle project costs no CPU from the moment it is ready.
- * - semi-spaces of 1 MB: the young generation had grown to 8 MB (4 MB resident) by the end of a
- *   start-up, and with no memory reducer it never shrinks: 10 services 52.2 -> 51.0 MB, 100 services
- *   64.6 -> 59.2 MB; a flood's peak 205-229 -> 149-192 MB, for 5-15 % more CPU (more scavenges).
- * - an interrupt budget four times V8's: a start-up ran a few functions hot enough for TurboFan
- *   (path.normalize's helper, as it loads the chunks), and the optimising compiler's first use
- *   touches 3.5 MB of the node binary's pages, held from then on: 10 services 55.1 -> 51.1 MB (41.0
- *   -> 37.6 MB of file pages). A flood's hot code is optimised a moment later, its CPU unchanged
- *   (4.3 s in either case, within the noise).
- */
-const SUPERVISOR_NODE_OPTIONS = ["--no-memory-reducer", "--max-semi-space-size=1", "--interrupt-budget=270336"];
 
 /**
  * `sbx up -d` / `--wait`: applies the manifest to the project if it runs already (see
@@ -75,7 +57,7 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
   }
   const logPath = join(ensureHomeDirectory(home), "sbx.log");
   const log = openPrivateAppend(logPath);
-  const child = spawn(process.execPath, [...SUPERVISOR_NODE_OPTIONS, cliPath, "__supervise"], {
+  const child = spawn(process.execPath, [...supervisorFlags.SUPERVISOR_NODE_OPTIONS, cliPath, "__supervise"], {
     cwd: io.cwd,
     env: { ...withCaCertsAside(io.env), NO_COLOR: "1" },
     detached: true,
