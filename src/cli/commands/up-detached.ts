@@ -24,7 +24,6 @@ import supervisorFlags from "../perf/supervisor-flags.cjs";
 /** The sbx being run (the bundle dist/cli/sbx.cjs, or dist/cli/main.js): the supervisor is the same program. */
 const cliPath = process.argv[1] as string;
 
-
 /**
  * `sbx up -d` / `--wait`: applies the manifest to the project if it runs already (see
  * applyToRunning); else starts the project in a background supervisor (its own session, no
