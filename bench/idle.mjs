@@ -1,8 +1,10 @@
 // What an idle project costs: the supervisor's CPU time over a window, and its memory, with 10 and
 // 100 services that do nothing (sleep).
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cpuMs, newMarker, killMarked, rssMb, run, sbxBin, sleep, tempProject } from "./lib.mjs";
+import { cpuMs, fixture, newMarker, killMarked, rssMb, run, sbxBin, sleep, tempProject } from "./lib.mjs";
 
 export async function benchIdle({ sizes, windowMs, log }) {
   const rows = [];
@@ -30,5 +32,26 @@ export async function benchIdle({ sizes, windowMs, log }) {
       project.remove();
     }
   }
+  rows.push(await idleFloor({ log }));
   return rows;
+}
+
+/** How long the floor's process is left before its RSS is read: it does nothing after listening. */
+const FLOOR_SETTLE_MS = 3_000;
+
+/** The Node.js floor (bench/fixtures/idle-floor.cjs): the built-ins the supervisor loads, a listening socket, nothing else. */
+async function idleFloor({ log }) {
+  const project = tempProject("");
+  const child = spawn(process.execPath, [fixture("idle-floor.cjs"), join(project.dir, "control.sock")], { stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    await once(child.stdout, "data");
+    const atListen = cpuMs(child.pid);
+    await sleep(FLOOR_SETTLE_MS);
+    const row = { size: "Node.js floor", windowMs: FLOOR_SETTLE_MS, firstCpuMs: cpuMs(child.pid) - atListen, cpuMs: NaN, rssMb: rssMb(child.pid) };
+    log(`  Node.js floor (the supervisor's built-ins, a listening socket, nothing else): ${row.rssMb.toFixed(1)} MB RSS`);
+    return row;
+  } finally {
+    child.kill("SIGKILL");
+    project.remove();
+  }
 }

@@ -2,6 +2,7 @@
 // Node then reads a handful of modules instead of a couple of hundred (rxjs alone is ~150),
 // which takes tens of milliseconds off every start.
 // The library (dist/index.js) stays unbundled ES modules, for the tools that import it.
+import { execFileSync } from "node:child_process";
 import { chmodSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { importsAtRunTime } from "./imports-at-run-time.mjs";
 import { builtinModules, createRequire } from "node:module";
@@ -80,10 +81,18 @@ writeCodeCache(new URL("cli.cjs", out).pathname);
 // Not for a chunk that import()s a module at run time (the view's bundle): code compiled through
 // vm, as a cached one is, has no loader for import() unless the cache was made with one, which
 // Node 20 gives only as an experimental feature that prints a warning. Node compiles that chunk itself.
+const cached = [new URL("cli.cjs", out).pathname];
 for (const chunk of readdirSync(new URL("chunks/", out))) {
   const path = new URL(`chunks/${chunk}`, out).pathname;
-  if (chunk.endsWith(".cjs") && !importsAtRunTime(readFileSync(path, "utf8"))) writeCodeCache(path);
+  if (chunk.endsWith(".cjs") && !importsAtRunTime(readFileSync(path, "utf8"))) {
+    writeCodeCache(path);
+    cached.push(path);
+  }
 }
+// The background supervisor's, made under its V8 flags: V8 takes a cache only from flags that hash the same.
+const { SUPERVISOR_NODE_OPTIONS, SUPERVISOR_CACHE } = createRequire(import.meta.url)(new URL("perf/supervisor-flags.cjs", out).pathname);
+const writeSupervisorCaches = `const { writeCodeCache } = require(${JSON.stringify(new URL("perf/code-cache.cjs", out).pathname)}); for (const path of ${JSON.stringify(cached)}) writeCodeCache(path, ${JSON.stringify(SUPERVISOR_CACHE)});`;
+execFileSync(process.execPath, [...SUPERVISOR_NODE_OPTIONS, "-e", writeSupervisorCaches], { stdio: "inherit" });
 
 // The entry is executable: npx keeps a link to the bin it first saw in its cache, and a checkout
 // built anew would otherwise meet that link with a file npm never marked executable.

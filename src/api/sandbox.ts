@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
-import { toCommand } from "../manifest/normalise.js";
+import { toCommand } from "../manifest/command.js";
 import { defaultShell, toShell, type ShellSetting } from "../manifest/shell.js";
 import type { Shell } from "../manifest/types.js";
 import { ProcessExistsError, ProcessNotFoundError } from "./errors.js";

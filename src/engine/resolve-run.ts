@@ -1,5 +1,5 @@
 import { instanceOf } from "../manifest/instances.js";
-import { httpCheckUrl } from "../manifest/normalise.js";
+import { httpCheckUrl } from "../manifest/http-check-url.js";
 import { envName, substituteRuntimeRefs, type RuntimeRef } from "../manifest/runtime-refs.js";
 import type { Command, HealthSpec, ReadySpec, Service } from "../manifest/types.js";
 import type { ServiceAddress } from "./port-assignments.js";

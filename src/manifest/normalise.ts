@@ -22,6 +22,8 @@ import { readAccounts, type Accounts } from "./accounts.js";
 import { resolveUser, runningIdentity } from "./service-user.js";
 import { defaultShell, toShell } from "./shell.js";
 import { parseSize } from "./size.js";
+import { toCommand } from "./command.js";
+import { httpCheckUrl } from "./http-check-url.js";
 import { ownValue, setOwn } from "./own-keys.js";
 import type { KeyPath, SourceLocator } from "./source-file.js";
 import type {
@@ -154,12 +156,6 @@ function toServiceUser(spec: string, path: KeyPath, accounts: () => Accounts, ct
   if (result.ok) return result.user;
   diagnostics.push(ctx.locator.diagnostic(path, result.message));
   return undefined;
-}
-
-/** A command as written: a string runs in `shell`, a list is executed directly. */
-export function toCommand(raw: RawCommand, shell: Shell): Command {
-  if (typeof raw === "string") return { kind: "shell", script: raw, shell };
-  return { kind: "exec", argv: raw as [string, ...string[]] };
 }
 
 function duration(value: string | number | undefined, fallback: number): number {
@@ -305,13 +301,6 @@ function toHttpCheck(raw: NonNullable<RawReady["http"]>, ports: readonly Service
   const status = form.status === undefined ? defaults.httpStatus : toStatusRanges(form.status);
   const port = checkPort(form.port, ports);
   return { host, ...port, path, status, url: httpCheckUrl(host, port.port, path) };
-}
-
-/** The URL an http check asks, for messages: as the URL form's (http://localhost/ for port 80), so that either form loads to the same check. */
-export function httpCheckUrl(host: string, port: number, path: string): string {
-  const shownHost = host.includes(":") ? `[${host}]` : host;
-  const url = `http://${shownHost}:${port}${path}`;
-  return URL.canParse(url) ? new URL(url).href : url;
 }
 
 function toStatusRanges(raw: RawHttpStatus | RawHttpStatus[]): StatusRange[] {

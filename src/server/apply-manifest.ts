@@ -3,7 +3,6 @@ import type { ServiceChange } from "../engine/apply-plan.js";
 import { isFailedStatus, type ServiceState } from "../engine/service-state.js";
 import { SbxError } from "../errors.js";
 import { selectServices } from "../graph/select-services.js";
-import { loadProject } from "../manifest/load-project.js";
 import type { ApplyBody } from "../protocol/bodies.js";
 
 /**
@@ -13,6 +12,9 @@ import type { ApplyBody } from "../protocol/bodies.js";
  * of them have failed already or could not start: a caller that returns now must not call that a success.
  */
 export async function applyManifest(orchestrator: Orchestrator, body: ApplyBody): Promise<{ changes: ServiceChange[]; launched: ServiceState[]; failed: ServiceState[] }> {
+  // Loaded only now: the parser and the schema's validator are most of the bundle's code, and a
+  // supervisor that no one asks to apply never needs them (its project came resolved from `up -d`).
+  const { loadProject } = await import("../manifest/load-project.js");
   // The counts `sbx scale` set hold through it (until the manifest's own count changes).
   const project = orchestrator.withScales(loadProject({ files: body.files, cwd: body.projectDir, projectDir: body.projectDir, env: body.env }));
   if (project.dir !== orchestrator.project.dir) {

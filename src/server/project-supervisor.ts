@@ -24,7 +24,7 @@ import { lastRunPath } from "../protocol/last-run.js";
 import { failureOf } from "../engine/service-failure.js";
 import { isFailedStatus } from "../engine/service-state.js";
 import { definitionHashes } from "../engine/service-definition.js";
-import { WatchRestarts } from "./watch-restarts.js";
+import type { WatchRestarts } from "./watch-restarts.js";
 
 export interface ProjectSupervisorOptions extends OrchestratorOptions {
   /** Told when the `down` endpoint is called. */
@@ -146,6 +146,9 @@ export class ProjectSupervisor {
       supervisor.startWatchdog();
       supervisor.watchStateDirectory();
       if (options.watch) {
+        // Loaded only for `up --watch`: the file watcher (chokidar, its directory walker, the
+        // .gitignore matcher) is code that a supervisor which does not watch would hold for nothing.
+        const { WatchRestarts } = await import("./watch-restarts.js");
         // Watching before any service starts: a change made while they start is acted on too.
         supervisor.watchRestarts = await WatchRestarts.start(orchestrator, selection.services, {
           baseEnvironment: { ...options.colorEnvironment, ...options.baseEnvironment },

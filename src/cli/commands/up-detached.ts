@@ -7,7 +7,7 @@ import { openPrivateAppend } from "../../process/private-files.js";
 import { ensureHomeDirectory, projectHome, type ProjectHome } from "../../protocol/project-home.js";
 import type { ProjectState } from "../../protocol/discovery.js";
 import { SbxError } from "../../errors.js";
-import { projectNameOf } from "../global-options.js";
+import { loadOptionsFrom, projectNameOf } from "../global-options.js";
 import { connectToProject, runningProject } from "../project-connection.js";
 import { checkStateDirectory } from "../../server/state-file.js";
 import { socketPathFor } from "../../protocol/socket-path.js";
@@ -16,19 +16,13 @@ import { writeAddresses } from "./addresses.js";
 import type { CliIo } from "../io.js";
 import { withCaCertsAside } from "../extra-ca-certs.js";
 import type { UpOptions } from "./up-plan.js";
+import type { Project } from "../../manifest/types.js";
 import { errorFromReport, type SupervisorOrder, type SupervisorReport } from "./up-report.js";
 import { openDetachedProgress } from "../render/detached-progress.js";
+import supervisorFlags from "../perf/supervisor-flags.cjs";
 
 /** The sbx being run (the bundle dist/cli/sbx.cjs, or dist/cli/main.js): the supervisor is the same program. */
 const cliPath = process.argv[1] as string;
-
-/**
- * V8's memory reducer runs a full collection some seconds after the allocations of start-up stop,
- * to give memory back: in an idle supervisor it was the only work, 25-40 ms of CPU in the first
- * 20 s, for 2 MB (52.6 against 54.7 MB with 10 services); after a flood of a million log lines it
- * gave nothing back. Without it, an idle project costs no CPU from the moment it is ready.
- */
-const SUPERVISOR_NODE_OPTIONS = ["--no-memory-reducer"];
 
 /**
  * `sbx up -d` / `--wait`: applies the manifest to the project if it runs already (see
@@ -36,10 +30,11 @@ const SUPERVISOR_NODE_OPTIONS = ["--no-memory-reducer"];
  * terminal, its output in `.sbx/sbx.log`) and returns once the services are started, or with
  * `--wait` once they are ready; on a failure the supervisor tears down and this exits 1.
  *
- * The supervisor is started first and does all the work, loading the manifest included: a Node.js
- * start-up is the longest step of `up --wait`, and this way nothing waits for it twice. What goes
- * wrong there (a broken manifest, a project already running) comes back as a report, and is
- * thrown here as if it had happened here.
+ * The supervisor is started first: a Node.js start-up is the longest step of `up --wait`, and
+ * this loads the manifest while it starts, then hands it the project (see loadForSupervisor). A
+ * broken manifest is thrown here, the supervisor sent away with nothing; what goes wrong there (a
+ * project already running, a service named that is not) comes back as a report, and is thrown
+ * here as if it had happened here.
  */
 export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
   const files = findManifestFiles(options.file, io.cwd, options.projectDir === undefined ? io.cwd : resolve(io.cwd, options.projectDir));
@@ -61,14 +56,26 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
   }
   const logPath = join(ensureHomeDirectory(home), "sbx.log");
   const log = openPrivateAppend(logPath);
-  const child = spawn(process.execPath, [...SUPERVISOR_NODE_OPTIONS, cliPath, "__supervise"], {
+  const child = spawn(process.execPath, [...supervisorFlags.SUPERVISOR_NODE_OPTIONS, cliPath, "__supervise"], {
     cwd: io.cwd,
     env: { ...withCaCertsAside(io.env), NO_COLOR: "1" },
     detached: true,
     stdio: ["ignore", log, log, "ipc"],
+    // The project crosses as it is: its services are a Map, a log check's pattern a RegExp.
+    serialization: "advanced",
   });
   closeSync(log);
-  child.send({ type: "run", options: supervisorOptions(files, projectDir, projectName, options) } satisfies SupervisorOrder);
+  const supervised = supervisorOptions(files, projectDir, projectName, options);
+  let project: Project;
+  try {
+    project = await loadForSupervisor(supervised, io);
+  } catch (error) {
+    // Nothing started: the supervisor, still waiting for its order, ends as soon as it is sent none.
+    if (child.connected) child.disconnect();
+    await waitForExit(child);
+    throw error;
+  }
+  child.send({ type: "run", options: supervised, project } satisfies SupervisorOrder);
 
   const wanted = options.wait ? "ready" : "started";
   const progress = openDetachedProgress(io, options);
@@ -138,6 +145,18 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
       io.stderr.write(`error: the background supervisor exited (code ${outcome.code}) before the services ${wanted === "ready" ? "were ready" : "started"}; its log ${logPath} ends with:\n${lastLines(logPath, 10)}\n`);
       return ExitCode.serviceFailed;
   }
+}
+
+/**
+ * The project, loaded here while the supervisor starts: the manifest's parser and its schema's
+ * validator are most of the bundle, and a supervisor that loaded them held them for as long as it
+ * ran (10 idle services: 58.3 MB before, see BENCHMARKS.md). Loaded here, the two Node.js start-ups
+ * still overlap, and a broken manifest is told as `sbx validate` tells it. As the apply endpoint
+ * loads a manifest again (server/apply-manifest.ts): with the environment of the command.
+ */
+async function loadForSupervisor(options: UpOptions, io: CliIo): Promise<Project> {
+  const { loadProject } = await import("../../manifest/load-project.js");
+  return loadProject(loadOptionsFrom(options, io));
 }
 
 /** How long a project that another sbx is starting may take to answer on its socket. */

@@ -1,11 +1,10 @@
-import { SbxError } from "../../errors.js";
-import { selectServices, type Selection } from "../../graph/select-services.js";
-import { instanceNames, projectInstances, replicaCount } from "../../manifest/instances.js";
+import type { Selection } from "../../graph/select-services.js";
 import { loadProject } from "../../manifest/load-project.js";
 import type { Project } from "../../manifest/types.js";
 import { loadOptionsFrom, type GlobalOptions } from "../global-options.js";
 import type { CliIo } from "../io.js";
 import type { ProgressMode } from "../render/progress-mode.js";
+import { selectForUp } from "./up-selection.js";
 
 export interface UpOptions extends GlobalOptions {
   services: string[];
@@ -38,23 +37,7 @@ export interface UpOptions extends GlobalOptions {
  */
 export function planUp(options: UpOptions, io: CliIo): { project: Project; selection: Selection } {
   const project = loadProject(loadOptionsFrom(options, io));
-  if (options.exitCodeFrom !== undefined && !projectInstances(project).has(options.exitCodeFrom)) {
-    const replicated = project.services.get(options.exitCodeFrom);
-    // One exit code is one process's: a service of several instances is named by one of them.
-    if (replicated) {
-      const [first] = instanceNames(replicated);
-      throw new SbxError("USAGE", `--exit-code-from ${options.exitCodeFrom}: it runs ${replicaCount(replicated)} instances (replicas)${first === undefined ? "" : `; name one, as ${first}`}`);
-    }
-    throw new SbxError("UNKNOWN_SERVICE", `--exit-code-from names no service: "${options.exitCodeFrom}"`);
-  }
-  const selection = selectServices(project, {
-    services: options.services,
-    profiles: options.profile,
-    ...(options.noDeps ? { noDeps: true } : {}),
-  });
-  if (options.exitCodeFrom !== undefined && !selection.services.some((s) => s.name === options.exitCodeFrom)) {
-    throw new SbxError("USAGE", `--exit-code-from ${options.exitCodeFrom}: that service is not part of this run`);
-  }
+  const selection = selectForUp(project, options);
   for (const warning of project.warnings) io.stderr.write(`warning: ${warning}\n`);
   return { project, selection };
 }

@@ -4,6 +4,7 @@ import type { Orchestrator } from "../../engine/orchestrator.js";
 import { failureOf, type ServiceFailure } from "../../engine/service-failure.js";
 import { isFailedStatus } from "../../engine/service-state.js";
 import type { UpOptions } from "./up-plan.js";
+import type { Project } from "../../manifest/types.js";
 import { ManifestError, SbxError, type Diagnostic, type SbxErrorCode } from "../../errors.js";
 
 /** An error of the supervisor's, in a form that crosses the IPC channel and becomes the same error again. */
@@ -12,10 +13,14 @@ export type ReportedError =
   | { kind: "sbx"; code: SbxErrorCode; message: string }
   | { kind: "internal"; message: string; stack?: string };
 
-/** What `sbx up -d` tells the background supervisor it started: the options of the run, whole. */
+/**
+ * What `sbx up -d` tells the background supervisor it started: the options of the run, whole, and
+ * the project it loaded (the supervisor then never loads the manifest's parser: see up-detached.ts).
+ */
 export interface SupervisorOrder {
   type: "run";
   options: UpOptions;
+  project: Project;
 }
 
 /** What the background supervisor tells the `sbx up -d` that started it. */

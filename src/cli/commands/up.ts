@@ -1,7 +1,10 @@
 import { defaults } from "../../defaults.js";
 import { SbxError } from "../../errors.js";
 import { ProjectSupervisor } from "../../server/project-supervisor.js";
-import { planUp, type UpOptions } from "./up-plan.js";
+import type { UpOptions } from "./up-plan.js";
+import { selectForUp } from "./up-selection.js";
+import type { Selection } from "../../graph/select-services.js";
+import type { Project } from "../../manifest/types.js";
 import { reportedError, reportProgress, sendReport } from "./up-report.js";
 
 export type { UpOptions } from "./up-plan.js";
@@ -25,13 +28,13 @@ export interface SignalSource {
  * and tears everything down on Ctrl-C (a second one kills at once), SIGTERM or SIGHUP, when a
  * service fails to start or to become ready, or as --abort-on-container-exit / --exit-code-from say.
  */
-export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSource = process): Promise<number> {
+export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSource = process, loaded?: Project): Promise<number> {
   const began = performance.now();
   let onDown = (): void => {};
   const color = colorEnabled(io, options.color);
   // Their output reaches this terminal: in the foreground only (a background supervisor's goes to files).
   const colors = options.supervise ? {} : colorEnvironment(io, color);
-  const { selection, supervisor } = await openProject(options, io, () => onDown(), colors);
+  const { selection, supervisor } = await openProject(options, io, () => onDown(), colors, loaded);
   const names = selection.services.map((s) => s.name);
   const view = await openUpView(io, names, options);
   const renderer = view.renderer;
@@ -191,12 +194,13 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
 }
 
 /**
- * Loads the project and becomes its supervisor. In the background supervisor of `up -d` the
- * parent hears of either outcome: what was planned, or why nothing could start.
+ * Loads the project, unless it came `loaded` (the background supervisor's, from `up -d`), and
+ * becomes its supervisor. In the background supervisor of `up -d` the parent hears of either
+ * outcome: what was planned, or why nothing could start.
  */
-async function openProject(options: UpOptions, io: CliIo, onDown: () => void, colorEnvironment: Record<string, string>) {
+async function openProject(options: UpOptions, io: CliIo, onDown: () => void, colorEnvironment: Record<string, string>, loaded: Project | undefined) {
   try {
-    const { project, selection } = planUp(options, io);
+    const { project, selection } = loaded === undefined ? (await import("./up-plan.js")).planUp(options, io) : selectLoaded(loaded, options, io);
     const name = projectNameOf(options, io);
     if (options.supervise) sendReport({ type: "planned", project: name ?? project.name, services: selection.services.length, warnings: project.warnings });
     const warn = (message: string): void => {
@@ -209,4 +213,11 @@ async function openProject(options: UpOptions, io: CliIo, onDown: () => void, co
     if (options.supervise) sendReport({ type: "rejected", error: reportedError(error) });
     throw error;
   }
+}
+
+/** What planUp does after loading, for a project loaded elsewhere: the manifest's parser is not loaded here for it. */
+function selectLoaded(project: Project, options: UpOptions, io: CliIo): { project: Project; selection: Selection } {
+  const selection = selectForUp(project, options);
+  for (const warning of project.warnings) io.stderr.write(`warning: ${warning}\n`);
+  return { project, selection };
 }
