@@ -1,17 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { isRunning } from "../helpers/processes.js";
 import { stack } from "../helpers/stack.js";
-
-/** Alive: present and not a zombie, read from /proc here, not through the product's process table. */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return !stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
-  } catch {
-    return false;
-  }
-}
 
 // On SIGTERM, a service first writes down which of the late processes of `prefix` still run (its
 // dependents' ones: they must be gone before it is signalled), then starts its own, out of its
@@ -41,7 +32,7 @@ ${workers.map((w) => `  ${w}:${dying(w, "")}\n    depends_on: [api]`).join("\n")
     // Each service started its late process (its pid written before it exited)...
     expect(late.sort()).toEqual(["api", "db", ...workers].map((n) => `late-${n}.pid`).sort());
     // ... and none runs once the stop is over, nor did any dependent's when its dependency was signalled.
-    const running = late.filter((f) => isAlive(Number(readFileSync(join(s.dir, f), "utf8"))));
+    const running = late.filter((f) => isRunning(Number(readFileSync(join(s.dir, f), "utf8"))));
     expect(running, "late processes left running").toEqual([]);
     expect(files.filter((f) => f.startsWith("alive-at-")).map((f) => `${f}: ${readFileSync(join(s.dir, f), "utf8")}`)).toEqual([]);
   });

@@ -22,7 +22,7 @@ function stat(pid: number): Stat | undefined {
 }
 
 /** Present and not a zombie. */
-function isRunning(pid: number): boolean {
+export function isRunning(pid: number): boolean {
   const found = stat(pid);
   return found !== undefined && found.state !== "Z";
 }

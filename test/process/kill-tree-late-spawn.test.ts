@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { killTagged, killTree } from "../../src/process/kill-tree.js";
 import { listProcesses, readProcess } from "../../src/process/process-table.js";
 import { spawnCommand, type SpawnedProcess } from "../../src/process/spawn-command.js";
+import { isRunning } from "../helpers/processes.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 /*
@@ -24,16 +25,6 @@ afterEach(async () => {
   }
   for (const child of started.splice(0)) await killTree(child.pid, { signal: "SIGKILL", gracePeriodMs: 0 });
 });
-
-/** Alive: present and not a zombie, read from /proc here, not through the product's process table. */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return !stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
-  } catch {
-    return false;
-  }
-}
 
 /**
  * A tree whose leader waits on a FIFO, then starts a setsid'd `sleep` that carries its tag and
@@ -61,7 +52,7 @@ async function treeThatSpawnsLate(tag: string): Promise<{ leader: SpawnedProcess
     lateOnes.push(late);
     // The leader is our child: a zombie until this process reaps it, on a later turn.
     while (readProcess(leader.pid)?.state !== "Z" && Date.now() < deadline);
-    if (!isAlive(late) || readProcess(leader.pid)?.state !== "Z") throw new Error("the tree did not start its late process and die");
+    if (!isRunning(late) || readProcess(leader.pid)?.state !== "Z") throw new Error("the tree did not start its late process and die");
     return late;
   };
   return { leader, goLate };
@@ -75,7 +66,7 @@ describe("a process a tree starts after the last shared scan", () => {
     listProcesses();
     const late = goLate();
     await killTree(leader.pid, { signal: "SIGTERM", gracePeriodMs: 5_000, tag });
-    expect(isAlive(late), "the late process is left running").toBe(false);
+    expect(isRunning(late), "the late process is left running").toBe(false);
   });
 
   it("killTagged (the sweep of what a run left) finds it too", async () => {
@@ -84,6 +75,6 @@ describe("a process a tree starts after the last shared scan", () => {
     listProcesses();
     const late = goLate();
     expect(await killTagged({ trees: [tag] }, { gracePeriodMs: 5_000 })).toBeGreaterThanOrEqual(1);
-    expect(isAlive(late), "the late process is left running").toBe(false);
+    expect(isRunning(late), "the late process is left running").toBe(false);
   });
 });
