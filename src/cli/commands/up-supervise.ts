@@ -16,18 +16,22 @@ export async function superviseForParent(io: CliIo): Promise<number> {
   if (!process.send) throw new SbxError("USAGE", "__supervise is sbx up -d's own: run sbx up -d");
   const order = await new Promise<SupervisorOrder | undefined>((resolve, reject) => {
     // A listener of either keeps the channel, and with it this process, alive: none may stay.
-    const settle = (outcome: SupervisorOrder | undefined): void => {
+    const stopListening = (): void => {
       clearTimeout(timer);
       process.off("message", onMessage);
       process.off("disconnect", onDisconnect);
-      resolve(outcome);
     };
-    const onMessage = (message: SupervisorOrder): void => settle(message);
+    const onMessage = (message: SupervisorOrder): void => {
+      stopListening();
+      resolve(message);
+    };
     // The parent found the manifest broken (it says so itself), or was itself ended: nothing to run.
-    const onDisconnect = (): void => settle(undefined);
+    const onDisconnect = (): void => {
+      stopListening();
+      resolve(undefined);
+    };
     const timer = setTimeout(() => {
-      process.off("message", onMessage);
-      process.off("disconnect", onDisconnect);
+      stopListening();
       reject(new SbxError("USAGE", "sbx up -d sent no options"));
     }, ORDER_WAIT_MS);
     process.on("message", onMessage);
