@@ -2,6 +2,7 @@ import { asyncScheduler, map } from "rxjs";
 import { randomUUID } from "node:crypto";
 import { runChild, type Child } from "../process/child-runner.js";
 import { openNotifySocket } from "../process/notify-socket.js";
+import { prefetchOutputPipes } from "../process/output-pipes.js";
 import { killTagged, killTree } from "../process/kill-tree.js";
 import { descendsFrom, describePortHolder, findPortHolder, isPortTaken } from "../readiness/port-holder.js";
 import { patternThread } from "../readiness/pattern-thread.js";
@@ -61,6 +62,8 @@ export const defaultRuntime: ServiceRuntime = {
   prepare(services) {
     // The pattern thread takes some milliseconds to start: not while a service's first line waits.
     if (services.some((service) => service.ready?.log !== undefined)) patternThread().warmUp();
+    // Their pipes are made while the project sets up (its socket, its port checks), not after.
+    prefetchOutputPipes(services.length);
   },
 
   async spawn(service, onLines) {

@@ -22,7 +22,21 @@ export interface OutputPipe {
  * them is opened: nothing is left in the temporary directory, even by an sbx that is killed.
  */
 export async function outputPipes(): Promise<[OutputPipe, OutputPipe] | undefined> {
-  const fifos = await supply.take(2);
+  return (await prefetched.take()) ?? openPair(await supply.take(2));
+}
+
+/**
+ * Makes the pipes of `count` children that are about to start, in one `mkfifo` begun now: a wave
+ * of starts then finds them open instead of waiting for that program, which takes tens of
+ * milliseconds on a busy machine (told as a project's services are planned, before its socket and
+ * its port checks). They are open pipes, their names removed at once: nothing is left on disk,
+ * and those not taken within `keepMs` of the last one taken are closed. Settles once they are made.
+ */
+export async function prefetchOutputPipes(count: number, keepMs = PREFETCH_KEEP_MS): Promise<void> {
+  await prefetched.add(count, keepMs);
+}
+
+function openPair(fifos: string[] | undefined): [OutputPipe, OutputPipe] | undefined {
   if (fifos === undefined) return undefined;
   const opened: OutputPipe[] = [];
   try {
@@ -73,8 +87,15 @@ class FifoSupply {
     });
   }
 
+  /** Makes what this turn asked for so far at once, instead of at the turn's end. */
+  makeNow(): void {
+    this.#make();
+  }
+
   #make(): void {
     const waiting = this.#waiting.splice(0);
+    // Made already, by makeNow.
+    if (waiting.length === 0) return;
     let dir: string;
     try {
       dir = mkdtempSync(join(tmpdir(), "sbx-pipes-"));
@@ -98,6 +119,44 @@ class FifoSupply {
 }
 
 const supply = new FifoSupply();
+
+/** How long prefetched pipes wait to be taken before they are closed. */
+const PREFETCH_KEEP_MS = 10_000;
+
+/** Pairs of pipes made ahead, taken in the order made; those left over are closed once none has been taken for a while. */
+class PrefetchedPipes {
+  #coming: Array<Promise<[OutputPipe, OutputPipe] | undefined>> = [];
+  #expiry: NodeJS.Timeout | undefined;
+  #keepMs = PREFETCH_KEEP_MS;
+
+  async add(count: number, keepMs: number): Promise<void> {
+    const pairs = Array.from({ length: count }, () => supply.take(2).then(openPair));
+    supply.makeNow();
+    this.#coming.push(...pairs);
+    this.#keepMs = keepMs;
+    this.#keepFor();
+    await Promise.all(pairs);
+  }
+
+  async take(): Promise<[OutputPipe, OutputPipe] | undefined> {
+    const next = this.#coming.shift();
+    if (next === undefined) return undefined;
+    this.#keepFor();
+    return next;
+  }
+
+  #keepFor(): void {
+    clearTimeout(this.#expiry);
+    if (this.#coming.length === 0) return;
+    this.#expiry = setTimeout(() => {
+      for (const left of this.#coming.splice(0)) void left.then((pair) => pair && closePipes(pair));
+    }, this.#keepMs);
+    // Pipes kept for a start that may not come must not keep the process alive.
+    this.#expiry.unref();
+  }
+}
+
+const prefetched = new PrefetchedPipes();
 
 function removeQuietly(path: string): void {
   try {
