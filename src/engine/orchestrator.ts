@@ -195,7 +195,7 @@ export class Orchestrator {
     this.checkingPorts++;
     void takenPorts(services, this.runtime, this.ownPids())
       .then((taken) => {
-        if (taken.length === 0) for (const service of services) this.launch(service);
+        if (taken.length === 0) for (const service of services) this.launch(service, false, true);
         else this.refuseToStart(services, taken);
       })
       .finally(() => {
@@ -539,7 +539,7 @@ export class Orchestrator {
     this.logAdded.next(log);
   }
 
-  private launch(declared: Service, freshOutput = false): void {
+  private launch(declared: Service, freshOutput = false, portsJustChecked = false): void {
     const service = { ...declared, environment: { ...this.baseEnvironment, ...declared.environment, ...this.extraEnvironment } };
     const log = this.logs.get(service.name) as ServiceLog;
     const dependencies = this.graph.dependenciesOf(service.name);
@@ -556,6 +556,7 @@ export class Orchestrator {
         halt: this.halt.signal,
         publish: (event) => this.store.publish(event),
         ownPids: () => this.ownPids(),
+        portsJustChecked,
       },
     );
     this.supervisors.set(service.name, supervisor);

@@ -52,4 +52,10 @@ export interface ProjectContext {
   publish(event: ServiceEvent): void;
   /** Pids of the project's own processes: a port one of them holds is not "taken by something else". */
   ownPids(): ReadonlySet<number>;
+  /**
+   * The project checked the ports of this service as declared a moment ago, with every other
+   * service's, before launching them all: a first run that starts at once (nothing to wait for)
+   * on those same ports needs no second check.
+   */
+  portsJustChecked?: boolean;
 }

@@ -111,7 +111,8 @@ export class ServiceSupervisor {
     let portInUse = false;
     for (let number = this.project.firstRun; ; number++) {
       const service = await this.prepareRun(number, portInUse);
-      const taken = await this.checkPorts(service);
+      const checkedAlready = number === this.project.firstRun && this.project.portsJustChecked === true && this.collaborators.dependencies.names.length === 0 && sameCheckedPorts(service, this.service);
+      const taken = checkedAlready ? undefined : await this.checkPorts(service);
       if (taken) return this.fail(taken, []);
       if (this.stopRequested) return this.stopped();
 
@@ -361,3 +362,9 @@ function commandText(command: Command): string {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** Whether the ports that the two versions of a service's tcp and http checks name are the same (an `auto` port resolved for a run is not). */
+function sameCheckedPorts(run: Service, declared: Service): boolean {
+  const same = (a: { host: string; port: number } | undefined, b: { host: string; port: number } | undefined): boolean => a?.port === b?.port && a?.host === b?.host;
+  return same(run.ready?.tcp, declared.ready?.tcp) && same(run.ready?.http, declared.ready?.http);
+}

@@ -108,3 +108,62 @@ describe("the service's timeout, in virtual time", () => {
     expect(eventOf(s.events, "hang", "exited").onPurpose).toBe(true);
   });
 });
+
+describe("the ports that checks name, in virtual time", () => {
+  it("are checked once before the first runs of the services that start at once, then before each restart", async () => {
+    const s = fakeStack(
+      `
+services:
+  web:
+    command: web
+    ready: { tcp: 8080, log: up }
+  api:
+    command: api
+    ready: { http: "http://localhost:9090/health", log: up }
+    restart: { policy: on-failure, backoff: 100ms }
+`,
+      (p) => {
+        if (p.tag === "api.2") p.end(1);
+        else p.print("up");
+      },
+    );
+    void s.orchestrator.run();
+    await s.runtime.clock.advance(0);
+    expect(s.runtime.portChecks).toEqual([
+      { port: 8080, at: 0 },
+      { port: 9090, at: 0 },
+    ]);
+    await s.runtime.clock.advance(100);
+    // api's restart, after its first run exited: its port may have been taken meanwhile.
+    expect(s.runtime.portChecks.filter((c) => c.port === 9090).map((c) => c.at)).toEqual([0, 100]);
+    await s.orchestrator.stop();
+  });
+
+  it("are checked again when a service starts after waiting for its dependencies: one taken meanwhile fails it", async () => {
+    const s = fakeStack(
+      `
+services:
+  db:
+    command: db
+    ready: { log: up }
+  api:
+    command: api
+    depends_on: { db: { condition: service_healthy } }
+    ready: { tcp: 8080, log: up }
+`,
+      (p, clock) => {
+        if (p.tag.startsWith("db")) clock.schedule(() => p.print("up"), 200);
+      },
+    );
+    void s.orchestrator.run();
+    await s.runtime.clock.advance(0);
+    s.runtime.portsTaken.set(8080, "pid 4242 (nc -l 8080)");
+    await s.runtime.clock.advance(200);
+    expect(s.runtime.portChecks).toEqual([
+      { port: 8080, at: 0 },
+      { port: 8080, at: 200 },
+    ]);
+    expect(eventOf(s.events, "api", "failed").reason.kind).toBe("port-taken");
+    await s.orchestrator.stop();
+  });
+});

@@ -80,6 +80,8 @@ export class FakeRuntime implements ServiceRuntime {
   spawnError?: Error;
   /** Ports held by programs outside the project: port → who holds it. */
   readonly portsTaken = new Map<number, string>();
+  /** Each port the engine asked about, and when. */
+  readonly portChecks: { port: number; at: number }[] = [];
   /** Each time the engine ended what earlier runs left: the tags, the signal, and when. */
   readonly leftoverEnds: { tags: string[]; signal: NodeJS.Signals; at: number }[] = [];
   /**
@@ -150,6 +152,7 @@ export class FakeRuntime implements ServiceRuntime {
   }
 
   async portHolder(_host: string, port: number): Promise<string | undefined> {
+    this.portChecks.push({ port, at: this.clock.now() });
     return this.portsTaken.get(port);
   }
 
