@@ -19,6 +19,7 @@ import type { UpOptions } from "./up-plan.js";
 import type { Project } from "../../manifest/types.js";
 import { errorFromReport, type SupervisorOrder, type SupervisorReport } from "./up-report.js";
 import { openDetachedProgress } from "../render/detached-progress.js";
+import { progressEnabled } from "../render/progress-mode.js";
 import supervisorFlags from "../perf/supervisor-flags.cjs";
 
 /** The sbx being run (the bundle dist/cli/sbx.cjs, or dist/cli/main.js): the supervisor is the same program. */
@@ -65,7 +66,7 @@ export async function detachUp(options: UpOptions, io: CliIo): Promise<number> {
     serialization: "advanced",
   });
   closeSync(log);
-  const supervised = supervisorOptions(files, projectDir, projectName, options);
+  const supervised = supervisorOptions(files, projectDir, projectName, options, progressEnabled(io, options.progress));
   let project: Project;
   try {
     project = await loadForSupervisor(supervised, io);
@@ -185,8 +186,8 @@ const SUPERVISOR_SILENCE_MS = 10_000;
  * The run's options as the supervisor takes them: the manifest files and the project's directory
  * found here, its output written for a file (timestamps, no colours); nothing else is re-derived.
  */
-function supervisorOptions(files: readonly string[], projectDir: string, projectName: string | undefined, options: UpOptions): UpOptions {
-  return { ...options, file: [...files], projectDir, ...(projectName === undefined ? {} : { projectName }), timestamps: true, color: false, detach: false, supervise: true };
+function supervisorOptions(files: readonly string[], projectDir: string, projectName: string | undefined, options: UpOptions, reportEvents: boolean): UpOptions {
+  return { ...options, file: [...files], projectDir, ...(projectName === undefined ? {} : { projectName }), timestamps: true, color: false, detach: false, supervise: true, reportEvents };
 }
 
 function waitForExit(child: ReturnType<typeof spawn>): Promise<void> {

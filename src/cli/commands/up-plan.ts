@@ -29,6 +29,8 @@ export interface UpOptions extends GlobalOptions {
   watch?: boolean;
   /** This process is the background supervisor that `up -d` started: report to it over IPC. */
   supervise?: boolean;
+  /** As the supervisor: pass each event on to the parent, which draws them in its progress block (none where it draws none). */
+  reportEvents?: boolean;
 }
 
 /**

@@ -91,6 +91,8 @@ export function errorFromReport(reported: ReportedError): Error {
 export function reportProgress(
   orchestrator: Orchestrator,
   wait: { wanted: "started" | "ready"; timeoutMs?: number; onTimeout?: (error: SbxError) => void; onFailed?: (failure: ServiceFailure) => void },
+  /** Whether the parent draws the events (a progress block on a terminal): each one else costs both processes for nothing, fifty services starting send hundreds. */
+  events = true,
 ): Subscription {
   if (!process.send) return Subscription.EMPTY;
   let started = false;
@@ -103,11 +105,13 @@ export function reportProgress(
     if (failure.service !== undefined) wait.onFailed?.({ service: failure.service, message: failure.message, lastLines: [...failure.lastLines] });
   };
   const subscription = new Subscription();
-  subscription.add(
-    orchestrator.events$.subscribe((event) => {
-      if (!answered) sendReport({ type: "event", event });
-    }),
-  );
+  if (events) {
+    subscription.add(
+      orchestrator.events$.subscribe((event) => {
+        if (!answered) sendReport({ type: "event", event });
+      }),
+    );
+  }
   subscription.add(orchestrator.states$.subscribe((states) => {
     if (started) return;
     const all = [...states.values()];

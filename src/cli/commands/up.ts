@@ -71,7 +71,7 @@ export async function upCommand(options: UpOptions, io: CliIo, signals: SignalSo
           exitCode ??= ExitCode.serviceFailed;
           stopAll(`--wait-timeout: ${error.message}: stopping every service`);
         },
-      })
+      }, options.reportEvents !== false)
     : undefined;
 
   onDown = () => {
