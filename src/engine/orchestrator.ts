@@ -131,13 +131,14 @@ export class Orchestrator {
     this.logDir = options.logDir ?? join(ensureStateDirectory(project.dir), "logs");
     this.lines$ = this.logAdded.pipe(mergeMap((log) => log.lines$));
     this.batches$ = this.logAdded.pipe(mergeMap((log) => log.batches$));
+    // First: what it sets going (its processes' pipes) runs while the rest is set up.
+    this.runtime.prepare?.(selection.services);
     const instances = projectInstances(project);
     for (const service of selection.services) {
       this.declared.set(service.name, instances.get(service.name) ?? service);
       this.launched.set(service.name, service);
       this.addLog(service);
     }
-    this.runtime.prepare?.(selection.services);
   }
 
   /** The project as last applied. */
