@@ -94,6 +94,10 @@ Each service is \`node bench/fixtures/tcp-server.mjs PORT\`; ready means the por
 - **sbx**: \`sbx up --wait\` (a background supervisor, \`ready: { tcp: PORT, interval: 100ms }\`), then \`sbx down\`.
 - **concurrently + wait-on**: \`concurrently --raw …\` and \`wait-on --interval 100 tcp:…\`; teardown is SIGTERM to concurrently.
 
+The lower bounds start their clocks inside a Node.js process already running. sbx's own start is in its figures: \`up --wait\`
+starts the CLI, which starts the background supervisor (two Node.js start-ups and module loads, one after the other) before
+the first service starts; \`down\` starts the CLI before the first signal (the cold-start table gives what a start costs).
+
 | N | lower bound | 5 ms lower bound | sbx up --wait | ratio | ratio to 5 ms | concurrently + wait-on | ratio |
 | --- | --- | --- | --- | --- | --- | --- | --- |
 ${startup.map((r) => `| ${r.size} | ${fmtStats(r.lower.up)} | ${fmtStats(r.tight.up)} | ${fmtStats(r.sbx.up)} | ${ratio(r.sbx.up.median, r.lower.up.median)} | ${ratio(r.sbx.up.median, r.tight.up.median)} | ${fmtStats(r.peer.up)} | ${ratio(r.peer.up.median, r.lower.up.median)} |`).join("\n")}
