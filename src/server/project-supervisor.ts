@@ -10,7 +10,7 @@ import { Orchestrator, type OrchestratorOptions } from "../engine/orchestrator.j
 import { SbxError } from "../errors.js";
 import type { Selection } from "../graph/select-services.js";
 import type { Project } from "../manifest/types.js";
-import { killTagged } from "../process/kill-tree.js";
+import { killTagged, mayBeSignalled } from "../process/kill-tree.js";
 import { isRunning, readProcess } from "../process/process-table.js";
 import { sbxPackage } from "../package-root.js";
 import { ControlServer } from "./control-server.js";
@@ -62,6 +62,8 @@ export class ProjectSupervisor {
   private stateSubscription?: Subscription;
   private watchRestarts?: WatchRestarts;
   private watchdogInput?: Socket;
+  /** The watchdog's pid, the leader of a process group of its own (its shell and its `cat`). */
+  private watchdogPid?: number;
   private shutDown?: Promise<void>;
   /** The grace period a `down -t` gave, for the last sweep of the project's processes. */
   private downGracePeriodMs?: number;
@@ -186,7 +188,13 @@ export class ProjectSupervisor {
       removeOwnSocket(this.home);
       if (!this.ephemeral) this.recordLastRun();
       removeState(this.home);
-      // With the state gone, the watchdog finds nothing to reap when its pipe closes.
+      // A clean close leaves the watchdog nothing to reap: it is ended here, before its reaper
+      // (a Node.js start) could begin and outlive `sbx down`, which waits for this process only.
+      if (this.watchdogPid !== undefined && mayBeSignalled(-this.watchdogPid)) {
+        try {
+          process.kill(-this.watchdogPid, "SIGKILL");
+        } catch {}
+      }
       this.watchdogInput?.destroy();
       if (this.ephemeral) removeQuietly(stateDirectory(this.home), { recursive: true });
       else removeQuietly(this.lockPath);
@@ -274,6 +282,7 @@ export class ProjectSupervisor {
     input.on("error", () => {});
     input.unref();
     this.watchdogInput = input;
+    this.watchdogPid = watchdog.pid;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { rootCertificates } from "node:tls";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -75,6 +75,19 @@ describe("the background supervisor", () => {
     expect(supervisorLog).toMatch(/db +» started \(pid \d+\)/);
     expect(supervisorLog).not.toMatch(/db +\| db up/);
     expect(readFileSync(join(p.dir, ".sbx", "logs", "db.log"), "utf8")).toMatch(/ out db up/);
+  });
+
+  it("down returns once nothing of the project runs, its supervisor and watchdog included, and nothing writes in .sbx after it", async () => {
+    const p = project(`services:\n  a:\n    command: [sleep, "600"]\n  b:\n    command: [sleep, "600"]\n`);
+    // A script's `sbx down && rm -rf .sbx` once met a supervisor still closing (ENOTEMPTY) and a reaper still starting.
+    for (let round = 0; round < 3; round++) {
+      expect((await p.sbx("up", "-d")).code).toBe(0);
+      expect((await p.sbx("down")).code).toBe(0);
+      expect(processesMarked(p.marker), "processes running when down returned").toEqual([]);
+      rmSync(join(p.dir, ".sbx"), { recursive: true });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(existsSync(join(p.dir, ".sbx")), ".sbx made again after down").toBe(false);
+    }
   });
 
   it("up --wait fails naming the service and its last lines, and tears down", async () => {

@@ -38,6 +38,10 @@ export async function downCommand(options: GlobalOptions & { timeoutMs?: number 
     case "running": {
       try {
         await connection.client.down(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+        // The answer comes once the services are stopped; the supervisor then sweeps the project's
+        // tag and removes its state. Returning before it is gone, a script's next step (`rm -rf
+        // .sbx`, `sbx up -d`) would race it.
+        if (!(await supervisorGone(connection.state))) io.stderr.write(`warning: the supervisor (pid ${connection.state.supervisor.pid}) stopped every service but has not exited within ${SUPERVISOR_EXIT_WAIT_MS / 1_000} s\n`);
       } catch (error) {
         if (!(error instanceof SupervisorUnresponsiveError)) throw error;
         // A stuck supervisor cannot stop anything: it is ended, and what it started is reaped as
@@ -51,6 +55,22 @@ export async function downCommand(options: GlobalOptions & { timeoutMs?: number 
       return 0;
     }
   }
+}
+
+/** How long `down` waits for a supervisor that has answered to be gone: its sweep waits out a grace period at most. */
+const SUPERVISOR_EXIT_WAIT_MS = 60_000;
+
+/** Whether the supervisor of `state` has exited, waiting up to SUPERVISOR_EXIT_WAIT_MS for it. */
+async function supervisorGone(state: ProjectState): Promise<boolean> {
+  const { pid, startTime } = state.supervisor;
+  // Without a start time a pid may be another process's by now: nothing to wait for.
+  if (startTime === undefined) return true;
+  const deadline = Date.now() + SUPERVISOR_EXIT_WAIT_MS;
+  while (isRunning(pid, startTime)) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  return true;
 }
 
 /** SIGKILL to a supervisor that does not answer (the same process: its start time is the one recorded), then the reaping of a crash. */
