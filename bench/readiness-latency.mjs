@@ -75,7 +75,7 @@ export async function benchReadinessLatency({ services, waitWindowMs, log }) {
     void waiting.run().catch(() => {});
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     row.waitingCpu = await cpuPerSecond(waitWindowMs);
-    // Past its first 10 s, a wait reads the socket counts every 25 ms instead of 5.
+    // From its 10th second on, a wait reads the socket counts every 25 ms (every 5 ms in its first 2 s).
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 10_000 - waitWindowMs)));
     row.waitingLaterCpu = await cpuPerSecond(waitWindowMs);
     await waiting.stop();

@@ -130,8 +130,9 @@ http check's latency holds the service's own answer to its first request (a fres
 | log | ${fmt(readiness.log.median)} | ${fmt(readiness.log.min)} – ${fmt(readiness.log.max)} |
 
 What waiting costs, in CPU time of the benchmark's process over ${readiness.waitWindowMs / 1000} s: ${readiness.services} tcp checks whose port never opens
-(from their first second on, and once they have waited over 10 s, when the socket counts are read every 25 ms instead
-of 5), the watch of the kernel's socket counts alone (what tells the checks that a port may have opened), and nothing.
+(from their first second on, and once they have waited over 10 s; the socket counts are read every 5 ms in a wait's
+first 2 s, then less often as it grows, every 25 ms from 10 s on), the watch of the kernel's socket counts alone over its
+first ${readiness.waitWindowMs / 1000} s (what tells the checks that a port may have opened), and nothing.
 
 | ${readiness.services} tcp checks waiting | the same after 10 s | the socket watch alone | nothing |
 | --- | --- | --- | --- |

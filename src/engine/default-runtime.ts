@@ -63,7 +63,7 @@ export const defaultRuntime: ServiceRuntime = {
     // The pattern thread takes some milliseconds to start: not while a service's first line waits.
     if (services.some((service) => service.ready?.log !== undefined)) patternThread().warmUp();
     // Their pipes are made while the project sets up (its socket, its port checks), not after.
-    prefetchOutputPipes(services.length);
+    void prefetchOutputPipes(services.length);
   },
 
   async spawn(service, onLines) {

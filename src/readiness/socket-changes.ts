@@ -3,13 +3,19 @@ import { Observable } from "rxjs";
 
 /**
  * How often the kernel's socket counts are read while a check waits for a port: every 5 ms for
- * the first 10 s of a wait, then every 25 ms. Reading both files costs 4 µs of CPU; the timer's
- * wake-up costs more (about 100 µs on a virtual machine), so a long wait, a service that takes
- * a minute to start, reads five times less often.
+ * the first 2 s of a wait, then every four-hundredth of the time waited so far, up to every 25 ms
+ * (from 10 s on). Reading both files costs 4 µs of CPU; the timer's wake-up costs more (100–200 µs
+ * on a virtual machine, 37 ms a second at a steady 5 ms), so the watch wakes as often as the wait is
+ * young: a port is seen on average within an eight-hundredth of the time its service took to open
+ * it, and the first 10 s of a wait cost some 1,050 wake-ups instead of 2,000.
  */
 export const SOCKET_WATCH_MS = 5;
 const SOCKET_WATCH_SLOW_MS = 25;
-const FAST_FOR_MS = 10_000;
+
+/** The pause before the next read, for a wait that began `waitedMs` ago (the youngest wait's). */
+export function socketWatchDelayMs(waitedMs: number): number {
+  return Math.min(SOCKET_WATCH_SLOW_MS, Math.max(SOCKET_WATCH_MS, Math.floor(waitedMs / 400)));
+}
 
 /**
  * At most this many changes are told a second, however fast the machine's sockets come and go:
@@ -102,7 +108,7 @@ const watch = {
       for (const listener of [...this.listeners]) listener.tell();
     }
     // A listener told may have ended the watch, or ended it and started it again (with its own timer).
-    if (this.counts && !this.timer) this.schedule(now - newest < FAST_FOR_MS ? SOCKET_WATCH_MS : SOCKET_WATCH_SLOW_MS);
+    if (this.counts && !this.timer) this.schedule(socketWatchDelayMs(now - newest));
   },
 };
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:net";
 import { firstValueFrom, filter, take } from "rxjs";
 import { afterEach, describe, expect, it } from "vitest";
 import { poll$ } from "../../src/readiness/poll.js";
-import { socketChanges$ } from "../../src/readiness/socket-changes.js";
+import { socketChanges$, socketWatchDelayMs } from "../../src/readiness/socket-changes.js";
 import { tcpProbe } from "../../src/readiness/tcp-check.js";
 import { freePort } from "../helpers/ports.js";
 
@@ -83,4 +83,14 @@ describe("socketChanges$", () => {
     await passed;
     expect(results.at(-1)).toBe("ok");
   }, 10_000);
+});
+
+describe("how often the socket counts are read", () => {
+  it("every 5 ms while a wait is young, then a four-hundredth of the time waited, up to every 25 ms", () => {
+    expect([0, 1_000, 2_000, 3_000, 4_000, 6_000, 10_000, 60_000, 3_600_000].map(socketWatchDelayMs)).toEqual([5, 5, 5, 7, 10, 15, 25, 25, 25]);
+  });
+
+  it("reads less often, the longer a wait has lasted: a port is still seen within an eight-hundredth of the wait, on average", () => {
+    for (let waited = 2_000; waited <= 10_000; waited += 500) expect(socketWatchDelayMs(waited) / 2).toBeLessThanOrEqual(waited / 800);
+  });
 });
