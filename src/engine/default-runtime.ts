@@ -62,8 +62,10 @@ export const defaultRuntime: ServiceRuntime = {
   prepare(services) {
     // The pattern thread takes some milliseconds to start: not while a service's first line waits.
     if (services.some((service) => service.ready?.log !== undefined)) patternThread().warmUp();
-    // Their pipes are made while the project sets up (its socket, its port checks), not after.
-    void prefetchOutputPipes(services.length);
+    // The pipes of those that start at once are made while the project sets up (its socket, its
+    // port checks), not after; a service that waits for others gets its own when it starts,
+    // rather than holding four descriptors open meanwhile.
+    void prefetchOutputPipes(services.filter((service) => service.dependsOn.length === 0).length);
   },
 
   async spawn(service, onLines) {
