@@ -18,7 +18,12 @@ export interface ProjectState {
   socket: string;
   /** The SBX_PROJECT_ID every process of the project carries. */
   projectTag?: string;
-  supervisor: { pid: number; startTime?: number; startedAt: number };
+  /**
+   * `kind`: `cli`, a process of its own that ends once the project has stopped (sbx up, or the
+   * background supervisor of up -d); `api`, a program that runs the project through up() and goes
+   * on after it. Missing from states that older versions wrote.
+   */
+  supervisor: { pid: number; startTime?: number; startedAt: number; kind?: "cli" | "api" };
   /** Each running service: its process group (led by `pid`), the leader's /proc start time, its tree tag. */
   services: Record<string, { pid: number; startTime?: number; tag: string; startedAt: number }>;
   /** A hash of each service's resolved definition as last applied: what `up --reuse` compares with the manifest it loads. */
@@ -125,6 +130,7 @@ function stateFrom(data: unknown, home: ProjectHome, problem: (text: string) => 
       pid: isPid(supervisor.pid) ? supervisor.pid : 0,
       startedAt: typeof supervisor.startedAt === "number" ? supervisor.startedAt : 0,
       ...(isStartTime(supervisor.startTime) ? { startTime: supervisor.startTime } : {}),
+      ...(supervisor.kind === "cli" || supervisor.kind === "api" ? { kind: supervisor.kind } : {}),
     },
     services,
     ...(isRecord(data.definitions) ? { definitions: definitionsFrom(data.definitions) } : {}),

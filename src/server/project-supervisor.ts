@@ -83,6 +83,7 @@ export class ProjectSupervisor {
     private readonly projectTag: string,
     private readonly warn: (message: string) => void,
     private readonly ephemeral: boolean,
+    private readonly kind: SupervisorKind,
   ) {}
 
   /**
@@ -136,7 +137,7 @@ export class ProjectSupervisor {
         },
       });
       await server.listen(socketPath);
-      supervisor = new ProjectSupervisor(orchestrator, sandbox, project, home, server, socketPath, lockPath, startedAt, projectTag, warn, options.ephemeral === true);
+      supervisor = new ProjectSupervisor(orchestrator, sandbox, project, home, server, socketPath, lockPath, startedAt, projectTag, warn, options.ephemeral === true, options.kind ?? "api");
       supervisor.recordState();
       recordState = () => supervisor?.recordStateSoon();
       supervisor.stateSubscription = orchestrator.events$.subscribe((event) => {
@@ -249,7 +250,7 @@ export class ProjectSupervisor {
       dir: this.project.dir,
       socket: this.socketPath,
       projectTag: this.projectTag,
-      supervisor: { pid: process.pid, startedAt: this.startedAt, ...(startTime === undefined ? {} : { startTime }) },
+      supervisor: { pid: process.pid, startedAt: this.startedAt, ...(startTime === undefined ? {} : { startTime }), kind: this.kind },
       services,
       definitions: definitionHashes(this.orchestrator.selection.services),
     };

@@ -87,3 +87,21 @@ describe("up() with no name: a project of its own for each call", () => {
     await expectNothingLeft(marker);
   });
 });
+
+describe("a stack of up(), stopped from the command line", () => {
+  it("sbx -p NAME down stops its services and returns: the program that runs the stack goes on, its down() closes it", async () => {
+    const marker = newMarker();
+    const dir = tempDir({ "sandbox.yaml": MANIFEST });
+    const env = { DB_PORT: String(await freePort()), API_PORT: String(await freePort()), [marker.name]: marker.value };
+    const stack = await up({ cwd: dir, env });
+    try {
+      // sbx down waits for a supervisor of its own kind to exit; this one is the test's process.
+      const down = await runSbx(dir, ["-p", stack.name, "down"], {}, 20_000);
+      expect(down).toMatchObject({ code: 0, stderr: "" });
+      expect(processesMarked(marker)).toEqual([]);
+    } finally {
+      await stack.down();
+    }
+    await expectNothingLeft(marker);
+  });
+});

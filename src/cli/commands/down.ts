@@ -60,11 +60,16 @@ export async function downCommand(options: GlobalOptions & { timeoutMs?: number 
 /** How long `down` waits for a supervisor that has answered to be gone: its sweep waits out a grace period at most. */
 const SUPERVISOR_EXIT_WAIT_MS = 60_000;
 
-/** Whether the supervisor of `state` has exited, waiting up to SUPERVISOR_EXIT_WAIT_MS for it. */
+/**
+ * Whether the supervisor of `state` has exited, waiting up to SUPERVISOR_EXIT_WAIT_MS for it: one
+ * that is sbx's own process ends once the project has stopped. A program that runs the project
+ * through up() goes on after it (its stack's down() closes it), as does one whose kind an older
+ * sbx did not record: nothing to wait for.
+ */
 async function supervisorGone(state: ProjectState): Promise<boolean> {
-  const { pid, startTime } = state.supervisor;
-  // Without a start time a pid may be another process's by now: nothing to wait for.
-  if (startTime === undefined) return true;
+  const { pid, startTime, kind } = state.supervisor;
+  // Without a start time a pid may be another process's by now.
+  if (kind !== "cli" || startTime === undefined) return true;
   const deadline = Date.now() + SUPERVISOR_EXIT_WAIT_MS;
   while (isRunning(pid, startTime)) {
     if (Date.now() >= deadline) return false;
