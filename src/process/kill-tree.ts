@@ -258,7 +258,9 @@ function selects(selector: TagSelector, tags: Tags): boolean {
  * tags are touched, each by its pid and start time. Resolves with how many there were.
  */
 export async function killTagged(selector: TagSelector, options: { signal?: NodeJS.Signals; gracePeriodMs: number; graceOver?: AbortSignal }): Promise<number> {
-  if (!hasProcTable) return 0;
+  // No tag to look for (a Sandbox that started no process, destroyed): no listing of /proc, which
+  // comes at least 5 ms after the last one, on every supervisor's way out.
+  if (!hasProcTable || ((selector.trees ?? []).length === 0 && selector.project === undefined && selector.dir === undefined)) return 0;
   const targets = new Map<number, ProcessInfo>();
   const track = (table = listProcesses()): void => {
     for (const info of processesWithTags((tags) => selects(selector, tags), table, selector.ours ? ownStartTime() : undefined)) if (!targets.has(info.pid) && info.state !== "Z") targets.set(info.pid, info);
