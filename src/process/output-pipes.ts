@@ -130,6 +130,8 @@ class PrefetchedPipes {
   #keepMs = PREFETCH_KEEP_MS;
 
   async add(count: number, keepMs: number): Promise<void> {
+    // A wave where every service waits for another: nothing to make, and no other request of this turn to hurry.
+    if (count === 0) return;
     const pairs = Array.from({ length: count }, () => supply.take(2).then(openPair));
     supply.makeNow();
     this.#coming.push(...pairs);
